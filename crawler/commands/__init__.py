@@ -1,0 +1,1 @@
+"""``crawler`` sub-commands, one module per verb (``class Command``)."""

@@ -1,0 +1,103 @@
+"""``crawler crawl URL [URL ...]``: crawl sites into WARC files and article JSON lines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from crawler.jobs import job_dir, job_name_for, safe_name
+from crawler.spiders.article import ArticleSpider, read_seeds
+from crawler.summary import format_summary, summary_data
+from crawler.urls import is_http_url
+
+
+def check_writable(directory: Path) -> None:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"output folder {str(directory)!r} is not writable: "
+                         f"{exc.strerror or exc}", print_help=False) from None
+
+
+class Command(ScrapyCommand):
+    requires_project = False
+    default_settings = {"LOG_LEVEL": "INFO"}
+
+    def syntax(self) -> str:
+        return "[options] URL [URL ...]"
+
+    def short_desc(self) -> str:
+        return "Crawl sites into WARC captures and article JSON lines"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--seeds", metavar="FILE", help="file of start URLs, one per line")
+        parser.add_argument("-o", "--output", metavar="DIR",
+                            help="output folder (default: archive/)")
+        parser.add_argument("--job", metavar="NAME",
+                            help="crawl name; output goes to DIR/NAME/ (default: first seed's host)")
+        parser.add_argument("--max-pages", type=int, metavar="N",
+                            help="stop after N responses")
+        parser.add_argument("--max-depth", type=int, metavar="N",
+                            help="follow links at most N hops from a seed")
+        parser.add_argument("--allow-domain", action="append", default=[], metavar="D",
+                            help="also crawl this domain (repeatable)")
+        parser.add_argument("--user-agent", metavar="UA", help="User-Agent header")
+        parser.add_argument("--summary-json", metavar="FILE",
+                            help="also write the summary as JSON to FILE")
+
+    def seeds(self, args: list[str], opts: argparse.Namespace) -> list[str]:
+        urls = list(args)
+        if opts.seeds:
+            try:
+                urls += read_seeds(opts.seeds)
+            except FileNotFoundError:
+                raise UsageError(f"seeds file not found: {opts.seeds}", print_help=False) from None
+            except (OSError, UnicodeDecodeError) as exc:
+                raise UsageError(f"cannot read seeds file {opts.seeds}: {exc}",
+                                 print_help=False) from None
+        if not urls:
+            raise UsageError("give at least one URL or --seeds FILE", print_help=False)
+        for url in urls:
+            if not is_http_url(url):
+                raise UsageError(f"not an http(s) URL: {url!r}", print_help=False)
+        return urls
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        self.urls = self.seeds(args, opts)
+        s = self.settings
+        if opts.output:
+            s.set("CRAWLER_OUTPUT_DIR", opts.output, priority="cmdline")
+        s.set("CRAWLER_JOB", safe_name(opts.job) if opts.job else job_name_for(self.urls),
+              priority="cmdline")
+        for value, name in ((opts.max_pages, "--max-pages"), (opts.max_depth, "--max-depth")):
+            if value is not None and value < 0:
+                raise UsageError(f"{name} must be 0 or more", print_help=False)
+        if opts.max_pages:
+            s.set("CLOSESPIDER_PAGECOUNT", opts.max_pages, priority="cmdline")
+        if opts.max_depth is not None:
+            s.set("DEPTH_LIMIT", opts.max_depth, priority="cmdline")
+        if opts.user_agent:
+            s.set("USER_AGENT", opts.user_agent, priority="cmdline")
+        self.allow = opts.allow_domain
+        check_writable(job_dir(s))
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.crawler_process is not None
+        crawler = self.crawler_process.create_crawler(ArticleSpider)
+        self.crawler_process.crawl(crawler, start=self.urls, allow_domains=self.allow)
+        self.crawler_process.start()
+        data = summary_data(crawler.stats.get_stats())
+        print(format_summary(data))
+        if opts.summary_json:
+            Path(opts.summary_json).write_text(json.dumps(data, default=str, indent=2))
+        if data["finish_reason"] not in ("finished", "closespider_pagecount"):
+            self.exitcode = 1

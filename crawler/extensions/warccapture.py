@@ -1,0 +1,135 @@
+"""WARC capture of every raw response (``response_downloaded``), redirects and
+error pages included, before any downloader middleware touches it.
+
+The response record's location is stored in ``request.meta["warc"]`` so the
+spider can hand it on with the page; a redirect's next hop overwrites it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from importlib.metadata import version
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
+
+from crawler import __version__
+from crawler.jobs import job_dir
+from crawler.warc import HttpRequestData, HttpResponseData, RollingWarcWriter
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.http.headers import Headers
+
+logger = logging.getLogger(__name__)
+
+#: Settings recorded in each file's warcinfo record.
+RECORDED_SETTINGS = (
+    "CRAWLER_JOB", "USER_AGENT", "ROBOTSTXT_OBEY", "DEPTH_LIMIT",
+    "CRAWLER_MAX_PAGES_PER_SITE", "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_DELAY",
+    "AUTOTHROTTLE_ENABLED", "CLOSESPIDER_PAGECOUNT",
+)
+
+
+def header_pairs(headers: Headers) -> list[tuple[str, str]]:
+    pairs = []
+    for name, values in headers.items():
+        key = name.decode("latin-1")
+        for value in values:
+            pairs.append((key, value.decode("latin-1")))
+    return pairs
+
+
+def fetched_at(response: Response) -> datetime:
+    return response.meta.get("fetched_at") or datetime.now(timezone.utc)
+
+
+class WarcCapture:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.writer: RollingWarcWriter | None = None
+        self.failed = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcCapture:
+        if not crawler.settings.getbool("CRAWLER_WARC_ENABLED"):
+            raise NotConfigured("CRAWLER_WARC_ENABLED is off")
+        ext = cls(crawler)
+        ext.root = job_dir(crawler.settings)
+        ext.writer = ext.build_writer()
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
+        return ext
+
+    def build_writer(self) -> RollingWarcWriter:
+        """The writer opens no file until the first response arrives."""
+        s = self.crawler.settings
+        info: dict[str, object] = {
+            "software": f"crawler/{__version__} (Scrapy {version('scrapy')}; "
+                        f"warcio {version('warcio')}; trafilatura {version('trafilatura')})",
+            "isPartOf": s.get("CRAWLER_JOB"),
+            "robots": "obey" if s.getbool("ROBOTSTXT_OBEY") else "ignore",
+            "http-header-user-agent": s.get("USER_AGENT"),
+        }
+        info.update({f"crawler-setting-{k}": s.get(k) for k in RECORDED_SETTINGS
+                     if s.get(k) is not None})
+        return RollingWarcWriter(
+            self.root / "warc",
+            prefix=s.get("CRAWLER_WARC_PREFIX"),
+            max_size=s.getint("CRAWLER_WARC_MAX_SIZE"),
+            info=info,
+            redact_headers=s.getlist("CRAWLER_WARC_REDACT_HEADERS"),
+        )
+
+    def response_downloaded(self, response: Response, request: Request) -> None:
+        if self.writer is None or self.failed:
+            return
+        when = datetime.now(timezone.utc)
+        request.meta["fetched_at"] = when
+        req = HttpRequestData(
+            method=request.method, url=request.url,
+            headers=header_pairs(request.headers), body=request.body or b"",
+        )
+        resp = HttpResponseData(
+            status=response.status,
+            headers=header_pairs(response.headers),
+            body=response.body,
+            protocol=(response.protocol or "HTTP/1.1").upper(),
+            ip_address=str(response.ip_address) if response.ip_address else None,
+            extra={"url": response.url},
+        )
+        try:
+            pointer = self.writer.write_exchange(req, resp, when)
+        except OSError:
+            # Disk full or unwritable: stop writing, keep what is written valid, end the crawl.
+            logger.error("Cannot write WARC record for %s; stopping the crawl", request.url,
+                         exc_info=True)
+            self.stats.inc_value("warc/errors")
+            self.failed = True
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_write_error"))
+            return
+        self.stats.inc_value("warc/records_written", 2)
+        self.stats.inc_value("warc/bytes_written", pointer.length)
+        request.meta["warc"] = {
+            "filename": str(pointer.path.relative_to(self.root)),
+            "offset": pointer.offset,
+            "length": pointer.length,
+            "record_id": pointer.record_id,
+        }
+
+    def spider_closed(self) -> None:
+        if self.writer is None:
+            return
+        try:
+            self.writer.close()
+        except OSError:
+            logger.error("Cannot close WARC file", exc_info=True)
+            self.stats.inc_value("warc/errors")
+        self.stats.set_value("warc/files", [str(p) for p in self.writer.closed_files])

@@ -1,0 +1,214 @@
+"""Article extraction: bytes or text of one page in, an :class:`Extraction` out.
+
+Pure: no Scrapy. trafilatura does the body and metadata; this module adds the
+decoding, the page-type decision (see docs/schema.md, "Which pages are
+articles") and the clean-up of fields into the record's formats.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+import lxml.html
+import trafilatura
+from lxml.etree import ParserError
+
+from crawler.extraction.encoding import decode_html
+from crawler.extraction.signals import PageSignals, normalize_language, read_signals
+
+logger = logging.getLogger(__name__)
+
+EXTRACTOR_NAME = "crawler+trafilatura"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtractionOptions:
+    """All extraction knobs in one object, built once (from settings or defaults)."""
+
+    min_chars: int = 250
+    untyped_min_chars: int = 800
+    favor_precision: bool = True
+    include_tables: bool = True
+
+
+@dataclass(kw_only=True)
+class Extraction:
+    """What one page gave. ``reason`` is set (and ``text`` is None) when the page
+    is not an article."""
+
+    text: str | None = None
+    comments: str | None = None
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    sitename: str | None = None
+    language: str | None = None
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+    image: str | None = None
+    canonical_url: str | None = None
+    reason: str | None = None
+
+    @property
+    def is_article(self) -> bool:
+        return self.reason is None
+
+
+def extractor_version() -> str:
+    from crawler import __version__
+
+    return f"{__version__}+trafilatura-{trafilatura.__version__}"
+
+
+def _clean(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _clean_text(value: str | None) -> str | None:
+    if not value:
+        return None
+    lines = [ln.strip() for ln in value.replace("\r\n", "\n").split("\n")]
+    text = "\n".join(ln for ln in lines if ln)
+    return text or None
+
+
+def _clamp_date(value: str | None, fetched_at: datetime | None) -> str | None:
+    if not value:
+        return None
+    try:
+        parsed = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    limit = (fetched_at or datetime.now(timezone.utc)).astimezone(timezone.utc).date()
+    return parsed.isoformat() if parsed <= limit else None
+
+
+def _split_list(*values: object) -> list[str]:
+    """Flatten tag-like values (lists or comma/semicolon-joined strings), dropping
+    case-insensitive duplicates and keeping first-seen order."""
+    raw: list[object] = []
+    for value in values:
+        if isinstance(value, (list, tuple)):
+            raw.extend(value)
+        elif value:
+            raw.append(value)
+    seen: dict[str, str] = {}
+    for chunk in raw:
+        for item in re.split(r"[,;]", str(chunk)):
+            item = item.strip()
+            if item and item.lower() not in seen:
+                seen[item.lower()] = item
+    return list(seen.values())
+
+
+def is_html(content_type: str | None, body: bytes) -> bool:
+    """True for an HTML content type, or a missing one whose bytes look like HTML."""
+    if content_type:
+        return content_type.split(";")[0].strip().lower() in HTML_TYPES
+    head = body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement | None:
+    try:
+        tree = lxml.html.document_fromstring(text)
+    except (ParserError, ValueError):
+        return None
+    return tree
+
+
+def extract(
+    body: bytes | str,
+    url: str | None = None,
+    *,
+    content_type: str | None = None,
+    fetched_at: datetime | None = None,
+    options: ExtractionOptions | None = None,
+) -> Extraction:
+    """Extract the article of one HTML page.
+
+    ``body`` is the raw payload (bytes, decoded here) or already decoded text.
+    Never raises for bad input: a page that gives no article comes back with
+    ``reason`` set (``not_html``, ``unparsable``, ``listing_page``, ``empty``,
+    ``too_short``).
+    """
+    opts = options or ExtractionOptions()
+    if isinstance(body, bytes):
+        if not is_html(content_type, body):
+            return Extraction(reason="not_html")
+        text, _ = decode_html(body, content_type)
+    else:
+        text = body
+    if not text.strip():
+        return Extraction(reason="empty")
+    tree = parse_html(text)
+    if tree is None:
+        return Extraction(reason="unparsable")
+    signals = read_signals(tree, url)
+    if signals.is_typed_listing:
+        return Extraction(reason="listing_page", canonical_url=signals.canonical_url,
+                          language=signals.language)
+    try:
+        doc = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            with_metadata=True,
+            include_comments=True,
+            include_tables=opts.include_tables,
+            favor_precision=opts.favor_precision,
+            date_extraction_params={
+                "original_date": True,
+                "extensive_search": True,
+                "max_date": (fetched_at or datetime.now(timezone.utc)).strftime("%Y-%m-%d"),
+            },
+        )
+    except Exception:  # trafilatura has many internal failure modes; a page never stops a crawl
+        logger.warning("trafilatura failed on %s", url, exc_info=True)
+        return Extraction(reason="extractor_error")
+    return _to_extraction(doc, signals, fetched_at, opts)
+
+
+def _to_extraction(
+    doc: object, signals: PageSignals, fetched_at: datetime | None, opts: ExtractionOptions
+) -> Extraction:
+    if doc is None:
+        return Extraction(reason="empty", canonical_url=signals.canonical_url)
+    get = lambda name: getattr(doc, name, None)  # noqa: E731
+    body = _clean_text(get("text"))
+    result = Extraction(
+        text=body,
+        comments=_clean_text(get("comments")),
+        title=_clean(get("title")),
+        author=_clean(get("author")),
+        date=_clamp_date(get("date"), fetched_at),
+        sitename=_clean(get("sitename")),
+        language=signals.language or normalize_language(get("language")),
+        description=_clean(get("description")),
+        tags=_split_list(get("tags"), get("categories")),
+        image=_clean(get("image")),
+        canonical_url=signals.canonical_url or _clean(get("url")),
+    )
+    result.reason = _article_reason(body, signals, opts)
+    if result.reason is not None:
+        result.text = None
+    return result
+
+
+def _article_reason(body: str | None, signals: PageSignals, opts: ExtractionOptions) -> str | None:
+    """The page-type rule; documented in docs/schema.md."""
+    if not body:
+        return "empty"
+    size = len(body)
+    if size < opts.min_chars:
+        return "too_short"
+    if not signals.is_typed_article and size < opts.untyped_min_chars:
+        return "too_short_untyped"
+    return None

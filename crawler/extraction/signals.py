@@ -1,0 +1,104 @@
+"""Page-type signals read from markup: OpenGraph and schema.org types, language,
+canonical URL. Pure lxml; used to decide whether a page is an article."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+
+ARTICLE_TYPES = frozenset(
+    t.lower() for t in (
+        "article", "NewsArticle", "BlogPosting", "Report", "ReportageNewsArticle",
+        "AnalysisNewsArticle", "OpinionNewsArticle", "BackgroundNewsArticle",
+        "ReviewNewsArticle", "AskPublicNewsArticle", "TechArticle", "ScholarlyArticle",
+        "LiveBlogPosting", "SatiricalArticle", "SocialMediaPosting", "Review",
+        "Blog", "Posting",
+    )
+)
+LISTING_TYPES = frozenset(
+    t.lower() for t in (
+        "website", "WebSite", "CollectionPage", "ItemList", "SearchResultsPage",
+        "ProfilePage", "profile", "AboutPage", "ContactPage", "Organization",
+        "NewsMediaOrganization", "product", "Product", "video.other", "music.song",
+    )
+)
+_LANG_RE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
+
+
+@dataclass
+class PageSignals:
+    og_type: str | None = None
+    ld_types: list[str] = field(default_factory=list)
+    language: str | None = None
+    canonical_url: str | None = None
+
+    @property
+    def types(self) -> set[str]:
+        found = {t.lower() for t in self.ld_types}
+        if self.og_type:
+            found.add(self.og_type.lower())
+        return found
+
+    @property
+    def is_typed_article(self) -> bool:
+        return bool(self.types & ARTICLE_TYPES)
+
+    @property
+    def is_typed_listing(self) -> bool:
+        return bool(self.types & LISTING_TYPES) and not self.is_typed_article
+
+
+def _ld_types(node: object) -> Iterator[str]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _ld_types(item)
+    elif isinstance(node, dict):
+        t = node.get("@type")
+        if isinstance(t, str):
+            yield t.rsplit("/", 1)[-1]
+        elif isinstance(t, list):
+            yield from (x.rsplit("/", 1)[-1] for x in t if isinstance(x, str))
+        if "@graph" in node:
+            yield from _ld_types(node["@graph"])
+        main = node.get("mainEntity")
+        if isinstance(main, (dict, list)):
+            yield from _ld_types(main)
+
+
+def normalize_language(value: str | None) -> str | None:
+    if not value:
+        return None
+    m = _LANG_RE.match(value.strip())
+    return m.group(1).lower() if m else None
+
+
+def read_signals(tree: HtmlElement, url: str | None = None) -> PageSignals:
+    signals = PageSignals()
+    og = tree.xpath('//meta[@property="og:type" or @name="og:type"]/@content')
+    if og:
+        signals.og_type = og[0].strip() or None
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            data = json.loads(script)
+        except (ValueError, RecursionError):
+            continue
+        signals.ld_types.extend(_ld_types(data))
+    lang = tree.xpath("/html/@lang | /html/@xml:lang")
+    if not lang:
+        lang = tree.xpath(
+            '//meta[@http-equiv="content-language" or @http-equiv="Content-Language"]/@content'
+            ' | //meta[@property="og:locale"]/@content'
+        )
+    signals.language = normalize_language(lang[0] if lang else None)
+    canon = tree.xpath('//link[@rel="canonical"]/@href') or tree.xpath(
+        '//meta[@property="og:url"]/@content'
+    )
+    if canon and canon[0].strip():
+        href = canon[0].strip()
+        signals.canonical_url = urljoin(url, href) if url else href
+    return signals

@@ -1,0 +1,41 @@
+"""Request fingerprints that agree with our URL canonicalization."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from crawler.urls import UrlCleaner
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+
+
+class CanonicalRequestFingerprinter:
+    """Like Scrapy's default fingerprinter, but keyed on :func:`crawler.urls.url_key`,
+    so tracking parameters and fragments never cause a second fetch."""
+
+    def __init__(self, cleaner: UrlCleaner) -> None:
+        self.cleaner = cleaner
+        self._cache: dict[int, bytes] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CanonicalRequestFingerprinter:
+        return cls(cleaner_from_settings(crawler.settings))
+
+    def fingerprint(self, request: Request) -> bytes:
+        h = hashlib.sha1()
+        h.update(request.method.encode())
+        h.update(b"\0")
+        h.update(self.cleaner.key(request.url).encode())
+        h.update(b"\0")
+        h.update(request.body or b"")
+        return h.digest()
+
+
+def cleaner_from_settings(settings) -> UrlCleaner:  # noqa: ANN001 - scrapy Settings
+    return UrlCleaner(
+        settings.getlist("CRAWLER_TRACKING_PARAMS"),
+        settings.getlist("CRAWLER_TRACKING_PREFIXES"),
+    )

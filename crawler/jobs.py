@@ -1,0 +1,45 @@
+"""Where a crawl's output goes: ``<CRAWLER_OUTPUT_DIR>/<CRAWLER_JOB>/``.
+
+Layout of a job folder::
+
+    warc/<prefix>-<timestamp>-<host>-<pid>-<serial>.warc.gz   captures
+    articles-<timestamp>-<host>-<pid>.jsonl                     article records
+
+``warc.filename`` in a record is relative to the job folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(value: str) -> str:
+    """A file-system-safe name: no separators, no leading dots, never empty."""
+    name = _UNSAFE.sub("_", value).strip("._")
+    return name[:100] or "job"
+
+
+def job_name_for(urls: list[str]) -> str:
+    """Default job name: the first seed's host (and port)."""
+    if not urls:
+        return "default"
+    return safe_name(urlsplit(urls[0]).netloc.replace(":", "_"))
+
+
+def job_dir(settings) -> Path:  # noqa: ANN001 - scrapy Settings
+    return Path(settings.get("CRAWLER_OUTPUT_DIR")) / safe_name(settings.get("CRAWLER_JOB") or "default")
+
+
+def run_stamp(when: datetime | None = None) -> str:
+    return (when or datetime.now(timezone.utc)).strftime("%Y%m%d%H%M%S")
+
+
+def process_tag() -> str:
+    return f"{safe_name(socket.gethostname())}-{os.getpid()}"

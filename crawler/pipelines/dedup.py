@@ -1,0 +1,46 @@
+"""One article, one record: drops an article already emitted under another URL
+(a redirect target reached directly, an AMP copy whose ``rel=canonical`` names
+the same page). Counted as ``dedup/dropped``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import DropItem
+
+from crawler.fingerprint import cleaner_from_settings
+from crawler.schema import Article
+from crawler.urls import site_of
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+
+class ArticleDedupPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.cleaner = cleaner_from_settings(crawler.settings)
+        self.seen: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArticleDedupPipeline:
+        return cls(crawler)
+
+    def keys(self, article: Article) -> set[str]:
+        keys = {self.cleaner.key(article.url)}
+        # A canonical URL counts only on the same site: a misconfigured site that
+        # points every page at its home page must not collapse all articles.
+        canon = article.canonical_url
+        if canon and site_of(canon) == site_of(article.url):
+            keys.add(self.cleaner.key(canon))
+        return keys
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        keys = self.keys(item)
+        if keys & self.seen:
+            self.stats.inc_value("dedup/dropped")
+            raise DropItem(f"duplicate article: {item.url}")
+        self.seen |= keys
+        return item

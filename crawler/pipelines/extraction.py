@@ -1,0 +1,72 @@
+"""Turns each fetched :class:`~crawler.items.Page` into an article record, or
+drops it with a reason counted as ``extract/dropped/<reason>``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import DropItem
+
+from crawler.extraction import EXTRACTOR_NAME, ExtractionOptions, extract, extractor_version
+from crawler.items import Page
+from crawler.schema import Article, ExtractorInfo, WarcPointer
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+
+def options_from_settings(settings) -> ExtractionOptions:  # noqa: ANN001 - scrapy Settings
+    return ExtractionOptions(
+        min_chars=settings.getint("CRAWLER_ARTICLE_MIN_CHARS"),
+        untyped_min_chars=settings.getint("CRAWLER_UNTYPED_MIN_CHARS"),
+        favor_precision=settings.getbool("CRAWLER_FAVOR_PRECISION"),
+    )
+
+
+def iso_utc(when) -> str:  # noqa: ANN001 - datetime
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+
+
+def page_to_article(page: Page, options: ExtractionOptions) -> Article:
+    """Extract one page into an :class:`Article`; ``reason`` set when it is none."""
+    if page.status != 200:
+        ext = None
+        reason = "http_error"
+    else:
+        ext = extract(page.body, page.url, content_type=page.content_type,
+                      fetched_at=page.fetched_at, options=options)
+        reason = ext.reason
+    fields: dict[str, Any] = {}
+    if ext is not None:
+        fields = {k: getattr(ext, k) for k in (
+            "canonical_url", "title", "author", "date", "sitename", "language",
+            "description", "tags", "image", "text", "comments")}
+    return Article(
+        url=page.url,
+        fetched_at=iso_utc(page.fetched_at),
+        status=page.status,
+        warc=WarcPointer(**page.warc) if page.warc else None,
+        extractor=ExtractorInfo(name=EXTRACTOR_NAME, version=extractor_version()),
+        reason=reason,
+        **fields,
+    )
+
+
+class ExtractionPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.options = options_from_settings(crawler.settings)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Page):
+            return item
+        article = page_to_article(item, self.options)
+        if article.reason is not None:
+            self.stats.inc_value(f"extract/dropped/{article.reason}")
+            raise DropItem(f"{article.reason}: {item.url}")
+        self.stats.inc_value("extract/articles")
+        return article

@@ -1,0 +1,79 @@
+"""The article record: one JSON object per article, documented in docs/schema.md.
+
+``Article`` is the single definition of the record's fields and their order;
+``article.schema.json`` beside this module is the published JSON Schema that
+every record validates against. Missing values are ``None`` (JSON ``null``),
+never omitted and never ``""``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True, kw_only=True)
+class WarcPointer:
+    """Where the page's WARC ``response`` record is: seek to ``offset`` in
+    ``filename`` (relative to the folder holding the JSON lines file, or
+    absolute) and the next ``length`` bytes are that record."""
+
+    filename: str
+    offset: int
+    length: int
+    record_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtractorInfo:
+    name: str
+    version: str
+
+
+@dataclass(kw_only=True)
+class Article:
+    """One article. Field formats are documented in docs/schema.md."""
+
+    url: str
+    canonical_url: str | None = None
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    sitename: str | None = None
+    language: str | None = None
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+    image: str | None = None
+    text: str | None = None
+    comments: str | None = None
+    fetched_at: str | None = None
+    status: int | None = None
+    warc: WarcPointer | None = None
+    extractor: ExtractorInfo | None = None
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        record = asdict(self)
+        record["schema_version"] = SCHEMA_VERSION
+        return record
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+@cache
+def json_schema() -> dict[str, Any]:
+    """The published JSON Schema (draft 2020-12) of an article record."""
+    text = resources.files(__package__).joinpath("article.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def validator():  # noqa: ANN201 - jsonschema is imported lazily, only where validation is used
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(json_schema(), format_checker=FormatChecker())

@@ -1,0 +1,107 @@
+"""Every default of the project, Scrapy's and ours, in one place.
+
+Scrapy reads this module through ``scrapy.cfg`` (``scrapy crawl article``) and
+the ``crawler`` command sets it as ``SCRAPY_SETTINGS_MODULE``. Our own settings
+carry the ``CRAWLER_`` prefix; each is documented here and in ``docs/settings.md``.
+"""
+
+from __future__ import annotations
+
+from crawler import __version__
+
+BOT_NAME = "crawler"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# --- Identity and politeness --------------------------------------------------
+#: Where site owners can read about the crawl; appended to the User-Agent.
+CRAWLER_CONTACT_URL = "https://github.com/crawler-project/crawler"
+#: Default User-Agent; ``{version}`` and ``{contact}`` are filled in.
+CRAWLER_USER_AGENT = "crawler/{version} (+{contact})"
+USER_AGENT = CRAWLER_USER_AGENT.format(version=__version__, contact=CRAWLER_CONTACT_URL)
+ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+COOKIES_ENABLED = False
+DOWNLOAD_TIMEOUT = 30
+#: 5xx and timeouts are retried this many times, then given up.
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 10
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+#: Error pages reach the spider so they are counted as dropped by reason.
+HTTPERROR_ALLOW_ALL = True
+
+# --- Scope and traps ----------------------------------------------------------
+#: Links deeper than this many hops from a seed are not followed.
+DEPTH_LIMIT = 6
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+#: Follow links found on HTML pages (within scope).
+CRAWLER_FOLLOW_LINKS = True
+#: Requests per site (host) at most; further requests to it are ignored.
+CRAWLER_MAX_PAGES_PER_SITE = 5000
+#: Extra domains in scope besides the seeds' sites.
+CRAWLER_ALLOWED_DOMAINS: list[str] = []
+#: Query parameters that never make a different page (exact names).
+CRAWLER_TRACKING_PARAMS = [
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
+    "mc_cid", "mc_eid", "_ga", "_gl", "igshid", "ocid", "cmpid", "icid",
+    "ncid", "sr_share", "spm", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id",
+    "oly_enc_id", "vero_id", "rb_clickid", "s_cid", "ref_src", "ref_url",
+]
+#: Query parameter prefixes that never make a different page.
+CRAWLER_TRACKING_PREFIXES = ["utm_", "pk_", "mtm_", "hsa_"]
+REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalRequestFingerprinter"
+
+# --- Output --------------------------------------------------------------------
+#: Root folder of all output; a crawl writes into ``<dir>/<job>/``.
+CRAWLER_OUTPUT_DIR = "archive"
+#: Job name; derived from the first seed's host when not given.
+CRAWLER_JOB: str | None = None
+
+CRAWLER_WARC_ENABLED = True
+#: WARC file names are ``<prefix>-<timestamp>-<host>-<pid>-<serial>.warc.gz``.
+CRAWLER_WARC_PREFIX = "crawler"
+#: A WARC file is closed and a new one opened past this size (bytes).
+CRAWLER_WARC_MAX_SIZE = 1_000_000_000
+#: Request headers replaced by ``[redacted]`` in WARC request records.
+CRAWLER_WARC_REDACT_HEADERS = ["Authorization", "Proxy-Authorization", "Cookie"]
+
+CRAWLER_JSONL_ENABLED = True
+
+# --- Extraction ------------------------------------------------------------------
+#: An article must have at least this many characters of body text.
+CRAWLER_ARTICLE_MIN_CHARS = 250
+#: ... and, when the page declares no article type, at least this many.
+CRAWLER_UNTYPED_MIN_CHARS = 800
+#: Use trafilatura's precision mode (less furniture, rarely less body).
+CRAWLER_FAVOR_PRECISION = True
+
+EXTENSIONS = {
+    "crawler.extensions.warccapture.WarcCapture": 100,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.downloadermiddlewares.budget.SiteBudgetMiddleware": 110,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.extraction.ExtractionPipeline": 100,
+    "crawler.pipelines.dedup.ArticleDedupPipeline": 200,
+    "crawler.pipelines.jsonlines.JsonLinesWriter": 900,
+}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False
+LOG_FORMATTER = "crawler.logformatter.CrawlerLogFormatter"
+REMOTE_CONTROL_ENABLED = False

@@ -1,0 +1,67 @@
+"""The end-of-crawl summary, built from the crawl's stats (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+_PAGE_KINDS = ("robots", "sitemap", "feed")
+
+
+def dropped_by_reason(stats: Mapping[str, Any]) -> dict[str, int]:
+    reasons: dict[str, int] = {}
+    for key, value in stats.items():
+        if key.startswith("extract/dropped/"):
+            reasons[key.removeprefix("extract/dropped/")] = value
+    for kind in _PAGE_KINDS:
+        if stats.get(f"pages/{kind}"):
+            reasons[kind] = stats[f"pages/{kind}"]
+    if stats.get("dedup/dropped"):
+        reasons["duplicate"] = stats["dedup/dropped"]
+    return dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def responses_by_status(stats: Mapping[str, Any]) -> dict[str, int]:
+    prefix = "downloader/response_status_count/"
+    return {k.removeprefix(prefix): v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+
+def summary_data(stats: Mapping[str, Any]) -> dict[str, Any]:
+    start, end = stats.get("start_time"), stats.get("finish_time")
+    elapsed = (end - start).total_seconds() if start and end else None
+    fetched = stats.get("response_received_count", 0)
+    articles = stats.get("jsonl/records_written", 0)
+    return {
+        "finish_reason": stats.get("finish_reason"),
+        "elapsed_seconds": round(elapsed, 2) if elapsed is not None else None,
+        "pages_fetched": fetched,
+        "articles_written": articles,
+        "pages_per_second": round(fetched / elapsed, 2) if elapsed else None,
+        "articles_per_second": round(articles / elapsed, 2) if elapsed else None,
+        "dropped": dropped_by_reason(stats),
+        "responses_by_status": responses_by_status(stats),
+        "errors": {k: v for k, v in stats.items()
+                   if k.startswith(("log_count/ERROR", "warc/errors", "jsonl/errors"))},
+        "warc_files": stats.get("warc/files", []),
+        "jsonl_file": stats.get("jsonl/filename"),
+    }
+
+
+def format_summary(data: Mapping[str, Any]) -> str:
+    lines = [
+        f"Crawl {data['finish_reason']} in {data['elapsed_seconds']} s",
+        f"  pages fetched:    {data['pages_fetched']} ({data['pages_per_second']} pages/s)",
+        f"  articles written: {data['articles_written']} "
+        f"({data['articles_per_second']} articles/s)",
+    ]
+    if data["dropped"]:
+        lines.append("  not articles:     " + ", ".join(f"{k} {v}" for k, v in data["dropped"].items()))
+    if data["responses_by_status"]:
+        lines.append("  responses:        " + ", ".join(
+            f"{k}: {v}" for k, v in data["responses_by_status"].items()))
+    if data["errors"]:
+        lines.append("  errors:           " + ", ".join(f"{k} {v}" for k, v in data["errors"].items()))
+    lines.append("  JSON lines:       " + str(data["jsonl_file"]))
+    for path in data["warc_files"]:
+        lines.append("  WARC:             " + path)
+    return "\n".join(lines)

@@ -1,0 +1,83 @@
+"""URL canonicalization: one page, one key.
+
+``clean_url`` gives the URL we fetch: tracking parameters and the fragment
+removed, scheme and host lower-cased, default port dropped. ``url_key`` gives
+the de-duplication key: ``clean_url`` then w3lib's canonical form (sorted
+query, normalised percent-encoding).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+DEFAULT_TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
+     "mc_cid", "mc_eid", "_ga", "_gl", "igshid"}
+)
+DEFAULT_TRACKING_PREFIXES = ("utm_",)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class UrlCleaner:
+    """Removes tracking parameters and fragments; built once from settings."""
+
+    def __init__(
+        self,
+        params: Iterable[str] = DEFAULT_TRACKING_PARAMS,
+        prefixes: Iterable[str] = DEFAULT_TRACKING_PREFIXES,
+    ) -> None:
+        self.params = frozenset(p.lower() for p in params)
+        self.prefixes = tuple(p.lower() for p in prefixes)
+
+    def is_tracking(self, name: str) -> bool:
+        name = name.lower()
+        return name in self.params or name.startswith(self.prefixes)
+
+    def clean(self, url: str) -> str:
+        parts = urlsplit(url.strip())
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").rstrip(".")
+        netloc = host
+        if parts.port is not None and _DEFAULT_PORTS.get(scheme) != parts.port:
+            netloc = f"{host}:{parts.port}"
+        if ":" in host and not host.startswith("["):
+            netloc = f"[{host}]" + netloc[len(host):]
+        if parts.username or parts.password:
+            netloc = f"{parts.netloc.rpartition('@')[0]}@{netloc}"
+        query = parts.query
+        if query:
+            pairs = parse_qsl(query, keep_blank_values=True)
+            kept = [(k, v) for k, v in pairs if not self.is_tracking(k)]
+            if len(kept) != len(pairs):
+                query = urlencode(kept)
+        return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+    def key(self, url: str) -> str:
+        return canonicalize_url(self.clean(url))
+
+
+_default = UrlCleaner()
+
+
+def clean_url(url: str) -> str:
+    """The URL to fetch, with the default tracking-parameter list."""
+    return _default.clean(url)
+
+
+def url_key(url: str) -> str:
+    """The de-duplication key of a URL, with the default tracking-parameter list."""
+    return _default.key(url)
+
+
+def is_http_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def site_of(url: str) -> str:
+    """The site a URL belongs to for scope: its host without a leading ``www.``."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host

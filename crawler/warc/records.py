@@ -1,0 +1,133 @@
+"""HTTP exchanges as plain data, and their WARC request/response records.
+
+The response record stores the payload exactly as received on the wire after
+transfer decoding (Content-Encoding kept, as the server sent it). Because the
+chunked framing is gone, ``Transfer-Encoding`` is moved to
+``X-Crawler-Orig-Transfer-Encoding`` and ``Content-Length`` states the stored
+length, so that standard readers and replay tools see headers consistent with
+the bytes (the original value is kept as ``X-Crawler-Orig-Content-Length``
+when it differed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from io import BytesIO
+from urllib.parse import urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+Headers = Sequence[tuple[str, str]]
+REDACTED = "[redacted]"
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpRequestData:
+    method: str
+    url: str
+    headers: Headers = ()
+    body: bytes = b""
+    protocol: str = "HTTP/1.1"
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpResponseData:
+    status: int
+    headers: Headers = ()
+    body: bytes = b""
+    protocol: str = "HTTP/1.1"
+    reason: str | None = None
+    ip_address: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def status_line(self) -> str:
+        reason = self.reason
+        if reason is None:
+            try:
+                reason = HTTPStatus(self.status).phrase
+            except ValueError:
+                reason = ""
+        return f"{self.status} {reason}".rstrip()
+
+
+def _header_value(value: str) -> str:
+    # Header values must stay on one line in the record.
+    return value.replace("\r", " ").replace("\n", " ")
+
+
+def request_headers(request: HttpRequestData, redact: Iterable[str] = ()) -> StatusAndHeaders:
+    parts = urlsplit(request.url)
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
+    redacted = {h.lower() for h in redact}
+    headers: list[tuple[str, str]] = []
+    if not any(k.lower() == "host" for k, _ in request.headers):
+        headers.append(("Host", parts.netloc))
+    for name, value in request.headers:
+        headers.append((name, REDACTED if name.lower() in redacted else _header_value(value)))
+    return StatusAndHeaders(f"{request.method} {path} {request.protocol}", headers,
+                            is_http_request=True)
+
+
+def response_headers(response: HttpResponseData) -> StatusAndHeaders:
+    headers: list[tuple[str, str]] = []
+    declared_length: str | None = None
+    chunked = False
+    for name, value in response.headers:
+        lname = name.lower()
+        if lname == "transfer-encoding":
+            chunked = True
+            headers.append(("X-Crawler-Orig-Transfer-Encoding", _header_value(value)))
+        elif lname == "content-length":
+            declared_length = value.strip()
+        else:
+            headers.append((name, _header_value(value)))
+    actual = str(len(response.body))
+    if declared_length is not None and declared_length != actual:
+        headers.append(("X-Crawler-Orig-Content-Length", declared_length))
+    if declared_length is not None or chunked or response.body:
+        headers.append(("Content-Length", actual))
+    return StatusAndHeaders(response.status_line, headers, protocol=response.protocol)
+
+
+def build_exchange(
+    writer: WARCWriter,
+    request: HttpRequestData,
+    response: HttpResponseData,
+    *,
+    warc_date: str,
+    redact: Iterable[str] = (),
+):  # noqa: ANN201 - warcio ArcWarcRecord pair
+    """Build the (response, request) records of one exchange, linked by
+    ``WARC-Concurrent-To``; the response record goes first, as is customary."""
+    url = response.extra.get("url", request.url)
+    warc_headers = {"WARC-Date": warc_date}
+    if response.ip_address:
+        warc_headers["WARC-IP-Address"] = response.ip_address
+    for key, value in response.extra.items():
+        if key != "url":
+            warc_headers[key] = value
+    resp = writer.create_warc_record(
+        url, "response",
+        payload=BytesIO(response.body),
+        length=len(response.body),
+        http_headers=response_headers(response),
+        warc_headers_dict=warc_headers,
+    )
+    req_headers = request_headers(request, redact)
+    req = writer.create_warc_record(
+        url, "request",
+        payload=BytesIO(request.body),
+        length=len(request.body),
+        http_headers=req_headers,
+        warc_headers_dict={
+            "WARC-Date": warc_date,
+            "WARC-Concurrent-To": resp.rec_headers.get_header("WARC-Record-ID"),
+        },
+    )
+    return resp, req
