@@ -29,7 +29,7 @@ def responses_by_status(stats: Mapping[str, Any]) -> dict[str, int]:
 def summary_data(stats: Mapping[str, Any]) -> dict[str, Any]:
     start, end = stats.get("start_time"), stats.get("finish_time")
     elapsed = (end - start).total_seconds() if start and end else None
-    fetched = stats.get("response_received_count", 0)
+    fetched = stats.get("downloader/response_count", 0)
     articles = stats.get("jsonl/records_written", 0)
     return {
         "finish_reason": stats.get("finish_reason"),

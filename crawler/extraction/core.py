@@ -80,15 +80,50 @@ def _clean_text(value: str | None) -> str | None:
     return text or None
 
 
-def _clamp_date(value: str | None, fetched_at: datetime | None) -> str | None:
+def _as_date(value: str | None) -> date | None:
     if not value:
         return None
     try:
-        parsed = date.fromisoformat(value[:10])
+        return date.fromisoformat(value.strip()[:10])
     except ValueError:
         return None
+
+
+def _publication_date(declared: str | None, found: str | None,
+                      fetched_at: datetime | None) -> str | None:
+    """The date a page declares in its metadata wins over one found by heuristics;
+    no date is ever later than the capture. A declared date in the future gives
+    none rather than a heuristic guess (such as a copyright year)."""
     limit = (fetched_at or datetime.now(timezone.utc)).astimezone(timezone.utc).date()
-    return parsed.isoformat() if parsed <= limit else None
+    declared_date = _as_date(declared)
+    if declared_date is not None:
+        return declared_date.isoformat() if declared_date <= limit else None
+    found_date = _as_date(found)
+    return found_date.isoformat() if found_date and found_date <= limit else None
+
+
+def _drop_title_line(text: str | None, title: str | None) -> str | None:
+    """trafilatura keeps the headline as the body's first line; it has its own field."""
+    if not text or not title:
+        return text
+    first, _, rest = text.partition("\n")
+    if _norm(first) == _norm(title):
+        return rest or None
+    return text
+
+
+def _drop_heading(text: str | None) -> str | None:
+    """Drop a section heading ("Comments", "3 comments") from the comments."""
+    if not text:
+        return None
+    first, _, rest = text.partition("\n")
+    if len(first.split()) <= 3 and not first.rstrip().endswith((".", "!", "?")):
+        return rest or None
+    return text
+
+
+def _norm(value: str) -> str:
+    return " ".join(value.split()).casefold()
 
 
 def _split_list(*values: object) -> list[str]:
@@ -182,13 +217,14 @@ def _to_extraction(
     if doc is None:
         return Extraction(reason="empty", canonical_url=signals.canonical_url)
     get = lambda name: getattr(doc, name, None)  # noqa: E731
-    body = _clean_text(get("text"))
+    title = _clean(get("title"))
+    body = _drop_title_line(_clean_text(get("text")), title)
     result = Extraction(
         text=body,
-        comments=_clean_text(get("comments")),
-        title=_clean(get("title")),
+        comments=_drop_heading(_clean_text(get("comments"))),
+        title=title,
         author=_clean(get("author")),
-        date=_clamp_date(get("date"), fetched_at),
+        date=_publication_date(signals.published, get("date"), fetched_at),
         sitename=_clean(get("sitename")),
         language=signals.language or normalize_language(get("language")),
         description=_clean(get("description")),

@@ -36,6 +36,8 @@ class PageSignals:
     ld_types: list[str] = field(default_factory=list)
     language: str | None = None
     canonical_url: str | None = None
+    #: Publication date the page declares in its metadata (first one found), raw.
+    published: str | None = None
 
     @property
     def types(self) -> set[str]:
@@ -51,6 +53,19 @@ class PageSignals:
     @property
     def is_typed_listing(self) -> bool:
         return bool(self.types & LISTING_TYPES) and not self.is_typed_article
+
+
+def _ld_dates(node: object) -> Iterator[str]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _ld_dates(item)
+    elif isinstance(node, dict):
+        value = node.get("datePublished")
+        if isinstance(value, str) and value.strip():
+            yield value.strip()
+        for key in ("@graph", "mainEntity"):
+            if isinstance(node.get(key), (dict, list)):
+                yield from _ld_dates(node[key])
 
 
 def _ld_types(node: object) -> Iterator[str]:
@@ -88,6 +103,15 @@ def read_signals(tree: HtmlElement, url: str | None = None) -> PageSignals:
         except (ValueError, RecursionError):
             continue
         signals.ld_types.extend(_ld_types(data))
+        if signals.published is None:
+            signals.published = next(_ld_dates(data), None)
+    if signals.published is None:
+        declared = tree.xpath(
+            '//meta[@property="article:published_time" or @name="article:published_time"'
+            ' or @itemprop="datePublished" or @name="date" or @name="pubdate"]/@content'
+            ' | //*[@itemprop="datePublished"]/@datetime'
+        )
+        signals.published = declared[0].strip() if declared and declared[0].strip() else None
     lang = tree.xpath("/html/@lang | /html/@xml:lang")
     if not lang:
         lang = tree.xpath(

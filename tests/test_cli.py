@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from crawler.schema import validator
+from tests.conftest import DATA, run_crawler
+
+
+def one_line_error(result) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_non_http_url_is_refused(tmp_path: Path) -> None:
+    line = one_line_error(run_crawler("crawl", "ftp://example.com/", "-o", str(tmp_path)))
+    assert line == "crawler: error: not an http(s) URL: 'ftp://example.com/'"
+
+
+def test_missing_seeds_file(tmp_path: Path) -> None:
+    line = one_line_error(run_crawler("crawl", "--seeds", str(tmp_path / "nope.txt")))
+    assert "seeds file not found" in line
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere; see the next test")
+def test_unwritable_output_folder_as_user(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    line = one_line_error(run_crawler("crawl", "http://127.0.0.1:9/", "-o", str(locked / "x")))
+    assert "not writable" in line
+
+
+def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    line = one_line_error(run_crawler("crawl", "http://127.0.0.1:9/", "-o", str(blocker)))
+    assert "not writable" in line
+
+
+def test_unknown_command_and_option() -> None:
+    assert "unknown command" in one_line_error(run_crawler("fly"))
+    assert "unrecognized option --bogus" in one_line_error(
+        run_crawler("crawl", "--bogus", "http://x.org/"))
+
+
+def test_extract_prints_one_valid_line_per_file_in_order() -> None:
+    files = [DATA / "pages" / "article_comments.html", DATA / "pages" / "listing.html",
+             DATA / "pages" / "article_shift_jis.html"]
+    result = run_crawler("extract", *map(str, files), "--url", "https://gazette.example/a")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 3
+    check = validator()
+    for record in records:
+        assert not list(check.iter_errors(record))
+        assert record["warc"] is None
+    assert records[0]["title"] == "Breakwater to be rebuilt" and records[0]["reason"] is None
+    assert records[1]["text"] is None and records[1]["reason"] == "listing_page"
+    assert records[2]["language"] == "ja"
+
+
+def test_extract_missing_file() -> None:
+    assert "no such file" in one_line_error(run_crawler("extract", "/nonexistent.html"))
