@@ -1,0 +1,136 @@
+"""Scrapy glue components, driven through their hooks without a network
+(as scrapy-deltafetch's tests do)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from scrapy import Request, Spider
+from scrapy.exceptions import DropItem, IgnoreRequest, NotConfigured
+from scrapy.utils.test import get_crawler
+
+from crawler.downloadermiddlewares.budget import SiteBudgetMiddleware
+from crawler.fingerprint import CanonicalRequestFingerprinter
+from crawler.items import Page
+from crawler.pipelines.dedup import ArticleDedupPipeline
+from crawler.pipelines.extraction import ExtractionPipeline
+from crawler.pipelines.jsonlines import JsonLinesWriter
+from crawler.schema import Article, validator
+from crawler.summary import format_summary, summary_data
+from tests.conftest import DATA
+
+
+def crawler_with(**settings):
+    """A crawler with the project's settings module, as ``crawler`` runs it."""
+    import crawler.settings as project
+
+    base = {k: getattr(project, k) for k in dir(project) if k.isupper()}
+    crawler = get_crawler(Spider, settings_dict={**base, **settings})
+    crawler.stats.open_spider()
+    return crawler
+
+
+def test_fingerprints_ignore_tracking_and_fragments() -> None:
+    fp = CanonicalRequestFingerprinter.from_crawler(crawler_with())
+    base = fp.fingerprint(Request("http://x.org/a?id=1"))
+    assert fp.fingerprint(Request("http://x.org/a?utm_source=t&id=1#c")) == base
+    assert fp.fingerprint(Request("http://X.org:80/a?fbclid=9&id=1")) == base
+    assert fp.fingerprint(Request("http://x.org/a?id=2")) != base
+    assert fp.fingerprint(Request("http://x.org/a?id=1", method="POST")) != base
+
+
+def test_site_budget() -> None:
+    crawler = crawler_with(CRAWLER_MAX_PAGES_PER_SITE=2)
+    mw = SiteBudgetMiddleware.from_crawler(crawler)
+    mw.process_request(Request("http://a.org/1"))
+    mw.process_request(Request("http://a.org/2"))
+    mw.process_request(Request("http://b.org/1"))
+    mw.process_request(Request("http://a.org/2", meta={"redirect_times": 1}))  # a hop is free
+    with pytest.raises(IgnoreRequest):
+        mw.process_request(Request("http://a.org/3"))
+    assert crawler.stats.get_value("budget/ignored") == 1
+    with pytest.raises(NotConfigured):
+        SiteBudgetMiddleware.from_crawler(crawler_with(CRAWLER_MAX_PAGES_PER_SITE=0))
+
+
+def page(name: str, url: str = "https://gazette.example/news/breakwater.html", status: int = 200,
+         ctype: str = "text/html") -> Page:
+    return Page(url=url, status=status, body=(DATA / "pages" / name).read_bytes(),
+                content_type=ctype, fetched_at=datetime(2026, 11, 26, 9, 30, 1, 250000,
+                                                        tzinfo=timezone.utc),
+                warc={"filename": "warc/x.warc.gz", "offset": 10, "length": 99,
+                      "record_id": "<urn:uuid:12345678-1234-1234-1234-123456789abc>"})
+
+
+def test_extraction_pipeline_articles_and_drops() -> None:
+    crawler = crawler_with()
+    pipe = ExtractionPipeline.from_crawler(crawler)
+    article = pipe.process_item(page("article_comments.html"))
+    assert isinstance(article, Article)
+    record = article.to_dict()
+    assert not list(validator().iter_errors(record))
+    assert record["fetched_at"] == "2026-11-26T09:30:01.250Z"
+    assert record["warc"]["offset"] == 10
+    with pytest.raises(DropItem, match="listing_page"):
+        pipe.process_item(page("listing.html"))
+    with pytest.raises(DropItem, match="http_error"):
+        pipe.process_item(page("article_comments.html", status=404))
+    with pytest.raises(DropItem, match="not_html"):
+        pipe.process_item(page("article_comments.html", ctype="application/pdf"))
+    stats = crawler.stats.get_stats()
+    assert stats["extract/articles"] == 1
+    assert stats["extract/dropped/listing_page"] == 1
+    assert stats["extract/dropped/http_error"] == 1
+    assert stats["extract/dropped/not_html"] == 1
+
+
+def test_dedup_by_url_and_same_site_canonical() -> None:
+    crawler = crawler_with()
+    pipe = ArticleDedupPipeline.from_crawler(crawler)
+    first = Article(url="https://g.example/a.html", canonical_url="https://g.example/a.html")
+    amp = Article(url="https://g.example/amp/a.html", canonical_url="https://g.example/a.html")
+    other = Article(url="https://g.example/b.html", canonical_url="https://elsewhere.example/")
+    broken = Article(url="https://g.example/c.html", canonical_url="https://elsewhere.example/")
+    assert pipe.process_item(first) is first
+    with pytest.raises(DropItem):
+        pipe.process_item(amp)
+    assert pipe.process_item(other) is other
+    assert pipe.process_item(broken) is broken  # off-site canonicals never merge articles
+    assert crawler.stats.get_value("dedup/dropped") == 1
+
+
+def test_jsonlines_writer_writes_whole_lines(tmp_path: Path) -> None:
+    crawler = crawler_with(CRAWLER_OUTPUT_DIR=str(tmp_path), CRAWLER_JOB="j")
+    writer = JsonLinesWriter.from_crawler(crawler)
+    writer.open_spider()
+    for i in range(3):
+        writer.process_item(Article(url=f"https://g.example/{i}", title="Ünïcode “title”"))
+    path = Path(writer.path)
+    before_close = path.read_bytes()  # flushed as written, not at close
+    writer.close_spider()
+    lines = before_close.decode("utf-8").splitlines()
+    assert len(lines) == 3 and before_close.endswith(b"\n")
+    assert json.loads(lines[2])["url"] == "https://g.example/2"
+    assert "“title”" in lines[0]  # UTF-8, not \\u escapes
+    assert path.parent == tmp_path / "j"
+    with pytest.raises(NotConfigured):
+        JsonLinesWriter.from_crawler(crawler_with(CRAWLER_JSONL_ENABLED=False))
+
+
+def test_summary_lines() -> None:
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    stats = {"start_time": start, "finish_time": start.replace(second=10),
+             "finish_reason": "finished", "downloader/response_count": 50,
+             "jsonl/records_written": 20, "extract/dropped/listing_page": 5,
+             "pages/feed": 1, "downloader/response_status_count/200": 48,
+             "downloader/response_status_count/404": 2, "jsonl/filename": "a.jsonl",
+             "warc/files": ["w1.warc.gz"]}
+    data = summary_data(stats)
+    assert data["pages_per_second"] == 5.0 and data["articles_per_second"] == 2.0
+    assert data["dropped"] == {"listing_page": 5, "feed": 1}
+    text = format_summary(data)
+    assert "pages fetched:    50 (5.0 pages/s)" in text
+    assert "200: 48, 404: 2" in text and "WARC:             w1.warc.gz" in text
