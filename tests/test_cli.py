@@ -1,10 +1,7 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
-
-import pytest
 
 from crawler.schema import validator
 from tests.conftest import DATA, run_crawler
@@ -26,14 +23,6 @@ def test_non_http_url_is_refused(tmp_path: Path) -> None:
 def test_missing_seeds_file(tmp_path: Path) -> None:
     line = one_line_error(run_crawler("crawl", "--seeds", str(tmp_path / "nope.txt")))
     assert "seeds file not found" in line
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere; see the next test")
-def test_unwritable_output_folder_as_user(tmp_path: Path) -> None:
-    locked = tmp_path / "locked"
-    locked.mkdir(mode=0o500)
-    line = one_line_error(run_crawler("crawl", "http://127.0.0.1:9/", "-o", str(locked / "x")))
-    assert "not writable" in line
 
 
 def test_output_folder_that_is_a_file(tmp_path: Path) -> None:

@@ -34,6 +34,10 @@ class ExtractionOptions:
     untyped_min_chars: int = 800
     favor_precision: bool = True
     include_tables: bool = True
+    #: An untyped page whose body is this share of teaser links is a listing.
+    max_teaser_share: float = 0.25
+    #: An untyped page with this many headings that are links is a listing.
+    max_linked_headings: int = 8
 
 
 @dataclass(kw_only=True)
@@ -188,6 +192,8 @@ def extract(
     if tree is None:
         return Extraction(reason="unparsable")
     signals = read_signals(tree, url)
+    headlines = _link_texts(tree)
+    linked_headings = len(tree.xpath("//*[self::h2 or self::h3 or self::h4][.//a]"))
     if signals.is_typed_listing:
         return Extraction(reason="listing_page", canonical_url=signals.canonical_url,
                           language=signals.language)
@@ -208,12 +214,32 @@ def extract(
     except Exception:  # trafilatura has many internal failure modes; a page never stops a crawl
         logger.warning("trafilatura failed on %s", url, exc_info=True)
         return Extraction(reason="extractor_error")
-    return _to_extraction(doc, signals, fetched_at, opts)
+    result = _to_extraction(doc, signals, fetched_at)
+    result.reason = _article_reason(result.text, signals, headlines, linked_headings, opts)
+    if result.reason is not None:
+        result.text = None
+    return result
 
 
-def _to_extraction(
-    doc: object, signals: PageSignals, fetched_at: datetime | None, opts: ExtractionOptions
-) -> Extraction:
+def _link_texts(tree: lxml.html.HtmlElement) -> set[str]:
+    """Normalised texts of headline-like links (four words or more)."""
+    texts = set()
+    for a in tree.iter("a"):
+        text = " ".join(a.text_content().split())
+        if text.count(" ") >= 3:
+            texts.add(text.casefold())
+    return texts
+
+
+def _teaser_share(body: str, headlines: set[str]) -> float:
+    """Share of the body's lines that are the text of a link elsewhere on the page:
+    high on home and section pages (teaser lists), near zero on articles."""
+    lines = body.split("\n")
+    teasers = sum(1 for ln in lines if " ".join(ln.split()).casefold() in headlines)
+    return teasers / len(lines) if teasers >= 4 else 0.0
+
+
+def _to_extraction(doc: object, signals: PageSignals, fetched_at: datetime | None) -> Extraction:
     if doc is None:
         return Extraction(reason="empty", canonical_url=signals.canonical_url)
     get = lambda name: getattr(doc, name, None)  # noqa: E731
@@ -232,19 +258,22 @@ def _to_extraction(
         image=_clean(get("image")),
         canonical_url=signals.canonical_url or _clean(get("url")),
     )
-    result.reason = _article_reason(body, signals, opts)
-    if result.reason is not None:
-        result.text = None
     return result
 
 
-def _article_reason(body: str | None, signals: PageSignals, opts: ExtractionOptions) -> str | None:
+def _article_reason(body: str | None, signals: PageSignals, headlines: set[str],
+                    linked_headings: int, opts: ExtractionOptions) -> str | None:
     """The page-type rule; documented in docs/schema.md."""
     if not body:
         return "empty"
     size = len(body)
     if size < opts.min_chars:
         return "too_short"
-    if not signals.is_typed_article and size < opts.untyped_min_chars:
+    if signals.is_typed_article:
+        return None
+    if size < opts.untyped_min_chars:
         return "too_short_untyped"
+    if (linked_headings >= opts.max_linked_headings
+            or _teaser_share(body, headlines) >= opts.max_teaser_share):
+        return "listing_page"
     return None

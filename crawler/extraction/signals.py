@@ -20,9 +20,11 @@ ARTICLE_TYPES = frozenset(
         "Blog", "Posting",
     )
 )
+#: Types that say "not an article". ``og:type website`` is not among them: many
+#: CMSs give it to every page, articles included, so it only counts as untyped.
 LISTING_TYPES = frozenset(
     t.lower() for t in (
-        "website", "WebSite", "CollectionPage", "ItemList", "SearchResultsPage",
+        "WebSite", "CollectionPage", "ItemList", "SearchResultsPage",
         "ProfilePage", "profile", "AboutPage", "ContactPage", "Organization",
         "NewsMediaOrganization", "product", "Product", "video.other", "music.song",
     )
@@ -42,7 +44,7 @@ class PageSignals:
     @property
     def types(self) -> set[str]:
         found = {t.lower() for t in self.ld_types}
-        if self.og_type:
+        if self.og_type and self.og_type.lower() != "website":
             found.add(self.og_type.lower())
         return found
 
