@@ -101,7 +101,7 @@ ITEM_PIPELINES = {
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
-LOG_LEVEL = "INFO"
+
 TELNETCONSOLE_ENABLED = False
 LOG_FORMATTER = "crawler.logformatter.CrawlerLogFormatter"
 REMOTE_CONTROL_ENABLED = False

@@ -15,8 +15,8 @@ from crawler.demo.server import DemoServer
 
 
 class Command(CrawlCommand):
-    default_settings = {
-        "LOG_LEVEL": "WARNING",
+    #: Set at command-line priority, above the project's politeness defaults.
+    local_settings = {
         "DOWNLOAD_DELAY": 0,
         "AUTOTHROTTLE_ENABLED": False,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
@@ -40,6 +40,10 @@ class Command(CrawlCommand):
         self.server.start()
         if not opts.job:
             opts.job = "demo"
+        for name, value in self.local_settings.items():
+            self.settings.set(name, value, priority="cmdline")
+        if not opts.loglevel:  # the summary says it all; -L INFO shows Scrapy's log
+            self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
         try:
             super().process_options([self.server.base_url + "/"], opts)
         except BaseException:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
@@ -24,6 +25,12 @@ logger = logging.getLogger(__name__)
 EXTRACTOR_NAME = "crawler+trafilatura"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+#: Path segments of a site's own service pages (about, contact, legal, account).
+SERVICE_PAGE = re.compile(
+    r"/(?:about(?:-us)?|contact(?:-us)?|impressum|imprint|privacy(?:-policy)?|terms"
+    r"(?:-of-(?:use|service))?|legal|cookies?(?:-policy)?|datenschutz|mentions-legales|"
+    r"advertise|careers|jobs|subscribe|newsletters?|login|register|account|help|faq|"
+    r"kontakt|ueber-uns|qui-sommes-nous|chi-siamo|quienes-somos|over-ons)(?:\.\w+)?/?$", re.I)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -216,6 +223,9 @@ def extract(
         return Extraction(reason="extractor_error")
     result = _to_extraction(doc, signals, fetched_at)
     result.reason = _article_reason(result.text, signals, headlines, linked_headings, opts)
+    if result.reason is None and not signals.is_typed_article and url and SERVICE_PAGE.search(
+            urlsplit(url).path):
+        result.reason = "service_page"
     if result.reason is not None:
         result.text = None
     return result

@@ -1,0 +1,63 @@
+"""The README's first command: ``crawler demo`` crawls the bundled site."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from crawler.schema import validator
+from tests.conftest import ROOT, run_crawler
+
+MANIFEST = json.loads((ROOT / "crawler" / "demo" / "manifest.json").read_text("utf-8"))
+COMMENT_MARKERS = ["Reader comments", "Leserkommentare", "Log in or create a free account"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    result = run_crawler("demo", "-o", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    records = [json.loads(line) for f in (out / "demo").glob("articles-*.jsonl")
+               for line in f.read_text("utf-8").splitlines()]
+    return result, out / "demo", records
+
+
+def test_demo_prints_where_output_went(demo) -> None:
+    result, job, _ = demo
+    assert "Demo site served at http://127.0.0.1:" in result.stdout
+    assert f"articles written: {len(MANIFEST['articles'])}" in result.stdout
+    assert str(job / "warc") in result.stdout and ".jsonl" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_demo_articles(demo) -> None:
+    _, _, records = demo
+    expected = {a["path"]: a for a in MANIFEST["articles"]}
+    assert sorted(urlsplit(r["url"]).path for r in records) == sorted(expected)
+    check = validator()
+    for record in records:
+        article = expected[urlsplit(record["url"]).path]
+        assert not list(check.iter_errors(record))
+        assert record["title"] == article["title"]
+        assert record["author"] == article["author"]
+        assert record["date"] == article["published"][:10]
+        assert record["language"] == article["lang"]
+        for sentence in article["must_have"]:
+            assert sentence in record["text"]
+        for marker in COMMENT_MARKERS:
+            assert marker not in record["text"]
+        assert record["warc"]["filename"].startswith("warc/")
+
+
+def test_demo_never_fetches_disallowed(demo) -> None:
+    _, job, _ = demo
+    uris = []
+    for path in (job / "warc").glob("*.warc.gz"):
+        with open(path, "rb") as f:
+            uris += [r.rec_headers.get_header("WARC-Target-URI")
+                     for r in ArchiveIterator(f) if r.rec_type == "response"]
+    assert uris and not [u for u in uris if urlsplit(u).path.startswith("/admin")]
+    assert len(uris) == len(set(uris))  # nothing fetched twice
