@@ -61,3 +61,24 @@ def test_demo_never_fetches_disallowed(demo) -> None:
                      for r in ArchiveIterator(f) if r.rec_type == "response"]
     assert uris and not [u for u in uris if urlsplit(u).path.startswith("/admin")]
     assert len(uris) == len(set(uris))  # nothing fetched twice
+
+
+def test_plain_scrapy_crawl_from_project_root(tmp_path) -> None:
+    """``scrapy crawl article -a start=URL`` works from the project root (scrapy.cfg)."""
+    import subprocess
+    import sys
+
+    from crawler.demo.server import DemoServer
+
+    with DemoServer() as server:
+        server.start()
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "article", "-a", f"start={server.base_url}/",
+             "-s", f"CRAWLER_OUTPUT_DIR={tmp_path}", "-s", "DOWNLOAD_DELAY=0",
+             "-s", "AUTOTHROTTLE_ENABLED=0", "-L", "WARNING"],
+            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    jsonl = list(tmp_path.glob("*/articles-*.jsonl"))
+    assert len(jsonl) == 1
+    assert len(jsonl[0].read_text("utf-8").splitlines()) == len(MANIFEST["articles"])
+    assert list(tmp_path.glob("*/warc/*.warc.gz"))
