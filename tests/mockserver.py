@@ -305,6 +305,9 @@ class Site:
                 since = None
             if since is not None and since.tzinfo is not None and modified <= since:
                 return 304, validators, b""
+        if art.get("gzip") and "gzip" in (headers.get("Accept-Encoding") or ""):
+            return 200, {"Content-Type": ctype, "Content-Encoding": "gzip", **validators}, \
+                gzip.compress(body, mtime=0)
         return 200, {"Content-Type": ctype, **validators}, body
 
     # -- robots, sitemaps, feeds ----------------------------------------

@@ -170,6 +170,23 @@ def test_warc_payload_bytes_are_what_the_server_sent(crawl, mockserver) -> None:
                 assert payload == live.read()
 
 
+def test_warc_keeps_content_encoding_consistent_with_bytes(crawl) -> None:
+    import gzip
+
+    for path in (crawl["job"] / "warc").glob("*.warc.gz"):
+        with open(path, "rb") as f:
+            found = [(r.http_headers, r.raw_stream.read()) for r in ArchiveIterator(f)
+                     if r.rec_type == "response"
+                     and r.rec_headers.get_header("WARC-Target-URI").endswith("library.html")]
+        for http, payload in found:
+            assert http.get_header("Content-Encoding") == "gzip"
+            assert payload[:2] == b"\x1f\x8b"  # stored as sent: still gzip
+            assert http.get_header("Content-Length") == str(len(payload))
+            assert b"Central library" in gzip.decompress(payload)
+            return
+    raise AssertionError("no capture of the gzip-encoded article")
+
+
 def test_summary(crawl) -> None:
     summary = crawl["summary"]
     assert summary["finish_reason"] == "finished"
