@@ -26,7 +26,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the repository root importable
@@ -35,7 +35,11 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 import trafilatura  # noqa: E402
 
 from benchmarks.metric import evaluate, load_eval  # noqa: E402
-from crawler.extraction import extract  # noqa: E402
+from crawler.extraction import ExtractionOptions, body_text, extract  # noqa: E402
+from crawler.extraction.blocks import BlockRules  # noqa: E402
+from crawler.extraction.markup import MarkupRules  # noqa: E402
+from crawler.extraction.template import SiteTemplates  # noqa: E402
+from crawler.urls import site_of  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ADCORPUS = REPO_ROOT / "tests" / "data" / "adcorpus" / "manifest.json"
@@ -84,11 +88,61 @@ def _ours(html: bytes, url: str | None) -> str | None:
     return extract(html, url).text
 
 
+def ours_with(options: ExtractionOptions, template: bool = True) -> tuple[PageExtractor, Callable]:
+    """Our extractor with ``options``: per page, and per site with template learning
+    (all pages of the site observed first, as at the end of a crawl)."""
+
+    def page(html: bytes, url: str | None) -> str | None:
+        return extract(html, url, options=options).text
+
+    def site(pages: Sequence[Page]) -> dict[str, str | None]:
+        results = {p.name: (p, extract(p.html, p.url, options=options)) for p in pages}
+        templates = SiteTemplates()
+        for p, ext in results.values():
+            if ext.is_article:
+                templates.observe(site_of(p.url or ""), ext.blocks)
+        out = {}
+        for name, (p, ext) in results.items():
+            if ext.is_article and template:
+                templates.apply(site_of(p.url or ""), ext.blocks)
+                out[name] = body_text(ext.blocks, ext.title)
+            else:
+                out[name] = ext.text
+        return out
+
+    return page, site
+
+
 TRAFILATURA_DEFAULT = System("trafilatura default", _trafilatura_default)
 TRAFILATURA_PRECISION = System(
     "trafilatura precision (favor_precision, no comments)", _trafilatura_precision
 )
-OURS = System("crawler (ours)", _ours)
+OURS = System("crawler (ours)", _ours, site_extractor=ours_with(ExtractionOptions())[1])
+
+
+def ablations() -> list[System]:
+    """Ours with one rule set switched (off, or on for those off by default):
+    each rule set on by default must pay for itself."""
+    base = ExtractionOptions()
+    variants = {
+        "all rules": (base, True),
+        "+ easylist": (replace(base, markup=replace(base.markup, easylist=True)), True),
+        "no adnet": (replace(base, markup=replace(base.markup, adnet=False)), True),
+        "no hidden": (replace(base, markup=replace(base.markup, hidden=False)), True),
+        "no label": (replace(base, blocks=replace(base.blocks, label=False)), True),
+        "+ repeat": (replace(base, blocks=replace(base.blocks, repeat=True)), True),
+        "no linklist": (replace(base, blocks=replace(base.blocks, linklist=False)), True),
+        "no template": (base, False),
+        "fast (no fallback)": (replace(base, fast=True), True),
+        "balanced (no favor_precision)": (replace(base, favor_precision=False), True),
+        "no rules at all": (replace(base, markup=MarkupRules(easylist=False, adnet=False, hidden=False),
+                                    blocks=BlockRules(label=False, repeat=False, linklist=False)), False),
+    }
+    systems = []
+    for name, (options, template) in variants.items():
+        page, site = ours_with(options, template)
+        systems.append(System(name, page, site_extractor=site))
+    return systems
 
 EVAL_SYSTEMS = [TRAFILATURA_DEFAULT, TRAFILATURA_PRECISION, OURS]
 ADCORPUS_SYSTEMS = [TRAFILATURA_DEFAULT, OURS]
@@ -272,6 +326,23 @@ def print_adcorpus(results: dict, verbose: bool = False, out=sys.stdout) -> None
 # --------------------------------------------------------------------------- main
 
 
+def run_ablation(eval_dir: str | None, manifest: Path) -> dict:
+    systems = ablations()
+    results = run_eval(systems, repeat=1, eval_dir=eval_dir)
+    ad = run_adcorpus(systems, manifest) if manifest.is_file() else None
+    print("\nAblation (one rule set off at a time)")
+    print(f"{'variant':<30}{'F1':>8}{'prec':>8}{'recall':>8}{'leaked':>9}{'missing':>9}")
+    rows = {}
+    for system in systems:
+        scores = results["systems"][system.name]
+        total = ad["systems"][system.name]["total"] if ad else {}
+        rows[system.name] = {**{k: scores[k] for k in ("f1", "precision", "recall")},
+                             "leaked": total.get("leaked"), "missing": total.get("missing")}
+        print(f"{system.name:<30}{scores['f1']:>8.4f}{scores['precision']:>8.4f}"
+              f"{scores['recall']:>8.4f}{total.get('leaked', '-'):>9}{total.get('missing', '-'):>9}")
+    return rows
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=1,
@@ -284,6 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list each ad-corpus page with leaked or missing snippets")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--ablation", action="store_true",
+                        help="also run ours with each rule set off in turn")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.ERROR)
@@ -305,6 +378,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(f"\nAd corpus: {manifest} not found; skipped.")
             report["adcorpus"] = None
+
+    if args.ablation:
+        report["ablation"] = run_ablation(args.eval_dir, Path(args.adcorpus or DEFAULT_ADCORPUS))
 
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",

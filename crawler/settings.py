@@ -105,3 +105,15 @@ FEED_EXPORT_ENCODING = "utf-8"
 TELNETCONSOLE_ENABLED = False
 LOG_FORMATTER = "crawler.logformatter.CrawlerLogFormatter"
 REMOTE_CONTROL_ENABLED = False
+
+# --- Site templates (extraction/template.py) ------------------------------------
+#: Learn each site's template and remove it from the articles' text.
+CRAWLER_TEMPLATE_ENABLED = True
+#: No block is template before the site has this many pages.
+CRAWLER_TEMPLATE_MIN_PAGES = 5
+#: A template block is on at least this many pages of the site ...
+CRAWLER_TEMPLATE_MIN_COUNT = 3
+#: ... and on at least this share of them.
+CRAWLER_TEMPLATE_MIN_SHARE = 0.25
+#: A site's articles are held back until it has this many pages (or the crawl ends).
+CRAWLER_TEMPLATE_HOLD_PAGES = 10

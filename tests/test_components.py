@@ -103,7 +103,8 @@ def test_dedup_by_url_and_same_site_canonical() -> None:
 
 
 def test_jsonlines_writer_writes_whole_lines(tmp_path: Path) -> None:
-    crawler = crawler_with(CRAWLER_OUTPUT_DIR=str(tmp_path), CRAWLER_JOB="j")
+    crawler = crawler_with(CRAWLER_OUTPUT_DIR=str(tmp_path), CRAWLER_JOB="j",
+                           CRAWLER_TEMPLATE_ENABLED=False)
     writer = JsonLinesWriter.from_crawler(crawler)
     writer.open_spider()
     for i in range(3):

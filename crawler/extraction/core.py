@@ -17,7 +17,9 @@ import lxml.html
 import trafilatura
 from lxml.etree import ParserError
 
+from crawler.extraction.blocks import Block, BlockRules, blocks_text, body_blocks, filter_blocks
 from crawler.extraction.encoding import decode_html
+from crawler.extraction.markup import MarkupRules, clean_markup
 from crawler.extraction.signals import PageSignals, normalize_language, read_signals
 
 logger = logging.getLogger(__name__)
@@ -40,11 +42,17 @@ class ExtractionOptions:
     min_chars: int = 250
     untyped_min_chars: int = 800
     favor_precision: bool = True
+    #: Skip trafilatura's fallback extractors (readability, jusText) comparison.
+    fast: bool = False
     include_tables: bool = True
     #: An untyped page whose body is this share of teaser links is a listing.
     max_teaser_share: float = 0.25
     #: An untyped page with this many headings that are links is a listing.
     max_linked_headings: int = 8
+    #: Ad and promo containers removed before extraction.
+    markup: MarkupRules = MarkupRules()
+    #: Furniture blocks removed after extraction.
+    blocks: BlockRules = BlockRules()
 
 
 @dataclass(kw_only=True)
@@ -64,6 +72,10 @@ class Extraction:
     image: str | None = None
     canonical_url: str | None = None
     reason: str | None = None
+    #: The body's blocks, removed ones marked, for site-template learning.
+    blocks: list[Block] = field(default_factory=list, repr=False)
+    #: How many elements or blocks each rule removed.
+    removed: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_article(self) -> bool:
@@ -111,6 +123,11 @@ def _publication_date(declared: str | None, found: str | None,
         return declared_date.isoformat() if declared_date <= limit else None
     found_date = _as_date(found)
     return found_date.isoformat() if found_date and found_date <= limit else None
+
+
+def body_text(blocks: list[Block], title: str | None) -> str | None:
+    """The article text from its kept blocks, in the record's format."""
+    return _drop_title_line(_clean_text(blocks_text(blocks)), title)
 
 
 def _drop_title_line(text: str | None, title: str | None) -> str | None:
@@ -199,8 +216,10 @@ def extract(
     if tree is None:
         return Extraction(reason="unparsable")
     signals = read_signals(tree, url)
-    headlines = _link_texts(tree)
+    anchors = _link_texts(tree)
+    headlines = {a for a in anchors if a.count(" ") >= 3}
     linked_headings = len(tree.xpath("//*[self::h2 or self::h3 or self::h4][.//a]"))
+    removed = clean_markup(tree, url, opts.markup, source=text)
     if signals.is_typed_listing:
         return Extraction(reason="listing_page", canonical_url=signals.canonical_url,
                           language=signals.language)
@@ -212,6 +231,7 @@ def extract(
             include_comments=True,
             include_tables=opts.include_tables,
             favor_precision=opts.favor_precision,
+            fast=opts.fast,
             date_extraction_params={
                 "original_date": True,
                 "extensive_search": True,
@@ -222,6 +242,11 @@ def extract(
         logger.warning("trafilatura failed on %s", url, exc_info=True)
         return Extraction(reason="extractor_error")
     result = _to_extraction(doc, signals, fetched_at)
+    if doc is not None:
+        result.blocks = body_blocks(doc.body, anchors)
+        removed.update(filter_blocks(result.blocks, opts.blocks))
+        result.text = body_text(result.blocks, result.title)
+    result.removed = {k: v for k, v in removed.items() if v}
     result.reason = _article_reason(result.text, signals, headlines, linked_headings, opts)
     if result.reason is None and not signals.is_typed_article and url and SERVICE_PAGE.search(
             urlsplit(url).path):
@@ -232,11 +257,13 @@ def extract(
 
 
 def _link_texts(tree: lxml.html.HtmlElement) -> set[str]:
-    """Normalised texts of headline-like links (four words or more)."""
+    """Normalised texts of the page's links to other pages, two words or more."""
     texts = set()
     for a in tree.iter("a"):
+        if (a.get("href") or "").startswith("#"):
+            continue  # in-page links (tables of contents) point at the body itself
         text = " ".join(a.text_content().split())
-        if text.count(" ") >= 3:
+        if " " in text:
             texts.add(text.casefold())
     return texts
 

@@ -24,6 +24,7 @@ from functools import cache
 from importlib import resources
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 AD_HOSTS = re.compile(
@@ -46,18 +47,19 @@ _SKIP_TAGS = frozenset({"html", "body", "head", "main", "article"})
 class ElementHidingRules:
     ids: frozenset[str]
     classes: frozenset[str]
-    id_prefix: re.Pattern[str] | None
-    class_prefix: re.Pattern[str] | None
-    id_substring: re.Pattern[str] | None
-    class_substring: re.Pattern[str] | None
-    href: re.Pattern[str] | None
+    id_prefixes: tuple[str, ...]
+    class_prefixes: tuple[str, ...]
+    id_substrings: tuple[str, ...]
+    class_substrings: tuple[str, ...]
+    href_prefixes: tuple[str, ...]
+    href_substrings: tuple[str, ...]
     exceptions: dict[str, frozenset[str]]
 
     @classmethod
     def parse(cls, lines: list[str]) -> ElementHidingRules:
         ids: set[str] = set()
         classes: set[str] = set()
-        pats: dict[tuple[str, str], list[str]] = {}
+        pats: dict[tuple[str, str], set[str]] = {}
         exceptions: dict[str, set[str]] = {}
         for line in lines:
             line = line.strip()
@@ -77,20 +79,17 @@ class ElementHidingRules:
                 continue
             m = _ATTR.match(selector)
             if m:
-                pats.setdefault((m["attr"], m["op"]), []).append(re.escape(m["value"]))
+                pats.setdefault((m["attr"], m["op"] or "="), set()).add(m["value"])
 
-        def union(attr: str, op: str, anchor: bool) -> re.Pattern[str] | None:
-            values = pats.get((attr, op))
-            if not values:
-                return None
-            return re.compile(("^(?:" if anchor else "(?:") + "|".join(sorted(values)) + ")")
+        def get(attr: str, op: str) -> tuple[str, ...]:
+            return tuple(sorted(pats.get((attr, op), ())))
 
-        href = [p for key in (("href", "^"), ("href", "*")) for p in pats.get(key, [])]
         return cls(
-            ids=frozenset(ids), classes=frozenset(classes),
-            id_prefix=union("id", "^", True), class_prefix=union("class", "^", True),
-            id_substring=union("id", "*", False), class_substring=union("class", "*", False),
-            href=re.compile("|".join(href)) if href else None,
+            ids=frozenset(ids) | frozenset(pats.get(("id", "="), ())),
+            classes=frozenset(classes),
+            id_prefixes=get("id", "^"), class_prefixes=get("class", "^"),
+            id_substrings=get("id", "*"), class_substrings=get("class", "*"),
+            href_prefixes=get("href", "^"), href_substrings=get("href", "*"),
             exceptions={k: frozenset(v) for k, v in exceptions.items()},
         )
 
@@ -98,27 +97,78 @@ class ElementHidingRules:
         domains = self.exceptions.get(selector)
         return bool(domains) and any(host == d or host.endswith("." + d) for d in domains)
 
-    def matches(self, el: HtmlElement, host: str) -> bool:
-        el_id = el.get("id")
-        if el_id:
-            if el_id in self.ids and not self.excepted("#" + el_id, host):
+    def matches_id(self, value: str, host: str) -> bool:
+        if value in self.ids:
+            return not self.excepted("#" + value, host)
+        return value.startswith(self.id_prefixes) or any(s in value for s in self.id_substrings)
+
+    def matches_class(self, value: str, host: str) -> bool:
+        for name in value.split():
+            if name in self.classes and not self.excepted("." + name, host):
                 return True
-            if (self.id_prefix and self.id_prefix.match(el_id)) or (
-                    self.id_substring and self.id_substring.search(el_id)):
-                return True
-        cls_attr = el.get("class")
-        if cls_attr:
-            for name in cls_attr.split():
-                if name in self.classes and not self.excepted("." + name, host):
-                    return True
-            if (self.class_prefix and self.class_prefix.match(cls_attr)) or (
-                    self.class_substring and self.class_substring.search(cls_attr)):
-                return True
-        if self.href is not None and el.tag == "a":
-            href = el.get("href")
-            if href and self.href.search(href):
-                return True
-        return False
+        return value.startswith(self.class_prefixes) or any(
+            s in value for s in self.class_substrings)
+
+    def matches_href(self, value: str) -> bool:
+        candidates = _prefix_index(self.href_prefixes).get(value[:_PREFIX_KEY])
+        if candidates and value.startswith(candidates):
+            return True
+        return bool(self.href_substrings and _substring_re(self.href_substrings).search(value))
+
+    def find(self, tree: HtmlElement, host: str) -> list[HtmlElement]:
+        """Matching elements. The page's distinct ids and class names are
+        matched first (set operations), then one XPath pass fetches the
+        elements carrying the matched ones."""
+        ids = [v for v in set(_IDS(tree)) if self.matches_id(v, host)]
+        tokens = set(" ".join(_CLASSES(tree)).split())
+        classes = [t for t in tokens if self.matches_class(t, host)]
+        found: list[HtmlElement] = []
+        if ids or classes:
+            tests = [f"@id={_xpath_str(v)}" for v in ids]
+            tests += [f"contains(@class, {_xpath_str(t)})" for t in classes]
+            wanted_ids, wanted_classes = set(ids), set(classes)
+            found = [el for el in tree.xpath(f"//*[{' or '.join(tests)}]")
+                     if el.get("id") in wanted_ids
+                     or not wanted_classes.isdisjoint((el.get("class") or "").split())]
+        hrefs = {h for h in _HREFS(tree) if self.matches_href(h)}
+        if hrefs:
+            found += [el for el in _LINKS(tree) if el.get("href") in hrefs]
+        return found
+
+
+_PREFIX_KEY = 10
+
+
+@cache
+def _prefix_index(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Prefix rules grouped by their first characters, so that a link is
+    compared with a handful of rules instead of hundreds."""
+    index: dict[str, list[str]] = {}
+    for p in prefixes:
+        index.setdefault(p[:_PREFIX_KEY], []).append(p)
+    short = [p for p in prefixes if len(p) < _PREFIX_KEY]
+    if short:
+        raise ValueError(f"href prefix rules shorter than {_PREFIX_KEY} characters: {short}")
+    return {k: tuple(v) for k, v in index.items()}
+
+
+@cache
+def _substring_re(values: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, values)))
+
+
+def _xpath_str(value: str) -> str:
+    if "'" not in value:
+        return f"'{value}'"
+    if '"' not in value:
+        return f'"{value}"'
+    return "concat(" + ", \"'\", ".join(f"'{part}'" for part in value.split("'")) + ")"
+
+
+_IDS = etree.XPath("//@id", smart_strings=False)
+_LINKS = etree.XPath("//a[@href]")
+_HREFS = etree.XPath("//a/@href", smart_strings=False)
+_CLASSES = etree.XPath("//@class", smart_strings=False)
 
 
 @cache
@@ -129,48 +179,57 @@ def easylist() -> ElementHidingRules:
 
 @dataclass(frozen=True, kw_only=True)
 class MarkupRules:
-    easylist: bool = True
+    #: Off by default: on the benchmarks it changes nothing trafilatura does not
+    #: already remove, and it costs about 3 ms a page (benchmarks/extraction.py).
+    easylist: bool = False
     adnet: bool = True
     hidden: bool = True
 
 
-def _is_adnet(el: HtmlElement) -> bool:
-    tag = el.tag
-    if tag in ("iframe", "script", "img"):
-        return bool(AD_HOSTS.search(el.get("src") or ""))
-    if tag == "ins":
-        return True
-    attrib = el.attrib
-    return any(a in attrib for a in AD_ATTRS)
+_ADNET_TAGS = etree.XPath("//ins | //iframe[@src] | //script[@src]")
+_ADNET_ATTRS = etree.XPath("//*[" + " or ".join(f"@{a}" for a in AD_ATTRS) + "]")
+_AD_ATTR_STEMS = ("data-ad", "data-google-query-id", "data-dfp", "data-gpt")
+_HIDDEN = etree.XPath("//*[@hidden or @aria-hidden='true' or @style]")
 
 
-def _is_hidden(el: HtmlElement) -> bool:
-    attrib = el.attrib
-    if "hidden" in attrib or attrib.get("aria-hidden") == "true":
-        return True
-    style = attrib.get("style")
-    return bool(style and HIDDEN_STYLE.search(style))
+def _adnet(tree: HtmlElement, source: str | None = None) -> list[HtmlElement]:
+    found = [el for el in _ADNET_TAGS(tree) if el.tag == "ins" or AD_HOSTS.search(el.get("src"))]
+    # the attribute test is the costly part: only run it when the source has such attributes
+    if source is None or any(a in source for a in _AD_ATTR_STEMS):
+        found += _ADNET_ATTRS(tree)
+    return found
 
 
-def clean_markup(tree: HtmlElement, url: str | None, rules: MarkupRules) -> dict[str, int]:
-    """Remove matching elements from ``tree`` in place; return counts per rule set."""
+def _hidden(tree: HtmlElement, source: str | None = None) -> list[HtmlElement]:
+    found = []
+    for el in _HIDDEN(tree):
+        attrib = el.attrib
+        if "hidden" in attrib or attrib.get("aria-hidden") == "true":
+            found.append(el)
+        elif HIDDEN_STYLE.search(attrib.get("style") or ""):
+            found.append(el)
+    return found
+
+
+def clean_markup(tree: HtmlElement, url: str | None, rules: MarkupRules,
+                 source: str | None = None) -> dict[str, int]:
+    """Remove matching elements from ``tree`` in place; return counts per rule set.
+    ``source``, the page's HTML text, lets costly queries be skipped when the
+    page cannot match them."""
     host = (urlsplit(url).hostname or "") if url else ""
-    hiding = easylist() if rules.easylist else None
-    doomed: list[tuple[str, HtmlElement]] = []
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
-            continue
-        if rules.adnet and _is_adnet(el):
-            doomed.append(("adnet", el))
-        elif rules.hidden and _is_hidden(el):
-            doomed.append(("hidden", el))
-        elif hiding is not None and hiding.matches(el, host):
-            doomed.append(("easylist", el))
+    found: list[tuple[str, list[HtmlElement]]] = []
+    if rules.adnet:
+        found.append(("adnet", _adnet(tree, source)))
+    if rules.hidden:
+        found.append(("hidden", _hidden(tree, source)))
+    if rules.easylist:
+        found.append(("easylist", easylist().find(tree, host)))
     counts = {"easylist": 0, "adnet": 0, "hidden": 0}
-    for kind, el in doomed:
-        parent = el.getparent()
-        if parent is None or len(el.text_content()) > MAX_REMOVED_CHARS:
-            continue
-        el.drop_tree()
-        counts[kind] += 1
+    for kind, elements in found:
+        for el in elements:
+            if (el.tag in _SKIP_TAGS or el.getparent() is None
+                    or len(el.text_content()) > MAX_REMOVED_CHARS):
+                continue  # already gone with an ancestor, or too much text to be an ad
+            el.drop_tree()
+            counts[kind] += 1
     return counts

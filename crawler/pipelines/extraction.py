@@ -27,8 +27,9 @@ def iso_utc(when) -> str:  # noqa: ANN001 - datetime
     return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
-def page_to_article(page: Page, options: ExtractionOptions) -> Article:
-    """Extract one page into an :class:`Article`; ``reason`` set when it is none."""
+def page_to_article(page: Page, options: ExtractionOptions) -> tuple[Article, dict[str, int]]:
+    """Extract one page into an :class:`Article` (``reason`` set when it is
+    none) and the counts of what each cleaning rule removed."""
     if page.status != 200:
         ext = None
         reason = "http_error"
@@ -40,7 +41,7 @@ def page_to_article(page: Page, options: ExtractionOptions) -> Article:
     if ext is not None:
         fields = {k: getattr(ext, k) for k in (
             "canonical_url", "title", "author", "date", "sitename", "language",
-            "description", "tags", "image", "text", "comments")}
+            "description", "tags", "image", "text", "comments", "blocks")}
     return Article(
         url=page.url,
         fetched_at=iso_utc(page.fetched_at),
@@ -49,7 +50,7 @@ def page_to_article(page: Page, options: ExtractionOptions) -> Article:
         extractor=ExtractorInfo(name=EXTRACTOR_NAME, version=extractor_version()),
         reason=reason,
         **fields,
-    )
+    ), (ext.removed if ext is not None else {})
 
 
 class ExtractionPipeline:
@@ -64,7 +65,9 @@ class ExtractionPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
             return item
-        article = page_to_article(item, self.options)
+        article, removed = page_to_article(item, self.options)
+        for rule, count in removed.items():
+            self.stats.inc_value(f"extract/removed/{rule}", count)
         if article.reason is not None:
             self.stats.inc_value(f"extract/dropped/{article.reason}")
             raise DropItem(f"{article.reason}: {item.url}")

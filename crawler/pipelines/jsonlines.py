@@ -1,6 +1,10 @@
 """The JSON lines writer: one article per line, each line written whole with a
 single ``write`` on an append-only descriptor, so a killed crawl keeps every
-completed line and never leaves half of one."""
+completed line and never leaves half of one.
+
+Articles pass through the site-template finisher first (``pipelines/template.py``),
+which may hold a site's first articles until its template is known; those are
+written when released or when the crawl ends."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.jobs import job_dir, process_tag, run_stamp
+from crawler.pipelines.template import TemplateFinisher
 from crawler.schema import Article
 
 if TYPE_CHECKING:
@@ -26,6 +31,10 @@ class JsonLinesWriter:
         self.stats = crawler.stats
         self.fd: int | None = None
         self.path: str | None = None
+        try:
+            self.finisher: TemplateFinisher | None = TemplateFinisher.from_crawler(crawler)
+        except NotConfigured:
+            self.finisher = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> JsonLinesWriter:
@@ -41,6 +50,9 @@ class JsonLinesWriter:
         self.stats.set_value("jsonl/filename", self.path)
 
     def close_spider(self) -> None:
+        if self.finisher is not None:
+            for article in self.finisher.flush():
+                self.write(article)
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
@@ -48,6 +60,14 @@ class JsonLinesWriter:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article) or self.fd is None:
             return item
+        ready = self.finisher.add(item) if self.finisher is not None else [item]
+        for article in ready:
+            self.write(article)
+        return item
+
+    def write(self, item: Article) -> None:
+        if self.fd is None:
+            return
         data = (item.to_json() + "\n").encode("utf-8")
         size = os.fstat(self.fd).st_size
         try:
@@ -61,6 +81,5 @@ class JsonLinesWriter:
             os.close(self.fd)
             self.fd = None
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="jsonl_write_error"))
-            return item
+            return
         self.stats.inc_value("jsonl/records_written")
-        return item

@@ -9,7 +9,7 @@ never omitted and never ``""``.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -56,9 +56,21 @@ class Article:
     warc: WarcPointer | None = None
     extractor: ExtractorInfo | None = None
     reason: str | None = None
+    #: Not part of the record: the body's blocks, for site-template learning.
+    blocks: list[Any] = field(default_factory=list, repr=False, compare=False,
+                              metadata={"internal": True})
 
     def to_dict(self) -> dict[str, Any]:
-        record = asdict(self)
+        record: dict[str, Any] = {}
+        for f in fields(self):
+            if f.metadata.get("internal"):
+                continue
+            value = getattr(self, f.name)
+            if f.name in ("warc", "extractor") and value is not None:
+                value = asdict(value)
+            elif f.name == "tags":
+                value = list(value)
+            record[f.name] = value
         record["schema_version"] = SCHEMA_VERSION
         return record
 

@@ -1,0 +1,131 @@
+"""Site template learning: blocks that recur across many pages of one site are
+its template (ad labels, promos, sign-up boxes, footers, "Read more" headers),
+whatever their wording or markup, and are removed from every article of it.
+
+Statistics are counted per site (host) over distinct normalised blocks, once
+per page. A block is template when the site has at least ``min_pages`` pages
+and the block is on at least ``min_count`` of them and on at least
+``min_share`` of them. A sentence quoted in two articles is on two pages and
+survives (``min_count`` is 3). Only block hashes are kept, so the state is
+small; it is saved as JSON with a crawl and loaded by later runs and replay.
+
+:class:`Holdback` holds a site's articles until the site has ``hold_pages``
+pages, so the first pages of a site get the template too; the rest is
+released at the end of the crawl.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from crawler.extraction.blocks import Block
+
+_DIGITS = re.compile(r"\d+")
+T = TypeVar("T")
+
+
+def block_hash(block: Block) -> str:
+    key = _DIGITS.sub("0", block.key)
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+@dataclass
+class SiteStats:
+    pages: int = 0
+    blocks: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TemplateOptions:
+    min_pages: int = 5
+    min_count: int = 3
+    min_share: float = 0.25
+    hold_pages: int = 10
+
+
+class SiteTemplates:
+    def __init__(self, options: TemplateOptions | None = None) -> None:
+        self.options = options or TemplateOptions()
+        self.sites: dict[str, SiteStats] = {}
+
+    def observe(self, site: str, blocks: Iterable[Block]) -> None:
+        stats = self.sites.setdefault(site, SiteStats())
+        stats.pages += 1
+        stats.blocks.update({block_hash(b) for b in blocks})
+
+    def pages(self, site: str) -> int:
+        stats = self.sites.get(site)
+        return stats.pages if stats else 0
+
+    def is_template(self, site: str, block: Block) -> bool:
+        stats = self.sites.get(site)
+        opts = self.options
+        if stats is None or stats.pages < opts.min_pages:
+            return False
+        count = stats.blocks.get(block_hash(block), 0)
+        return count >= opts.min_count and count >= opts.min_share * stats.pages
+
+    def apply(self, site: str, blocks: list[Block]) -> int:
+        """Mark template blocks as removed; return how many."""
+        removed = 0
+        for block in blocks:
+            if block.removed_by is None and self.is_template(site, block):
+                block.removed_by = "template"
+                removed += 1
+        return removed
+
+    # -- persistence ----------------------------------------------------------
+    def to_json(self) -> dict:
+        return {"version": 1, "sites": {
+            site: {"pages": s.pages, "blocks": dict(s.blocks)} for site, s in self.sites.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict, options: TemplateOptions | None = None) -> SiteTemplates:
+        templates = cls(options)
+        for site, s in data.get("sites", {}).items():
+            templates.sites[site] = SiteStats(int(s["pages"]), Counter(s["blocks"]))
+        return templates
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(self.to_json(), separators=(",", ":")), "utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path, options: TemplateOptions | None = None) -> SiteTemplates:
+        if not path.exists():
+            return cls(options)
+        return cls.from_json(json.loads(path.read_text("utf-8")), options)
+
+
+class Holdback(Generic[T]):
+    """Holds items per site until the site has enough pages for its template."""
+
+    def __init__(self, templates: SiteTemplates) -> None:
+        self.templates = templates
+        self.held: dict[str, list[T]] = {}
+
+    def add(self, site: str, item: T) -> list[T]:
+        """Items ready to finish now (this one, or the site's held ones)."""
+        held = self.held.setdefault(site, [])
+        held.append(item)
+        if self.templates.pages(site) < self.templates.options.hold_pages:
+            return []
+        ready = held[:]
+        held.clear()
+        return ready
+
+    @property
+    def count(self) -> int:
+        return sum(len(v) for v in self.held.values())
+
+    def flush(self) -> Iterator[T]:
+        for site in list(self.held):
+            yield from self.held.pop(site)

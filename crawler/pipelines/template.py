@@ -1,0 +1,91 @@
+"""Site-template finishing for the article writer: learns each site's template
+from the articles crawled, holds a site's first articles until its template is
+known, then removes template blocks from every article before it is written.
+
+The learnt statistics are saved as ``<job>/site-templates.json`` when the
+crawl ends and loaded again by later runs of the same job (and by replay).
+Stats: ``template/held`` (articles waiting), ``extract/removed/template``,
+``extract/dropped/template_too_short``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scrapy.exceptions import NotConfigured
+
+from crawler.extraction import body_text
+from crawler.extraction.template import Holdback, SiteTemplates, TemplateOptions
+from crawler.jobs import job_dir
+from crawler.schema import Article
+from crawler.urls import site_of
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+TEMPLATES_FILE = "site-templates.json"
+
+
+def template_options(settings) -> TemplateOptions:  # noqa: ANN001 - scrapy Settings
+    return TemplateOptions(
+        min_pages=settings.getint("CRAWLER_TEMPLATE_MIN_PAGES"),
+        min_count=settings.getint("CRAWLER_TEMPLATE_MIN_COUNT"),
+        min_share=settings.getfloat("CRAWLER_TEMPLATE_MIN_SHARE"),
+        hold_pages=settings.getint("CRAWLER_TEMPLATE_HOLD_PAGES"),
+    )
+
+
+def finish_article(templates: SiteTemplates, article: Article, min_chars: int) -> int | None:
+    """Remove the site's template blocks from ``article`` in place. Returns the
+    number of blocks removed, or None when too little text is left."""
+    removed = templates.apply(site_of(article.url), article.blocks)
+    if removed:
+        article.text = body_text(article.blocks, article.title)
+        if not article.text or len(article.text) < min_chars:
+            return None
+    return removed
+
+
+class TemplateFinisher:
+    def __init__(self, crawler: Crawler, path: Path) -> None:
+        self.stats = crawler.stats
+        self.path = path
+        self.min_chars = crawler.settings.getint("CRAWLER_ARTICLE_MIN_CHARS")
+        self.templates = SiteTemplates.load(path, template_options(crawler.settings))
+        self.holdback: Holdback[Article] = Holdback(self.templates)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> TemplateFinisher:
+        if not crawler.settings.getbool("CRAWLER_TEMPLATE_ENABLED"):
+            raise NotConfigured("CRAWLER_TEMPLATE_ENABLED is off")
+        return cls(crawler, job_dir(crawler.settings) / TEMPLATES_FILE)
+
+    def add(self, article: Article) -> Iterator[Article]:
+        """Articles ready to be written now, finished."""
+        site = site_of(article.url)
+        self.templates.observe(site, article.blocks)
+        yield from self._finish(self.holdback.add(site, article))
+        self.stats.set_value("template/held", self.holdback.count)
+
+    def flush(self) -> Iterator[Article]:
+        """At the end of the crawl: every held article, finished; saves the template."""
+        yield from self._finish(list(self.holdback.flush()))
+        self.stats.set_value("template/held", 0)
+        try:
+            self.templates.save(self.path)
+        except OSError:
+            logger.error("Cannot save site templates to %s", self.path, exc_info=True)
+
+    def _finish(self, articles: list[Article]) -> Iterator[Article]:
+        for article in articles:
+            removed = finish_article(self.templates, article, self.min_chars)
+            if removed is None:
+                self.stats.inc_value("extract/dropped/template_too_short")
+                continue
+            if removed:
+                self.stats.inc_value("extract/removed/template", removed)
+            yield article
