@@ -135,3 +135,37 @@ def test_summary_lines() -> None:
     text = format_summary(data)
     assert "pages fetched:    50 (5.0 pages/s)" in text
     assert "200: 48, 404: 2" in text and "WARC:             w1.warc.gz" in text
+
+
+def test_writer_holds_a_site_until_its_template_is_known(tmp_path: Path) -> None:
+    """The obfuscated site of the ad corpus, page by page as a crawl would see it:
+    the first pages are held back, then every line is written without the template."""
+    from crawler.pipelines.extraction import page_to_article
+
+    manifest = json.loads((DATA / "adcorpus" / "manifest.json").read_text("utf-8"))
+    pages = manifest["site"]["pages"]
+    crawler = crawler_with(CRAWLER_OUTPUT_DIR=str(tmp_path), CRAWLER_JOB="site",
+                           CRAWLER_TEMPLATE_HOLD_PAGES=10)
+    writer = JsonLinesWriter.from_crawler(crawler)
+    writer.open_spider()
+    path = Path(writer.path)
+    written_after = []
+    for p in pages:
+        item = Page(url=p["url"], status=200, content_type="text/html",
+                    body=(DATA / "adcorpus" / p["file"]).read_bytes(),
+                    fetched_at=datetime(2026, 11, 26, tzinfo=timezone.utc))
+        article, _ = page_to_article(item, ExtractionPipeline.from_crawler(crawler).options)
+        writer.process_item(article)
+        written_after.append(len(path.read_text("utf-8").splitlines()))
+    assert written_after[:9] == [0] * 9  # held until the site has 10 pages
+    assert written_after[9:] == [10, 11, 12]
+    writer.close_spider()
+    records = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    assert len(records) == len(pages)
+    for record, p in zip(records, pages):
+        text = " ".join(record["text"].split())
+        assert not [j for j in p["must_not_have"] if j in text], p["file"]
+        assert all(" ".join(s.split()) in text for s in p["must_have"])
+    assert crawler.stats.get_value("extract/removed/template") > 0
+    saved = json.loads((tmp_path / "site" / "site-templates.json").read_text())
+    assert saved["sites"]["obfuscated-daily.example"]["pages"] == len(pages)

@@ -47,6 +47,8 @@ def test_demo_articles(demo) -> None:
         assert record["language"] == article["lang"]
         for sentence in article["must_have"]:
             assert sentence in record["text"]
+        for junk in MANIFEST["must_not_have"]:
+            assert junk not in record["text"], (record["url"], junk)
         for marker in COMMENT_MARKERS:
             assert marker not in record["text"]
         assert record["warc"]["filename"].startswith("warc/")

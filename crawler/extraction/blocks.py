@@ -4,8 +4,9 @@ page furniture trafilatura let through.
 
 - ``label``: a block that is exactly an ad-slot label or promo phrase of the
   lexicon (``data/lexicon.json``, en de fr es it pt nl), or a short block that
-  starts with a lexicon prefix ("Related:", "Lesen Sie auch", "Photo:") or
-  contains a promo phrase ("in your inbox"). Short stand-alone blocks only: a
+  starts with a lexicon prefix ("Related:", "Lesen Sie auch", "Photo:"),
+  contains a promo phrase ("in your inbox") or matches a lexicon pattern
+  ("Follow us on Twitter", "Updated at 1:23 p.m.", unrendered shortcodes). Short stand-alone blocks only: a
   sentence that merely uses such a word stays.
 - ``repeat``: a short block that occurs twice or more in one page ("More
   under this ad" before every ad slot).
@@ -22,7 +23,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 from lxml.etree import _Element
@@ -45,12 +46,18 @@ class Block:
     text: str
     kind: str
     words: int
-    link_share: float = 0.0
     removed_by: str | None = None
+    #: The page's link texts (shared by all blocks of a page), for ``link_share``.
+    anchors: list[str] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def key(self) -> str:
         return normalize(self.text)
+
+    @cached_property
+    def link_share(self) -> float:
+        """Share of the block's text that is the text of links on the page."""
+        return _link_share(self.text, self.anchors)
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class Lexicon:
     labels: frozenset[str]
     prefixes: tuple[str, ...]
     phrases: tuple[str, ...]
+    patterns: re.Pattern[str] | None = None
 
     @classmethod
     def from_dict(cls, data: dict) -> Lexicon:
@@ -65,19 +73,20 @@ class Lexicon:
             return [normalize(v) if key == "labels" else v.casefold()
                     for values in data.get(key, {}).values() for v in values]
 
+        patterns = list(data.get("patterns", {}).values())
         return cls(frozenset(flat("labels")), tuple(sorted(set(flat("prefixes")))),
-                   tuple(sorted(set(flat("phrases")))))
+                   tuple(sorted(set(flat("phrases")))),
+                   re.compile("|".join(f"(?:{p})" for p in patterns), re.I) if patterns else None)
 
     def is_junk(self, block: Block) -> bool:
         key = block.key
         if key in self.labels:
             return True
-        if block.words > SHORT_WORDS and block.link_share < 0.5:
-            return False
         low = " ".join(block.text.split()).casefold()
-        if low.startswith(self.prefixes):
-            return True
-        return any(p in low for p in self.phrases)
+        matched = (low.startswith(self.prefixes) or any(p in low for p in self.phrases)
+                   or (self.patterns is not None and self.patterns.search(low) is not None))
+        # a long block only goes when it is mostly links ("Read more: <headlines>")
+        return matched and (block.words <= SHORT_WORDS or block.link_share >= 0.5)
 
 
 @cache
@@ -106,8 +115,7 @@ def body_blocks(body: _Element | None, anchors: set[str]) -> list[Block]:
         if not text:
             continue
         words = len(text.split())
-        blocks.append(Block(text=text, kind=str(child.tag), words=words,
-                            link_share=_link_share(text, anchor_list)))
+        blocks.append(Block(text=text, kind=str(child.tag), words=words, anchors=anchor_list))
     return blocks
 
 

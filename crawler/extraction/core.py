@@ -15,6 +15,8 @@ from datetime import date, datetime, timezone
 
 import lxml.html
 import trafilatura
+from trafilatura.utils import load_html
+from lxml import etree
 from lxml.etree import ParserError
 
 from crawler.extraction.blocks import Block, BlockRules, blocks_text, body_blocks, filter_blocks
@@ -181,11 +183,12 @@ def is_html(content_type: str | None, body: bytes) -> bool:
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
+    """Parse as trafilatura does (comments and processing instructions dropped:
+    a comment inside a paragraph must not cut its text)."""
     try:
-        tree = lxml.html.document_fromstring(text)
+        return load_html(text)
     except (ParserError, ValueError):
         return None
-    return tree
 
 
 def extract(
@@ -218,7 +221,8 @@ def extract(
     signals = read_signals(tree, url)
     anchors = _link_texts(tree)
     headlines = {a for a in anchors if a.count(" ") >= 3}
-    linked_headings = len(tree.xpath("//*[self::h2 or self::h3 or self::h4][.//a]"))
+    # only untyped pages need the listing test
+    linked_headings = 0 if signals.is_typed_article else len(_LINKED_HEADINGS(tree))
     removed = clean_markup(tree, url, opts.markup, source=text)
     if signals.is_typed_listing:
         return Extraction(reason="listing_page", canonical_url=signals.canonical_url,
@@ -266,6 +270,9 @@ def _link_texts(tree: lxml.html.HtmlElement) -> set[str]:
         if " " in text:
             texts.add(text.casefold())
     return texts
+
+
+_LINKED_HEADINGS = etree.XPath("//h2[.//a] | //h3[.//a] | //h4[.//a]")
 
 
 def _teaser_share(body: str, headlines: set[str]) -> float:

@@ -39,17 +39,6 @@ def template_options(settings) -> TemplateOptions:  # noqa: ANN001 - scrapy Sett
     )
 
 
-def finish_article(templates: SiteTemplates, article: Article, min_chars: int) -> int | None:
-    """Remove the site's template blocks from ``article`` in place. Returns the
-    number of blocks removed, or None when too little text is left."""
-    removed = templates.apply(site_of(article.url), article.blocks)
-    if removed:
-        article.text = body_text(article.blocks, article.title)
-        if not article.text or len(article.text) < min_chars:
-            return None
-    return removed
-
-
 class TemplateFinisher:
     def __init__(self, crawler: Crawler, path: Path) -> None:
         self.stats = crawler.stats
@@ -82,10 +71,11 @@ class TemplateFinisher:
 
     def _finish(self, articles: list[Article]) -> Iterator[Article]:
         for article in articles:
-            removed = finish_article(self.templates, article, self.min_chars)
-            if removed is None:
-                self.stats.inc_value("extract/dropped/template_too_short")
-                continue
+            removed = self.templates.apply(site_of(article.url), article.blocks)
             if removed:
                 self.stats.inc_value("extract/removed/template", removed)
+                article.text = body_text(article.blocks, article.title)
+                if not article.text or len(article.text) < self.min_chars:
+                    self.stats.inc_value("extract/dropped/template_too_short")
+                    continue
             yield article
