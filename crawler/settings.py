@@ -86,6 +86,15 @@ CRAWLER_ARTICLE_MIN_CHARS = 250
 CRAWLER_UNTYPED_MIN_CHARS = 800
 #: Use trafilatura's precision mode (less furniture, rarely less body).
 CRAWLER_FAVOR_PRECISION = True
+#: Markup rules before extraction (docs/extraction.md). EasyList's generic
+#: selectors are off: on the benchmarks they remove nothing trafilatura keeps.
+CRAWLER_MARKUP_EASYLIST = False
+CRAWLER_MARKUP_ADNET = True
+CRAWLER_MARKUP_HIDDEN = True
+#: Block rules after extraction: lexicon labels, link lists, repeated short blocks.
+CRAWLER_BLOCKS_LABEL = True
+CRAWLER_BLOCKS_LINKLIST = True
+CRAWLER_BLOCKS_REPEAT = False
 
 EXTENSIONS = {
     "crawler.extensions.warccapture.WarcCapture": 100,

@@ -169,3 +169,10 @@ def test_writer_holds_a_site_until_its_template_is_known(tmp_path: Path) -> None
     assert crawler.stats.get_value("extract/removed/template") > 0
     saved = json.loads((tmp_path / "site" / "site-templates.json").read_text())
     assert saved["sites"]["obfuscated-daily.example"]["pages"] == len(pages)
+
+
+def test_extraction_rules_follow_settings() -> None:
+    pipe = ExtractionPipeline.from_crawler(crawler_with(CRAWLER_MARKUP_EASYLIST=True,
+                                                        CRAWLER_BLOCKS_LABEL=False))
+    assert pipe.options.markup.easylist and pipe.options.markup.hidden
+    assert not pipe.options.blocks.label and pipe.options.blocks.linklist

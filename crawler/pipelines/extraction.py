@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem
 
 from crawler.extraction import EXTRACTOR_NAME, ExtractionOptions, extract, extractor_version
+from crawler.extraction.blocks import BlockRules
+from crawler.extraction.markup import MarkupRules
 from crawler.items import Page
 from crawler.schema import Article, ExtractorInfo, WarcPointer
 
@@ -20,6 +22,12 @@ def options_from_settings(settings) -> ExtractionOptions:  # noqa: ANN001 - scra
         min_chars=settings.getint("CRAWLER_ARTICLE_MIN_CHARS"),
         untyped_min_chars=settings.getint("CRAWLER_UNTYPED_MIN_CHARS"),
         favor_precision=settings.getbool("CRAWLER_FAVOR_PRECISION"),
+        markup=MarkupRules(easylist=settings.getbool("CRAWLER_MARKUP_EASYLIST"),
+                           adnet=settings.getbool("CRAWLER_MARKUP_ADNET"),
+                           hidden=settings.getbool("CRAWLER_MARKUP_HIDDEN")),
+        blocks=BlockRules(label=settings.getbool("CRAWLER_BLOCKS_LABEL"),
+                          linklist=settings.getbool("CRAWLER_BLOCKS_LINKLIST"),
+                          repeat=settings.getbool("CRAWLER_BLOCKS_REPEAT")),
     )
 
 
