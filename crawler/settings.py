@@ -77,6 +77,9 @@ CRAWLER_WARC_MAX_SIZE = 1_000_000_000
 #: Request headers replaced by ``[redacted]`` in WARC request records.
 CRAWLER_WARC_REDACT_HEADERS = ["Authorization", "Proxy-Authorization", "Cookie"]
 
+#: Write warc/index.cdxj (cdxj-indexer) when a crawl ends.
+CRAWLER_CDXJ_ENABLED = True
+
 CRAWLER_JSONL_ENABLED = True
 
 # --- Extraction ------------------------------------------------------------------

@@ -44,6 +44,7 @@ def summary_data(stats: Mapping[str, Any]) -> dict[str, Any]:
                    if k.startswith(("log_count/ERROR", "warc/errors", "jsonl/errors"))},
         "warc_files": stats.get("warc/files", []),
         "jsonl_file": stats.get("jsonl/filename"),
+        "cdxj_index": stats.get("warc/index"),
     }
 
 
@@ -64,4 +65,6 @@ def format_summary(data: Mapping[str, Any]) -> str:
     lines.append("  JSON lines:       " + str(data["jsonl_file"]))
     for path in data["warc_files"]:
         lines.append("  WARC:             " + path)
+    if data.get("cdxj_index"):
+        lines.append("  CDXJ index:       " + data["cdxj_index"])
     return "\n".join(lines)

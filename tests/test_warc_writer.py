@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import os
 import hashlib
 import subprocess
@@ -58,6 +59,7 @@ def test_round_trip_records_and_digests(tmp_path: Path) -> None:
     assert rh.protocol == "WARC/1.1"
     assert rh.get_header("WARC-Target-URI") == "http://example.com/a?x=1"
     assert rh.get_header("WARC-IP-Address") == "127.0.0.1"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", rh.get_header("WARC-Date"))
     assert rh.get_header("WARC-Payload-Digest") == sha1_b32(BODY)
     assert rh.get_header("WARC-Block-Digest")
     assert http.get_statuscode() == "200"

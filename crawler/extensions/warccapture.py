@@ -19,6 +19,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from crawler import __version__
 from crawler.jobs import job_dir
+from crawler.replay.index import INDEX_NAME, warcs_in, write_cdxj
 from crawler.warc import HttpRequestData, HttpResponseData, RollingWarcWriter
 
 if TYPE_CHECKING:
@@ -133,3 +134,12 @@ class WarcCapture:
             logger.error("Cannot close WARC file", exc_info=True)
             self.stats.inc_value("warc/errors")
         self.stats.set_value("warc/files", [str(p) for p in self.writer.closed_files])
+        if self.writer.closed_files and self.crawler.settings.getbool("CRAWLER_CDXJ_ENABLED"):
+            directory = self.writer.directory
+            try:
+                index = write_cdxj(warcs_in(directory), directory / INDEX_NAME)
+            except Exception:  # an index can be rebuilt with `crawler index`; never fail the crawl
+                logger.error("Cannot write the CDXJ index of %s", directory, exc_info=True)
+                self.stats.inc_value("warc/index_errors")
+            else:
+                self.stats.set_value("warc/index", str(index))

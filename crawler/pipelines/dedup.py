@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem
 
 from crawler.fingerprint import cleaner_from_settings
+from crawler.articles import article_keys
 from crawler.schema import Article
-from crawler.urls import site_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -26,19 +26,10 @@ class ArticleDedupPipeline:
     def from_crawler(cls, crawler: Crawler) -> ArticleDedupPipeline:
         return cls(crawler)
 
-    def keys(self, article: Article) -> set[str]:
-        keys = {self.cleaner.key(article.url)}
-        # A canonical URL counts only on the same site: a misconfigured site that
-        # points every page at its home page must not collapse all articles.
-        canon = article.canonical_url
-        if canon and site_of(canon) == site_of(article.url):
-            keys.add(self.cleaner.key(canon))
-        return keys
-
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
-        keys = self.keys(item)
+        keys = article_keys(item, self.cleaner)
         if keys & self.seen:
             self.stats.inc_value("dedup/dropped")
             raise DropItem(f"duplicate article: {item.url}")

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.extraction import EXTRACTOR_NAME, ExtractionOptions, extract, extractor_version
+from crawler.articles import page_to_article
+from crawler.extraction import ExtractionOptions
 from crawler.extraction.blocks import BlockRules
 from crawler.extraction.markup import MarkupRules
 from crawler.items import Page
-from crawler.schema import Article, ExtractorInfo, WarcPointer
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -29,36 +29,6 @@ def options_from_settings(settings) -> ExtractionOptions:  # noqa: ANN001 - scra
                           linklist=settings.getbool("CRAWLER_BLOCKS_LINKLIST"),
                           repeat=settings.getbool("CRAWLER_BLOCKS_REPEAT")),
     )
-
-
-def iso_utc(when) -> str:  # noqa: ANN001 - datetime
-    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
-
-
-def page_to_article(page: Page, options: ExtractionOptions) -> tuple[Article, dict[str, int]]:
-    """Extract one page into an :class:`Article` (``reason`` set when it is
-    none) and the counts of what each cleaning rule removed."""
-    if page.status != 200:
-        ext = None
-        reason = "http_error"
-    else:
-        ext = extract(page.body, page.url, content_type=page.content_type,
-                      fetched_at=page.fetched_at, options=options)
-        reason = ext.reason
-    fields: dict[str, Any] = {}
-    if ext is not None:
-        fields = {k: getattr(ext, k) for k in (
-            "canonical_url", "title", "author", "date", "sitename", "language",
-            "description", "tags", "image", "text", "comments", "blocks")}
-    return Article(
-        url=page.url,
-        fetched_at=iso_utc(page.fetched_at),
-        status=page.status,
-        warc=WarcPointer(**page.warc) if page.warc else None,
-        extractor=ExtractorInfo(name=EXTRACTOR_NAME, version=extractor_version()),
-        reason=reason,
-        **fields,
-    ), (ext.removed if ext is not None else {})
 
 
 class ExtractionPipeline:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.extraction import body_text
+from crawler.articles import apply_template
 from crawler.extraction.template import Holdback, SiteTemplates, TemplateOptions
 from crawler.jobs import job_dir
 from crawler.schema import Article
@@ -71,11 +71,10 @@ class TemplateFinisher:
 
     def _finish(self, articles: list[Article]) -> Iterator[Article]:
         for article in articles:
-            removed = self.templates.apply(site_of(article.url), article.blocks)
+            removed = apply_template(self.templates, article, self.min_chars)
+            if removed is None:
+                self.stats.inc_value("extract/dropped/template_too_short")
+                continue
             if removed:
                 self.stats.inc_value("extract/removed/template", removed)
-                article.text = body_text(article.blocks, article.title)
-                if not article.text or len(article.text) < self.min_chars:
-                    self.stats.inc_value("extract/dropped/template_too_short")
-                    continue
             yield article

@@ -99,7 +99,9 @@ class RollingWarcWriter:
         if self._file is None:
             self._open()
         assert self._writer is not None and self._path is not None
-        warc_date = datetime_to_iso_date(when or datetime.now(timezone.utc), use_micros=True)
+        # warcio formats naive UTC datetimes: "2026-11-26T15:54:23.267629Z"
+        when = (when or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(tzinfo=None)
+        warc_date = datetime_to_iso_date(when, use_micros=True)
         resp, req = build_exchange(self._writer, request, response, warc_date=warc_date,
                                    redact=self.redact_headers)
         offset, length = self._write(resp)

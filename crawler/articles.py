@@ -1,0 +1,67 @@
+"""From a fetched page to an article record, the same way in a live crawl (the
+Scrapy pipelines) and in replay (``crawler/replay``). Pure: no Scrapy."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from crawler.extraction import EXTRACTOR_NAME, ExtractionOptions, body_text, extract, extractor_version
+from crawler.extraction.template import SiteTemplates
+from crawler.items import Page
+from crawler.schema import Article, ExtractorInfo, WarcPointer
+from crawler.urls import UrlCleaner, site_of
+
+ARTICLE_FIELDS = ("canonical_url", "title", "author", "date", "sitename", "language",
+                  "description", "tags", "image", "text", "comments", "blocks")
+
+
+def iso_utc(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+
+
+def page_to_article(page: Page, options: ExtractionOptions) -> tuple[Article, dict[str, int]]:
+    """Extract one page into an :class:`Article` (``reason`` set when it is
+    none) and the counts of what each cleaning rule removed."""
+    if page.status != 200:
+        ext = None
+        reason = "http_error"
+    else:
+        ext = extract(page.body, page.url, content_type=page.content_type,
+                      fetched_at=page.fetched_at, options=options)
+        reason = ext.reason
+    fields: dict[str, Any] = {}
+    if ext is not None:
+        fields = {k: getattr(ext, k) for k in ARTICLE_FIELDS}
+    article = Article(
+        url=page.url,
+        fetched_at=iso_utc(page.fetched_at),
+        status=page.status,
+        warc=WarcPointer(**page.warc) if page.warc else None,
+        extractor=ExtractorInfo(name=EXTRACTOR_NAME, version=extractor_version()),
+        reason=reason,
+        **fields,
+    )
+    return article, (ext.removed if ext is not None else {})
+
+
+def apply_template(templates: SiteTemplates, article: Article, min_chars: int) -> int | None:
+    """Remove the site's template blocks from ``article`` in place. Returns how
+    many blocks went, or None when too little text is left (not an article)."""
+    removed = templates.apply(site_of(article.url), article.blocks)
+    if removed:
+        article.text = body_text(article.blocks, article.title)
+        if not article.text or len(article.text) < min_chars:
+            return None
+    return removed
+
+
+def article_keys(article: Article, cleaner: UrlCleaner) -> set[str]:
+    """De-duplication keys: the URL, and the canonical URL when it is on the same
+    site (a misconfigured site that points every page at its home page must not
+    collapse all its articles into one)."""
+    keys = {cleaner.key(article.url)}
+    canon = article.canonical_url
+    if canon and site_of(canon) == site_of(article.url):
+        keys.add(cleaner.key(canon))
+    return keys

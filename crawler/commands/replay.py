@@ -1,0 +1,83 @@
+"""``crawler replay PATH [PATH ...]``: re-extract articles from WARC/WACZ archives,
+offline (no network access at all)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from crawler.fingerprint import cleaner_from_settings
+from crawler.pipelines.extraction import options_from_settings
+from crawler.pipelines.template import template_options
+from crawler.replay.archives import ArchiveError, find_archives
+from crawler.replay.reextract import ReplayOptions, ReplayStats, replay
+
+
+def print_progress(stats: ReplayStats) -> None:
+    c = stats.counts
+    print(f"replay: {c['pages']} pages, {c['articles']} articles", file=sys.stderr, flush=True)
+
+
+class Command(ScrapyCommand):
+    requires_crawler_process = False
+    default_settings = {"LOG_LEVEL": "WARNING"}
+
+    def syntax(self) -> str:
+        return "[-o OUT.jsonl|-] PATH [PATH ...]"
+
+    def short_desc(self) -> str:
+        return "Re-extract articles from WARC/WACZ archives, offline"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("-o", "--output", default="-",
+                            help="JSON lines file, or - for stdout (default)")
+        parser.add_argument("--no-template", action="store_true",
+                            help="do not learn and remove site templates")
+        parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        if not args:
+            raise UsageError("give at least one WARC, WACZ or folder", print_help=False)
+        try:
+            self.archives = find_archives(args)
+        except ArchiveError as exc:
+            raise UsageError(str(exc), print_help=False) from None
+        if not self.archives:
+            raise UsageError("no WARC or WACZ files found in " + ", ".join(args),
+                             print_help=False)
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        to_stdout = opts.output == "-"
+        out_path = None if to_stdout else Path(opts.output)
+        options = ReplayOptions(
+            extraction=options_from_settings(self.settings),
+            template=None if opts.no_template else template_options(self.settings),
+            cleaner=cleaner_from_settings(self.settings),
+            relative_to=out_path.parent if out_path is not None else None,
+        )
+        stats = ReplayStats()
+        progress = None if opts.quiet else print_progress
+        try:
+            out = sys.stdout if to_stdout else open(out_path, "w", encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            raise UsageError(f"cannot write {opts.output}: {exc.strerror}", print_help=False) \
+                from None
+        try:
+            for article in replay(self.archives, options, stats, progress):
+                out.write(article.to_json() + "\n")
+                out.flush()
+        finally:
+            if not to_stdout:
+                out.close()
+        if not opts.quiet:
+            dropped = ", ".join(f"{k.removeprefix('dropped/')} {v}" for k, v in
+                                sorted(stats.counts.items()) if k.startswith("dropped/"))
+            print(f"replay: done, {stats.counts['articles']} articles from "
+                  f"{len(self.archives)} WARC files; not articles: {dropped or 'none'}",
+                  file=sys.stderr)

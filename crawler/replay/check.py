@@ -1,0 +1,120 @@
+"""Verification of archives and article records: WARC structure and digests
+(warcio), JSON lines against the schema, and every ``warc`` pointer resolving
+to the response record of the same URL. Each problem is one line of text."""
+
+from __future__ import annotations
+
+import io
+import json
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from crawler.schema import validator
+
+
+@dataclass
+class CheckCounts:
+    warc_files: int = 0
+    records: int = 0
+    json_lines: int = 0
+
+
+def check_warc(path: Path, counts: CheckCounts | None = None) -> Iterator[str]:
+    counts = counts or CheckCounts()
+    counts.warc_files += 1
+    offset = end = 0
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as stream:
+            records = ArchiveIterator(stream, check_digests=True)
+            for record in records:
+                offset = records.get_record_offset()
+                stream_ = record.content_stream()
+                while stream_.read(1 << 20):
+                    pass
+                records.read_to_end()
+                end = offset + records.get_record_length()
+                counts.records += 1
+                if record.digest_checker.passed is False:
+                    for problem in record.digest_checker.problems:
+                        yield f"{path}: offset {offset}: {problem}"
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
+        yield f"{path}: unreadable after offset {offset} (truncated or corrupt): {exc}".rstrip()
+        return
+    if end != size:
+        yield (f"{path}: unreadable after offset {end} (truncated or corrupt): "
+               f"{size - end} trailing bytes are no complete record")
+    elif path.name.endswith((".gz", ".gz.open")):
+        cut = incomplete_gzip_member(path)
+        if cut is not None:
+            yield f"{path}: truncated: the gzip member at offset {cut} is cut short"
+
+
+def incomplete_gzip_member(path: Path) -> int | None:
+    """Offset of the first gzip member that does not end properly, if any
+    (warcio reads a cut-off last record without complaint)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    pos = 0
+    while pos < len(data):
+        member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            member.decompress(data[pos:])
+        except zlib.error:
+            return pos
+        if not member.eof:
+            return pos
+        pos = len(data) - len(member.unused_data)
+    return None
+
+
+def resolve_pointer(base: Path, pointer: dict, url: str) -> str | None:
+    """None when ``pointer`` locates the response record of ``url``, else the problem."""
+    path = base / pointer["filename"]
+    try:
+        with open(path, "rb") as f:
+            f.seek(pointer["offset"])
+            data = f.read(pointer["length"])
+        record = next(iter(ArchiveIterator(io.BytesIO(data))))
+    except FileNotFoundError:
+        return f"WARC file not found: {path}"
+    except (ArchiveLoadFailed, StopIteration, OSError, EOFError, ValueError) as exc:
+        return f"no WARC record at {path}:{pointer['offset']} ({exc or 'empty'})"
+    if record.rec_type != "response":
+        return f"record at {path}:{pointer['offset']} is a {record.rec_type}, not a response"
+    target = record.rec_headers.get_header("WARC-Target-URI")
+    if target != url:
+        return f"record at {path}:{pointer['offset']} is for {target}, not {url}"
+    if record.rec_headers.get_header("WARC-Record-ID") != pointer["record_id"]:
+        return f"record at {path}:{pointer['offset']} has another WARC-Record-ID"
+    return None
+
+
+def check_jsonl(path: Path, counts: CheckCounts | None = None) -> Iterator[str]:
+    counts = counts or CheckCounts()
+    check = validator()
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            where = f"{path}:{lineno}"
+            if not raw.endswith(b"\n"):
+                yield f"{where}: incomplete last line (no newline)"
+            counts.json_lines += 1
+            try:
+                record = json.loads(raw)
+            except (ValueError, UnicodeDecodeError) as exc:
+                yield f"{where}: not JSON: {exc}"
+                continue
+            errors = sorted(check.iter_errors(record), key=lambda e: list(e.path))
+            for error in errors:
+                field = "/".join(map(str, error.path)) or "record"
+                yield f"{where}: {field}: {error.message}"
+            if errors or not isinstance(record.get("warc"), dict):
+                continue
+            problem = resolve_pointer(path.parent, record["warc"], record["url"])
+            if problem:
+                yield f"{where}: warc pointer: {problem}"

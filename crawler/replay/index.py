@@ -1,0 +1,26 @@
+"""CDXJ indexes of WARC files, written by cdxj-indexer (not by hand)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from cdxj_indexer.main import CDXJIndexer
+
+INDEX_NAME = "index.cdxj"
+
+
+def write_cdxj(warcs: Sequence[Path], output: Path, root: Path | None = None) -> Path:
+    """Write a sorted CDXJ index of ``warcs`` to ``output`` (atomically);
+    filenames in it are relative to ``root`` (default: the output's folder)."""
+    root = root or output.parent
+    tmp = output.with_name(output.name + ".tmp")
+    CDXJIndexer(output=str(tmp), inputs=[str(p) for p in warcs], sort=True,
+                dir_root=str(root), post_append=False).process_all()
+    tmp.replace(output)
+    return output
+
+
+def warcs_in(folder: Path) -> list[Path]:
+    """Closed WARC files in a folder (``.open`` files are still being written)."""
+    return sorted(p for p in folder.rglob("*") if p.name.endswith((".warc", ".warc.gz")))
