@@ -10,6 +10,7 @@ from crawler.extraction import EXTRACTOR_NAME, ExtractionOptions, body_text, ext
 from crawler.extraction.template import SiteTemplates
 from crawler.items import Page
 from crawler.schema import Article, ExtractorInfo, WarcPointer
+from crawler.state.store import VERSIONED_FIELDS, PageState, digest, field_digests
 from crawler.urls import UrlCleaner, site_of
 
 ARTICLE_FIELDS = ("canonical_url", "title", "author", "date", "sitename", "language",
@@ -40,9 +41,28 @@ def page_to_article(page: Page, options: ExtractionOptions) -> tuple[Article, di
         warc=WarcPointer(**page.warc) if page.warc else None,
         extractor=ExtractorInfo(name=EXTRACTOR_NAME, version=extractor_version()),
         reason=reason,
+        capture=page.meta.get("crawler_capture"),
         **fields,
     )
     return article, (ext.removed if ext is not None else {})
+
+
+def assign_version(article: Article, previous: PageState | None) -> str | None:
+    """Number ``article`` against the last version written for its URL: 1 when
+    new, +1 when its text changed (with the previous pointer and the changed
+    fields). Returns ``"unchanged_text"`` when the text is the same (a page that
+    only changed its ads, dates or template writes no new version)."""
+    if previous is None or previous.version < 1:
+        article.version = 1
+        return None
+    record = article.to_dict()
+    if digest(record.get("text")) == previous.text_digest:
+        return "unchanged_text"
+    now = field_digests(record)
+    article.version = previous.version + 1
+    article.previous = previous.article_warc
+    article.changed_fields = [f for f in VERSIONED_FIELDS if now[f] != previous.fields.get(f)]
+    return None
 
 
 def apply_template(templates: SiteTemplates, article: Article, min_chars: int) -> int | None:

@@ -43,3 +43,17 @@ def run_stamp(when: datetime | None = None) -> str:
 
 def process_tag() -> str:
     return f"{safe_name(socket.gethostname())}-{os.getpid()}"
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(value: str | float | int) -> float:
+    """Seconds in ``30s``, ``15m``, ``6h``, ``1d``, ``1w`` (or a plain number of seconds)."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    m = _DURATION.match(value)
+    if not m:
+        raise ValueError(f"not a duration: {value!r} (use 30s, 15m, 6h, 1d, 1w)")
+    return float(m.group(1)) * _UNITS[m.group(2)]

@@ -99,13 +99,23 @@ CRAWLER_BLOCKS_LABEL = True
 CRAWLER_BLOCKS_LINKLIST = True
 CRAWLER_BLOCKS_REPEAT = False
 
+# --- Incremental crawls (job state) ---------------------------------------------
+#: Keep <job>/state.sqlite: conditional re-checks, revisits, versions, resume.
+CRAWLER_STATE_ENABLED = True
+#: A known article is re-checked when its last fetch is older than this
+#: (30s, 15m, 6h, 1d, 1w), or sooner when a sitemap/feed says it changed.
+CRAWLER_RECHECK_AFTER = "1d"
+
 EXTENSIONS = {
+    "crawler.extensions.jobstate.JobState": 50,
     "crawler.extensions.warccapture.WarcCapture": 100,
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.downloadermiddlewares.budget.SiteBudgetMiddleware": 110,
+    "crawler.downloadermiddlewares.state.JobStateMiddleware": 120,
 }
 ITEM_PIPELINES = {
+    "crawler.pipelines.unchanged.UnchangedPagePipeline": 50,
     "crawler.pipelines.extraction.ExtractionPipeline": 100,
     "crawler.pipelines.dedup.ArticleDedupPipeline": 200,
     "crawler.pipelines.jsonlines.JsonLinesWriter": 900,

@@ -47,6 +47,9 @@ PAGES: dict[str, Any] = json.loads((SITE_DIR / "pages.json").read_text("utf-8"))
 PDF_BYTES = (SITE_DIR / "annual-report.pdf").read_bytes()  # minimal valid one-page PDF
 
 Response = tuple[int, dict[str, str], bytes]
+#: The ad in every article; a state override of ``ad_copy`` changes the page, not its text.
+DEFAULT_AD_COPY = ("Sponsored: Harbour View Dental is welcoming new patients this autumn. "
+                   "Book online today.")
 
 REDIRECTS: dict[str, tuple[int, str]] = {
     "/redirect/start": (301, "/redirect/middle"),
@@ -280,6 +283,7 @@ class Site:
             author=esc(art["author"]), date_iso=art["published"],
             date_human=f"{date.day} {date:%B %Y}", body_top="\n".join(paragraphs[:2]),
             body_bottom="\n".join(paragraphs[2:]), related=related, comments=comments,
+            ad_copy=esc(art.get("ad_copy", DEFAULT_AD_COPY)),
             comment_count=len(art["comments"]))
         meta = f'<meta charset="{art["encoding"]}">\n' if art["charset"] == "header+meta" else ""
         doc = LAYOUT.substitute(lang=art["lang"], charset_meta=meta, title=esc(art["title"]), head=head,

@@ -140,7 +140,7 @@ def test_summary_lines() -> None:
 def test_writer_holds_a_site_until_its_template_is_known(tmp_path: Path) -> None:
     """The obfuscated site of the ad corpus, page by page as a crawl would see it:
     the first pages are held back, then every line is written without the template."""
-    from crawler.pipelines.extraction import page_to_article
+    from crawler.articles import page_to_article
 
     manifest = json.loads((DATA / "adcorpus" / "manifest.json").read_text("utf-8"))
     pages = manifest["site"]["pages"]

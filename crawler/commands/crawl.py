@@ -10,7 +10,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.jobs import job_dir, job_name_for, safe_name
+from crawler.jobs import job_dir, job_name_for, parse_duration, safe_name
 from crawler.spiders.article import ArticleSpider, read_seeds
 from crawler.summary import format_summary, summary_data
 from crawler.urls import is_http_url
@@ -50,6 +50,9 @@ class Command(ScrapyCommand):
         parser.add_argument("--allow-domain", action="append", default=[], metavar="D",
                             help="also crawl this domain (repeatable)")
         parser.add_argument("--user-agent", metavar="UA", help="User-Agent header")
+        parser.add_argument("--recheck-after", metavar="DURATION",
+                            help="re-check known articles after this long (30s, 6h, 1d; "
+                                 "default 1d)")
         parser.add_argument("--summary-json", metavar="FILE",
                             help="also write the summary as JSON to FILE")
 
@@ -87,6 +90,12 @@ class Command(ScrapyCommand):
             s.set("DEPTH_LIMIT", opts.max_depth, priority="cmdline")
         if opts.user_agent:
             s.set("USER_AGENT", opts.user_agent, priority="cmdline")
+        if opts.recheck_after is not None:
+            try:
+                parse_duration(opts.recheck_after)
+            except ValueError as exc:
+                raise UsageError(str(exc), print_help=False) from None
+            s.set("CRAWLER_RECHECK_AFTER", opts.recheck_after, priority="cmdline")
         self.allow = opts.allow_domain
         check_writable(job_dir(s))
 

@@ -20,7 +20,15 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler import __version__
 from crawler.jobs import job_dir
 from crawler.replay.index import INDEX_NAME, warcs_in, write_cdxj
-from crawler.warc import HttpRequestData, HttpResponseData, RollingWarcWriter
+from crawler.warc import (
+    PROFILE_IDENTICAL,
+    PROFILE_NOT_MODIFIED,
+    HttpRequestData,
+    HttpResponseData,
+    RefersTo,
+    RollingWarcWriter,
+    payload_digest,
+)
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -106,8 +114,11 @@ class WarcCapture:
             ip_address=str(response.ip_address) if response.ip_address else None,
             extra={"url": response.url},
         )
+        digest = payload_digest(response.body)
+        refers, profile, unchanged = self.revisit_of(request, response, digest)
         try:
-            pointer = self.writer.write_exchange(req, resp, when)
+            pointer = self.writer.write_exchange(req, resp, when, revisit_of=refers,
+                                                 profile=profile)
         except OSError:
             # Disk full or unwritable: stop writing, keep what is written valid, end the crawl.
             logger.error("Cannot write WARC record for %s; stopping the crawl", request.url,
@@ -118,12 +129,39 @@ class WarcCapture:
             return
         self.stats.inc_value("warc/records_written", 2)
         self.stats.inc_value("warc/bytes_written", pointer.length)
+        if unchanged:
+            self.stats.inc_value(f"warc/revisits/{unchanged}")
         request.meta["warc"] = {
             "filename": str(pointer.path.relative_to(self.root)),
             "offset": pointer.offset,
             "length": pointer.length,
             "record_id": pointer.record_id,
         }
+        request.meta["crawler_unchanged"] = unchanged
+        etag, modified = response.headers.get(b"ETag"), response.headers.get(b"Last-Modified")
+        request.meta["crawler_capture"] = None if unchanged else {
+            "etag": etag.decode("latin-1") if etag else None,
+            "last_modified": modified.decode("latin-1") if modified else None,
+            "payload_digest": digest, "record_id": pointer.record_id,
+            "uri": response.url, "date": pointer.date,
+        }
+
+    @staticmethod
+    def revisit_of(request: Request, response: Response, digest: str
+                   ) -> tuple[RefersTo | None, str | None, str | None]:
+        """A revisit instead of a full response when the job state says the
+        payload is already archived: a 304 answer to our conditional request,
+        or a 200 with the payload digest of the last capture."""
+        prev = request.meta.get("crawler_prev")
+        if not prev or not prev.get("record_id") or not prev.get("payload_digest"):
+            return None, None, None
+        refers = RefersTo(record_id=prev["record_id"], uri=prev["uri"], date=prev["date"],
+                          payload_digest=prev["payload_digest"])
+        if response.status == 304:
+            return refers, PROFILE_NOT_MODIFIED, "not_modified"
+        if response.status == 200 and digest == prev["payload_digest"]:
+            return refers, PROFILE_IDENTICAL, "identical_payload"
+        return None, None, None
 
     def spider_closed(self) -> None:
         if self.writer is None:

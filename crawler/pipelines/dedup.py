@@ -1,6 +1,7 @@
 """One article, one record: drops an article already emitted under another URL
 (a redirect target reached directly, an AMP copy whose ``rel=canonical`` names
-the same page). Counted as ``dedup/dropped``."""
+the same page), in this run or, through the job state, in an earlier one.
+Counted as ``dedup/dropped``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.fingerprint import cleaner_from_settings
 from crawler.articles import article_keys
+from crawler.extensions.jobstate import job_state
 from crawler.schema import Article
 
 if TYPE_CHECKING:
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 
 class ArticleDedupPipeline:
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
         self.cleaner = cleaner_from_settings(crawler.settings)
         self.seen: set[str] = set()
@@ -30,7 +33,8 @@ class ArticleDedupPipeline:
         if not isinstance(item, Article):
             return item
         keys = article_keys(item, self.cleaner)
-        if keys & self.seen:
+        state = job_state(self.crawler)
+        if keys & self.seen or (state is not None and state.written_elsewhere(keys, item.url)):
             self.stats.inc_value("dedup/dropped")
             raise DropItem(f"duplicate article: {item.url}")
         self.seen |= keys

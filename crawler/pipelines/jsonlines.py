@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
+from crawler.extensions.jobstate import job_state
 from crawler.jobs import job_dir, process_tag, run_stamp
 from crawler.pipelines.template import TemplateFinisher
 from crawler.schema import Article
@@ -68,6 +69,12 @@ class JsonLinesWriter:
     def write(self, item: Article) -> None:
         if self.fd is None:
             return
+        state = job_state(self.crawler)
+        if state is not None:
+            reason = state.version(item)
+            if reason is not None:
+                self.stats.inc_value(f"extract/dropped/{reason}")
+                return
         data = (item.to_json() + "\n").encode("utf-8")
         size = os.fstat(self.fd).st_size
         try:
@@ -83,3 +90,5 @@ class JsonLinesWriter:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="jsonl_write_error"))
             return
         self.stats.inc_value("jsonl/records_written")
+        if state is not None:
+            state.written(item)

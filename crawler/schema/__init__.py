@@ -56,9 +56,14 @@ class Article:
     warc: WarcPointer | None = None
     extractor: ExtractorInfo | None = None
     reason: str | None = None
+    version: int | None = None
+    previous: dict[str, Any] | None = None
+    changed_fields: list[str] | None = None
     #: Not part of the record: the body's blocks, for site-template learning.
     blocks: list[Any] = field(default_factory=list, repr=False, compare=False,
                               metadata={"internal": True})
+    #: Not part of the record: validators and WARC record of the capture (job state).
+    capture: Any = field(default=None, repr=False, compare=False, metadata={"internal": True})
 
     def to_dict(self) -> dict[str, Any]:
         record: dict[str, Any] = {}

@@ -181,5 +181,6 @@ class ArticleSpider(Spider):
             fetched_at=response.meta.get("fetched_at") or datetime.now(timezone.utc),
             warc=response.meta.get("warc"),
             request_url=response.request.url if response.request else None,
-            meta={k: response.meta.get(k) for k in ("discovery", "lastmod", "depth")},
+            meta={k: response.meta.get(k) for k in (
+                "discovery", "lastmod", "depth", "crawler_unchanged", "crawler_capture")},
         )

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from crawler.warc.records import HttpRequestData, HttpResponseData
+from crawler.warc.records import (
+    PROFILE_IDENTICAL,
+    PROFILE_NOT_MODIFIED,
+    HttpRequestData,
+    HttpResponseData,
+    RefersTo,
+    payload_digest,
+)
 from crawler.warc.writer import RecordPointer, RollingWarcWriter, warc_filename
 
 __all__ = [
+    "PROFILE_IDENTICAL",
+    "PROFILE_NOT_MODIFIED",
     "HttpRequestData",
+    "RefersTo",
+    "payload_digest",
     "HttpResponseData",
     "RecordPointer",
     "RollingWarcWriter",

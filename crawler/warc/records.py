@@ -11,6 +11,8 @@ when it differed).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -52,6 +54,11 @@ class HttpResponseData:
             except ValueError:
                 reason = ""
         return f"{self.status} {reason}".rstrip()
+
+
+def payload_digest(body: bytes) -> str:
+    """The WARC payload digest of stored bytes (``sha1:<base32>``), as warcio writes it."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
 
 
 def _header_value(value: str) -> str:
@@ -131,3 +138,50 @@ def build_exchange(
         },
     )
     return resp, req
+
+
+PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefersTo:
+    """The earlier full capture a revisit record stands for."""
+
+    record_id: str
+    uri: str
+    date: str
+    payload_digest: str
+
+
+def build_revisit(
+    writer: WARCWriter,
+    request: HttpRequestData,
+    response: HttpResponseData,
+    refers: RefersTo,
+    *,
+    profile: str,
+    warc_date: str,
+    redact: Iterable[str] = (),
+):  # noqa: ANN201 - warcio ArcWarcRecord pair
+    """The (revisit, request) records of a fetch whose payload is already
+    archived: a 304 (``server-not-modified``) or a 200 with the same payload
+    digest (``identical-payload-digest``). The revisit keeps the response's
+    status line and headers, no payload."""
+    url = response.extra.get("url", request.url)
+    warc_headers = {"WARC-Date": warc_date, "WARC-Refers-To": refers.record_id}
+    if response.ip_address:
+        warc_headers["WARC-IP-Address"] = response.ip_address
+    http = response_headers(HttpResponseData(
+        status=response.status, headers=response.headers, body=b"",
+        protocol=response.protocol, reason=response.reason))
+    revisit = writer.create_revisit_record(url, refers.payload_digest, refers.uri, refers.date,
+                                           http_headers=http, warc_headers_dict=warc_headers)
+    revisit.rec_headers.replace_header("WARC-Profile", profile)
+    req = writer.create_warc_record(
+        url, "request", payload=BytesIO(request.body), length=len(request.body),
+        http_headers=request_headers(request, redact),
+        warc_headers_dict={"WARC-Date": warc_date,
+                           "WARC-Concurrent-To": revisit.rec_headers.get_header("WARC-Record-ID")},
+    )
+    return revisit, req

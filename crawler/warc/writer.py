@@ -20,7 +20,13 @@ from typing import BinaryIO
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from crawler.warc.records import HttpRequestData, HttpResponseData, build_exchange
+from crawler.warc.records import (
+    HttpRequestData,
+    HttpResponseData,
+    RefersTo,
+    build_exchange,
+    build_revisit,
+)
 
 OPEN_SUFFIX = ".open"
 
@@ -33,6 +39,7 @@ class RecordPointer:
     offset: int
     length: int
     record_id: str
+    date: str = ""
 
 
 def warc_filename(prefix: str, serial: int, when: datetime | None = None,
@@ -93,21 +100,27 @@ class RollingWarcWriter:
         return offset, self._file.tell() - offset
 
     def write_exchange(self, request: HttpRequestData, response: HttpResponseData,
-                       when: datetime | None = None) -> RecordPointer:
-        """Write the response and request records of one fetch; return where the
-        response record is."""
+                       when: datetime | None = None, *, revisit_of: RefersTo | None = None,
+                       profile: str | None = None) -> RecordPointer:
+        """Write the response (or, with ``revisit_of``, revisit) record and the
+        request record of one fetch; return where the first one is."""
         if self._file is None:
             self._open()
         assert self._writer is not None and self._path is not None
         # warcio formats naive UTC datetimes: "2026-11-26T15:54:23.267629Z"
         when = (when or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(tzinfo=None)
         warc_date = datetime_to_iso_date(when, use_micros=True)
-        resp, req = build_exchange(self._writer, request, response, warc_date=warc_date,
-                                   redact=self.redact_headers)
+        if revisit_of is not None:
+            resp, req = build_revisit(self._writer, request, response, revisit_of,
+                                      profile=profile or "", warc_date=warc_date,
+                                      redact=self.redact_headers)
+        else:
+            resp, req = build_exchange(self._writer, request, response, warc_date=warc_date,
+                                       redact=self.redact_headers)
         offset, length = self._write(resp)
         self._write(req)
         pointer = RecordPointer(self._path, offset, length,
-                                resp.rec_headers.get_header("WARC-Record-ID"))
+                                resp.rec_headers.get_header("WARC-Record-ID"), warc_date)
         if self._file is not None and self._file.tell() >= self.max_size:
             self.close()
         return pointer

@@ -1,0 +1,107 @@
+"""The job state of a crawl (``<job>/state.sqlite``, see ``state/store.py``):
+opened once per crawler, shared by the state middleware (conditional
+requests), the unchanged-page pipeline and the JSON lines writer (versions).
+The run is marked finished when the crawl ends normally, so the next start
+begins a new run; otherwise the next start resumes it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from crawler.articles import assign_version
+from crawler.fingerprint import cleaner_from_settings
+from crawler.jobs import job_dir
+from crawler.state.store import Capture, StateStore
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from crawler.schema import Article
+
+logger = logging.getLogger(__name__)
+STATE_FILE = "state.sqlite"
+#: Finish reasons after which the run is complete (anything else is resumed).
+COMPLETE = ("finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout")
+
+
+def get_store(crawler: Crawler) -> StateStore:
+    store = getattr(crawler, "_crawler_state_store", None)
+    if store is None:
+        store = StateStore(job_dir(crawler.settings) / STATE_FILE)
+        crawler._crawler_state_store = store  # type: ignore[attr-defined]
+        if store.resumed:
+            logger.info("Resuming run %d of job %s", store.run, crawler.settings.get("CRAWLER_JOB"))
+            crawler.stats.set_value("state/resumed_run", store.run)
+    return store
+
+
+def capture_of(article: Article) -> Capture | None:
+    return Capture(**article.capture) if article.capture else None
+
+
+def fetched_at(article: Article) -> datetime:
+    if article.fetched_at:
+        return datetime.fromisoformat(article.fetched_at.replace("Z", "+00:00"))
+    return datetime.now(timezone.utc)
+
+
+class JobState:
+    """Versions articles against the state before they are written and records
+    them after; marks the run finished at the end."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.cleaner = cleaner_from_settings(crawler.settings)
+        self.store = get_store(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> JobState:
+        if not crawler.settings.getbool("CRAWLER_STATE_ENABLED"):
+            raise NotConfigured("CRAWLER_STATE_ENABLED is off")
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler._crawler_job_state = ext  # type: ignore[attr-defined]
+        return ext
+
+    def version(self, article: Article) -> str | None:
+        """Before writing: assign the version, or say why nothing is to be written."""
+        key = self.cleaner.key(article.url)
+        reason = assign_version(article, self.store.get(key))
+        if reason is not None:
+            self.store.touch(key, article.url, fetched_at(article), capture_of(article))
+        return reason
+
+    def written(self, article: Article) -> None:
+        self.store.record_article(self.cleaner.key(article.url), article.to_dict(),
+                                  fetched_at(article), capture_of(article))
+
+    def written_elsewhere(self, keys: set[str], url: str) -> bool:
+        """True when one of an article's keys (its canonical URL) belongs to an
+        article that an earlier run wrote under another URL."""
+        own = self.cleaner.key(url)
+        for key in keys - {own}:
+            previous = self.store.get(key)
+            if previous is not None and previous.version >= 1:
+                return True
+        return False
+
+    def unchanged(self, url: str, when: datetime) -> None:
+        """A 304 or identical payload: only the fetch time moves."""
+        self.store.touch(self.cleaner.key(url), url, when, None)
+
+    def spider_closed(self, reason: str) -> None:
+        if reason in COMPLETE:
+            self.store.finish_run(reason)
+        self.stats.set_value("state/articles_known", self.store.count())
+        self.store.close()
+
+
+def job_state(crawler: Crawler) -> JobState | None:
+    """The crawl's :class:`JobState` extension, when enabled."""
+    return getattr(crawler, "_crawler_job_state", None)

@@ -1,0 +1,150 @@
+"""The job state store: one SQLite file per job (``<job>/state.sqlite``).
+
+For every article URL it keeps the validators (ETag, Last-Modified), the
+payload digest and WARC record of the last full capture, the last fetch time,
+and the article's latest version, text digest, field digests and JSON
+pointer. Runs are numbered; a run that did not finish is resumed by the next
+start. Every change is committed at once (WAL journal), so a killed process
+loses nothing already recorded. Pure: sqlite3 only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, reason TEXT);
+CREATE TABLE IF NOT EXISTS pages (
+    key TEXT PRIMARY KEY, url TEXT NOT NULL,
+    etag TEXT, last_modified TEXT, payload_digest TEXT,
+    capture_record_id TEXT, capture_uri TEXT, capture_date TEXT,
+    fetched_at TEXT NOT NULL, fetched_run INTEGER,
+    version INTEGER NOT NULL DEFAULT 0, written_run INTEGER,
+    article_warc TEXT, text_digest TEXT, fields TEXT);
+"""
+#: Fields compared between versions of an article (``changed_fields``).
+VERSIONED_FIELDS = ("title", "author", "date", "text", "description", "tags", "image",
+                    "language", "sitename", "canonical_url")
+
+
+def digest(value: Any) -> str:
+    data = json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha1(data).hexdigest()[:20]
+
+
+def field_digests(record: dict[str, Any]) -> dict[str, str]:
+    return {name: digest(record.get(name)) for name in VERSIONED_FIELDS}
+
+
+@dataclass(frozen=True)
+class Capture:
+    """The validators and WARC record of one full capture of a URL."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    payload_digest: str | None = None
+    record_id: str | None = None
+    uri: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class PageState:
+    key: str
+    url: str
+    capture: Capture
+    fetched_at: datetime
+    version: int
+    written_run: int | None
+    article_warc: dict[str, Any] | None
+    text_digest: str | None
+    fields: dict[str, str]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+class StateStore:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+        self.run = self._open_run()
+
+    def _open_run(self) -> int:
+        """Resume the last run if it did not finish, else start a new one."""
+        row = self.db.execute("SELECT id, finished FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        if row is not None and row[1] is None:
+            self.resumed = True
+            return int(row[0])
+        self.resumed = False
+        return int(self.db.execute("INSERT INTO runs (started) VALUES (?)", (_now(),)).lastrowid)
+
+    def finish_run(self, reason: str) -> None:
+        self.db.execute("UPDATE runs SET finished = ?, reason = ? WHERE id = ?",
+                        (_now(), reason, self.run))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def get(self, key: str) -> PageState | None:
+        row = self.db.execute(
+            "SELECT key, url, etag, last_modified, payload_digest, capture_record_id, "
+            "capture_uri, capture_date, fetched_at, version, written_run, article_warc, "
+            "text_digest, fields FROM pages WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        return PageState(
+            key=row[0], url=row[1], capture=Capture(*row[2:8]),
+            fetched_at=datetime.fromisoformat(row[8]), version=row[9], written_run=row[10],
+            article_warc=json.loads(row[11]) if row[11] else None, text_digest=row[12],
+            fields=json.loads(row[13]) if row[13] else {})
+
+    def touch(self, key: str, url: str, fetched_at: datetime, capture: Capture | None) -> None:
+        """A fetch that changed no article: new fetch time (and capture, if any)."""
+        if capture is None:
+            self.db.execute("UPDATE pages SET fetched_at = ?, fetched_run = ? WHERE key = ?",
+                            (fetched_at.isoformat(), self.run, key))
+            return
+        self.db.execute(
+            "UPDATE pages SET fetched_at = ?, fetched_run = ?, etag = ?, last_modified = ?, "
+            "payload_digest = ?, capture_record_id = ?, capture_uri = ?, capture_date = ? "
+            "WHERE key = ?",
+            (fetched_at.isoformat(), self.run, capture.etag, capture.last_modified,
+             capture.payload_digest, capture.record_id, capture.uri, capture.date, key))
+
+    def record_article(self, key: str, record: dict[str, Any], fetched_at: datetime,
+                       capture: Capture | None) -> None:
+        """An article version was written."""
+        capture = capture or Capture()
+        self.db.execute(
+            "INSERT INTO pages (key, url, etag, last_modified, payload_digest, "
+            "capture_record_id, capture_uri, capture_date, fetched_at, fetched_run, version, "
+            "written_run, article_warc, text_digest, fields) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET url = excluded.url, etag = excluded.etag, "
+            "last_modified = excluded.last_modified, payload_digest = excluded.payload_digest, "
+            "capture_record_id = excluded.capture_record_id, capture_uri = excluded.capture_uri, "
+            "capture_date = excluded.capture_date, fetched_at = excluded.fetched_at, "
+            "fetched_run = excluded.fetched_run, version = excluded.version, "
+            "written_run = excluded.written_run, article_warc = excluded.article_warc, "
+            "text_digest = excluded.text_digest, fields = excluded.fields",
+            (key, record["url"], capture.etag, capture.last_modified, capture.payload_digest,
+             capture.record_id, capture.uri, capture.date, fetched_at.isoformat(), self.run,
+             record.get("version") or 1, self.run,
+             json.dumps(record.get("warc")) if record.get("warc") else None,
+             digest(record.get("text")), json.dumps(field_digests(record))))
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM pages").fetchone()[0])
