@@ -82,6 +82,10 @@ CRAWLER_CDXJ_ENABLED = True
 
 CRAWLER_JSONL_ENABLED = True
 
+#: The venv of the replay tools that cannot share ours (pywb, py-wacz);
+#: default ~/.cache/crawler/tools-venv (also the CRAWLER_TOOLS_VENV variable).
+CRAWLER_TOOLS_VENV: str | None = None
+
 # --- Extraction ------------------------------------------------------------------
 #: An article must have at least this many characters of body text.
 CRAWLER_ARTICLE_MIN_CHARS = 250
