@@ -35,6 +35,8 @@ def summary_data(stats: Mapping[str, Any]) -> dict[str, Any]:
         "finish_reason": stats.get("finish_reason"),
         "elapsed_seconds": round(elapsed, 2) if elapsed is not None else None,
         "pages_fetched": fetched,
+        "requests": stats.get("downloader/request_count", 0),
+        "bytes_received": stats.get("downloader/response_bytes", 0),
         "articles_written": articles,
         "pages_per_second": round(fetched / elapsed, 2) if elapsed else None,
         "articles_per_second": round(articles / elapsed, 2) if elapsed else None,
@@ -51,7 +53,8 @@ def summary_data(stats: Mapping[str, Any]) -> dict[str, Any]:
 def format_summary(data: Mapping[str, Any]) -> str:
     lines = [
         f"Crawl {data['finish_reason']} in {data['elapsed_seconds']} s",
-        f"  pages fetched:    {data['pages_fetched']} ({data['pages_per_second']} pages/s)",
+        f"  pages fetched:    {data['pages_fetched']} ({data['pages_per_second']} pages/s, "
+        f"{data['bytes_received']} bytes)",
         f"  articles written: {data['articles_written']} "
         f"({data['articles_per_second']} articles/s)",
     ]

@@ -133,7 +133,7 @@ def test_summary_lines() -> None:
     assert data["pages_per_second"] == 5.0 and data["articles_per_second"] == 2.0
     assert data["dropped"] == {"listing_page": 5, "feed": 1}
     text = format_summary(data)
-    assert "pages fetched:    50 (5.0 pages/s)" in text
+    assert "pages fetched:    50 (5.0 pages/s, 0 bytes)" in text
     assert "200: 48, 404: 2" in text and "WARC:             w1.warc.gz" in text
 
 
