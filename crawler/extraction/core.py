@@ -28,7 +28,6 @@ logger = logging.getLogger(__name__)
 
 EXTRACTOR_NAME = "crawler+trafilatura"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-_BLANK_LINES = re.compile(r"\n\s*\n+")
 #: Path segments of a site's own service pages (about, contact, legal, account).
 SERVICE_PAGE = re.compile(
     r"/(?:about(?:-us)?|contact(?:-us)?|impressum|imprint|privacy(?:-policy)?|terms"
