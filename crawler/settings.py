@@ -110,11 +110,21 @@ CRAWLER_STATE_ENABLED = True
 #: (30s, 15m, 6h, 1d, 1w), or sooner when a sitemap/feed says it changed.
 CRAWLER_RECHECK_AFTER = "1d"
 
+# --- Distributed crawls (scrapy-redis; crawler/distributed) -----------------------
+#: Set by --redis; every worker of a job shares its Redis frontier.
+CRAWLER_REDIS_ENABLED = False
+#: A worker ends when the queue and all in-flight sets stay empty this long (s).
+CRAWLER_REDIS_IDLE_CLOSE = 3.0
+
 EXTENSIONS = {
+    "crawler.distributed.worker.DistributedWorker": 60,
     "crawler.extensions.jobstate.JobState": 50,
     "crawler.extensions.warccapture.WarcCapture": 100,
 }
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.distributed.worker.AckMiddleware": 1,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.distributed.robots.SharedRobotsTxtMiddleware": 100,
     "crawler.downloadermiddlewares.budget.SiteBudgetMiddleware": 110,
     "crawler.downloadermiddlewares.state.JobStateMiddleware": 120,
 }

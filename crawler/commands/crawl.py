@@ -26,6 +26,27 @@ def check_writable(directory: Path) -> None:
                          f"{exc.strerror or exc}", print_help=False) from None
 
 
+def use_redis(settings, url: str, new_crawl: bool) -> None:  # noqa: ANN001 - Settings
+    """Put the crawl on Redis; a new crawl (seeds given, nothing queued or in
+    flight) starts with an empty dupefilter."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    from crawler.distributed.config import keys, redis_settings
+
+    job = settings.get("CRAWLER_JOB")
+    try:
+        server = Redis.from_url(url)
+        k = keys(job)
+        idle = not server.zcard(k["queue"]) and not any(server.scan_iter(f"{k['processing']}:*"))
+        if new_crawl and idle:
+            server.delete(k["dupefilter"], k["stats"] + ":pages", k["stats"] + ":articles",
+                          k["stats"] + ":scope")
+    except (RedisError, ValueError) as exc:
+        raise UsageError(f"cannot use Redis at {url}: {exc}", print_help=False) from None
+    settings.setdict(redis_settings(url, job), priority="cmdline")
+
+
 class Command(ScrapyCommand):
     requires_project = False
     default_settings = {"LOG_LEVEL": "INFO"}
@@ -53,6 +74,9 @@ class Command(ScrapyCommand):
         parser.add_argument("--recheck-after", metavar="DURATION",
                             help="re-check known articles after this long (30s, 6h, 1d; "
                                  "default 1d)")
+        parser.add_argument("--redis", metavar="URL",
+                            help="distributed crawl: share the frontier in this Redis "
+                                 "(redis://HOST:PORT/DB); workers join with 'crawler worker'")
         parser.add_argument("--summary-json", metavar="FILE",
                             help="also write the summary as JSON to FILE")
 
@@ -97,6 +121,8 @@ class Command(ScrapyCommand):
                 raise UsageError(str(exc), print_help=False) from None
             s.set("CRAWLER_RECHECK_AFTER", opts.recheck_after, priority="cmdline")
         self.allow = opts.allow_domain
+        if opts.redis:
+            use_redis(s, opts.redis, new_crawl=bool(self.urls))
         check_writable(job_dir(s))
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,7 +15,7 @@ def write_cdxj(warcs: Sequence[Path], output: Path, root: Path | None = None) ->
     """Write a sorted CDXJ index of ``warcs`` to ``output`` (atomically);
     filenames in it are relative to ``root`` (default: the output's folder)."""
     root = root or output.parent
-    tmp = output.with_name(output.name + ".tmp")
+    tmp = output.with_name(f"{output.name}.{os.getpid()}.tmp")  # workers may share a folder
     CDXJIndexer(output=str(tmp), inputs=[str(p) for p in warcs], sort=True,
                 dir_root=str(root), post_append=False).process_all()
     tmp.replace(output)

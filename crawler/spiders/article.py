@@ -8,6 +8,7 @@ Run it with ``crawler crawl URL`` or ``scrapy crawl article -a start=URL``
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,6 +37,20 @@ def read_seeds(path: str | Path) -> list[str]:
     return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
 
 
+def shared_scope(settings, sites: set[str]) -> set[str]:  # noqa: ANN001 - scrapy Settings
+    """In a distributed crawl the seeding process publishes the scope in Redis
+    and every worker reads it."""
+    from scrapy_redis.connection import get_redis_from_settings
+
+    from crawler.distributed.config import keys
+
+    server = get_redis_from_settings(settings)
+    key = keys(settings.get("CRAWLER_JOB"))["stats"] + ":scope"
+    if sites:
+        server.sadd(key, *sites)
+    return {m.decode() if isinstance(m, bytes) else m for m in server.smembers(key)}
+
+
 def _split(value: str | list[str] | None) -> list[str]:
     if not value:
         return []
@@ -48,13 +63,14 @@ class ArticleSpider(Spider):
     name = "article"
 
     def __init__(self, start: str | list[str] | None = None, seeds: str | None = None,
-                 allow_domains: str | list[str] | None = None, **kwargs: Any) -> None:
+                 allow_domains: str | list[str] | None = None, worker: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         urls = _split(start) + (read_seeds(seeds) if seeds else [])
         bad = [u for u in urls if not is_http_url(u)]
         if bad:
             raise ValueError(f"not an http(s) URL: {bad[0]}")
-        if not urls:
+        if not urls and not worker:
             raise ValueError("no start URL: pass -a start=URL or -a seeds=FILE")
         self.start_urls = urls
         self.extra_domains = _split(allow_domains)
@@ -70,6 +86,10 @@ class ArticleSpider(Spider):
         sites = {site_of(u) for u in spider.start_urls}
         sites.update(d.lower().lstrip(".") for d in settings.getlist("CRAWLER_ALLOWED_DOMAINS"))
         sites.update(d.lower().lstrip(".") for d in spider.extra_domains)
+        spider.distributed = settings.getbool("CRAWLER_REDIS_ENABLED")
+        spider.scope_checked = 0.0
+        if spider.distributed:
+            sites = shared_scope(settings, sites)
         spider.allowed_domains = sorted(sites)
         crawler.signals.connect(spider._robots_downloaded, signal=signals.response_downloaded)
         return spider
@@ -77,7 +97,14 @@ class ArticleSpider(Spider):
     # -- scope -----------------------------------------------------------------
     def in_scope(self, url: str) -> bool:
         host = site_of(url)
-        return any(host == s or host.endswith("." + s) for s in self.allowed_domains)
+        if any(host == s or host.endswith("." + s) for s in self.allowed_domains):
+            return True
+        if self.distributed and time.monotonic() - self.scope_checked > 1.0:
+            # a worker that started before the crawl was seeded learns its scope late
+            self.scope_checked = time.monotonic()
+            self.allowed_domains = sorted(shared_scope(self.crawler.settings, set()))
+            return any(host == s or host.endswith("." + s) for s in self.allowed_domains)
+        return False
 
     def follow(self, url: str, **kwargs: Any) -> Request | None:
         url = self.cleaner.clean(url)

@@ -1,0 +1,61 @@
+"""``crawler status --redis URL --job NAME``: a distributed crawl at a glance."""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from crawler.distributed.config import keys
+
+
+def status(server, job: str) -> dict[str, object]:  # noqa: ANN001 - redis client
+    k = keys(job)
+    live = sorted(x.decode().rsplit(":", 1)[-1] for x in server.scan_iter(f"{k['workers']}:*"))
+    in_flight = sum(server.hlen(x) for x in server.scan_iter(f"{k['processing']}:*"))
+    seen = sorted(x.decode() for x in server.smembers(k["stats"] + ":workers_seen"))
+    return {
+        "queue": server.zcard(k["queue"]),
+        "in_flight": in_flight,
+        "seen_urls": server.scard(k["dupefilter"]),
+        "pages_done": int(server.get(k["stats"] + ":pages") or 0),
+        "articles": int(server.get(k["stats"] + ":articles") or 0),
+        "workers_live": live,
+        "workers_seen": seen,
+    }
+
+
+class Command(ScrapyCommand):
+    requires_crawler_process = False
+    default_settings = {"LOG_LEVEL": "WARNING"}
+
+    def syntax(self) -> str:
+        return "--redis URL --job NAME"
+
+    def short_desc(self) -> str:
+        return "Show a distributed crawl: queue length, pages done, workers"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--redis", metavar="URL")
+        parser.add_argument("--job", metavar="NAME")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        from redis import Redis
+        from redis.exceptions import RedisError
+
+        if not opts.redis or not opts.job:
+            raise UsageError("give --redis URL and --job NAME", print_help=False)
+        try:
+            data = status(Redis.from_url(opts.redis), opts.job)
+        except (RedisError, ValueError) as exc:
+            raise UsageError(f"cannot read Redis at {opts.redis}: {exc}", print_help=False) \
+                from None
+        print(f"job {opts.job}: {data['queue']} queued, {data['in_flight']} in flight, "
+              f"{data['seen_urls']} URLs seen, {data['pages_done']} pages done, "
+              f"{data['articles']} articles")
+        print(f"workers live ({len(data['workers_live'])}): "
+              f"{', '.join(data['workers_live']) or '-'}")
+        print(f"workers seen ({len(data['workers_seen'])}): "
+              f"{', '.join(data['workers_seen']) or '-'}")

@@ -1,0 +1,49 @@
+"""``crawler worker --redis URL --job NAME``: join a distributed crawl."""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.exceptions import UsageError
+
+from crawler.commands.crawl import Command as CrawlCommand
+from crawler.commands.crawl import check_writable, use_redis
+from crawler.jobs import job_dir, safe_name
+from crawler.spiders.article import ArticleSpider
+from crawler.summary import format_summary, summary_data
+
+
+class Command(CrawlCommand):
+    def syntax(self) -> str:
+        return "--redis URL --job NAME [options]"
+
+    def short_desc(self) -> str:
+        return "Join a distributed crawl: take requests from its Redis frontier"
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super(CrawlCommand, self).process_options(args, opts)
+        if args:
+            raise UsageError("a worker takes no URL; seed with 'crawler crawl --redis'",
+                             print_help=False)
+        if not opts.redis or not opts.job:
+            raise UsageError("a worker needs --redis URL and --job NAME", print_help=False)
+        s = self.settings
+        if opts.output:
+            s.set("CRAWLER_OUTPUT_DIR", opts.output, priority="cmdline")
+        s.set("CRAWLER_JOB", safe_name(opts.job), priority="cmdline")
+        if opts.max_depth is not None:
+            s.set("DEPTH_LIMIT", opts.max_depth, priority="cmdline")
+        if opts.user_agent:
+            s.set("USER_AGENT", opts.user_agent, priority="cmdline")
+        use_redis(s, opts.redis, new_crawl=False)
+        check_writable(job_dir(s))
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.crawler_process is not None
+        crawler = self.crawler_process.create_crawler(ArticleSpider)
+        self.crawler_process.crawl(crawler, worker=True)
+        self.crawler_process.start()
+        data = summary_data(crawler.stats.get_stats())
+        print(format_summary(data))
+        if data["finish_reason"] not in ("finished", "closespider_pagecount"):
+            self.exitcode = 1

@@ -1,0 +1,40 @@
+"""Settings that put a crawl on Redis (scrapy-redis scheduler and our queue,
+dupefilter and worker extension), keyed by job."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+PREFIX = "crawler:%(job)s"
+
+
+def keys(job: str) -> dict[str, str]:
+    base = PREFIX % {"job": job}
+    return {
+        "queue": f"{base}:requests",
+        "dupefilter": f"{base}:dupefilter",
+        "processing": f"{base}:processing",
+        "workers": f"{base}:worker",
+        "stats": f"{base}:stats",
+    }
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def redis_settings(url: str, job: str) -> dict[str, object]:
+    k = keys(job)
+    return {
+        "REDIS_URL": url,
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER_PERSIST": True,
+        "SCHEDULER_QUEUE_CLASS": "crawler.distributed.queue.ReliablePriorityQueue",
+        "SCHEDULER_QUEUE_KEY": k["queue"],
+        "SCHEDULER_DUPEFILTER_KEY": k["dupefilter"],
+        "DUPEFILTER_CLASS": "crawler.distributed.dupefilter.CanonicalRedisDupeFilter",
+        "CRAWLER_REDIS_ENABLED": True,
+        # a held article would be lost with its worker: write each one at once
+        "CRAWLER_TEMPLATE_HOLD_PAGES": 0,
+    }

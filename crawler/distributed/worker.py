@@ -1,0 +1,167 @@
+"""The worker side of a distributed crawl (an extension, on when the crawl is
+on Redis): a heartbeat, acknowledging requests that left the downloader,
+putting back the requests of dead workers, waking up an idle engine as soon as
+the shared queue has work (Scrapy itself looks only every 5 s), and ending the
+crawl when the queue and every worker's in-flight set stay empty.
+
+Stats (in Redis, for ``crawler status``): pages and articles done, workers seen."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from twisted.internet import task
+
+from crawler.distributed.config import keys, worker_id
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+HEARTBEAT_TTL = 5
+
+
+class DistributedWorker:
+    def __init__(self, crawler: Crawler) -> None:
+        from scrapy_redis.connection import get_redis_from_settings
+
+        self.crawler = crawler
+        self.server = get_redis_from_settings(crawler.settings)
+        self.keys = keys(crawler.settings.get("CRAWLER_JOB"))
+        self.me = worker_id()
+        self.idle_close = crawler.settings.getfloat("CRAWLER_REDIS_IDLE_CLOSE")
+        self.idle_since: float | None = None
+        self.loop: task.LoopingCall | None = None
+        self.ticks = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DistributedWorker:
+        if not crawler.settings.getbool("CRAWLER_REDIS_ENABLED"):
+            raise NotConfigured("not a distributed crawl")
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.left_downloader, signal=signals.request_left_downloader)
+        crawler.signals.connect(ext.response_received, signal=signals.response_received)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.item_done, signal=signals.item_scraped)
+        crawler.signals.connect(ext.item_done, signal=signals.item_dropped)
+        crawler.signals.connect(ext.item_done, signal=signals.item_error)
+        crawler.signals.connect(ext.item_done, signal=signals.spider_error)
+        return ext
+
+    @property
+    def queue(self):  # noqa: ANN201 - ReliablePriorityQueue
+        slot = getattr(self.crawler.engine, "_slot", None)
+        scheduler = getattr(slot, "scheduler", None)
+        return getattr(scheduler, "queue", None)
+
+    def spider_opened(self) -> None:
+        self.server.sadd(self.keys["stats"] + ":workers_seen", self.me)
+        self.beat()
+        self.loop = task.LoopingCall(self.tick)
+        self.loop.start(0.5, now=False)
+
+    def beat(self) -> None:
+        self.server.set(f"{self.keys['workers']}:{self.me}", str(time.time()), ex=HEARTBEAT_TTL)
+
+    def tick(self) -> None:
+        try:
+            self.ticks += 1
+            if self.ticks % 2 == 0:
+                self.beat()
+            if self.ticks % 4 == 0:
+                self.requeue_dead()
+            queue = self.queue
+            slot = getattr(self.crawler.engine, "_slot", None)
+            if queue is not None and slot is not None and len(queue):
+                slot.nextcall.schedule()  # wake an idle engine now, not at its 5 s heartbeat
+        except Exception:  # Redis away for a moment: try again next tick
+            logger.warning("distributed worker tick failed", exc_info=True)
+
+    def requeue_dead(self) -> None:
+        queue = self.queue
+        if queue is None:
+            return
+        for worker in queue.workers_with_work():
+            if worker != self.me and not self.server.exists(f"{self.keys['workers']}:{worker}"):
+                n = queue.requeue(worker)
+                if n:
+                    logger.warning("Worker %s is gone: %d requests put back in the queue",
+                                   worker, n)
+                    self.crawler.stats.inc_value("distributed/requeued", n)
+
+    def left_downloader(self, request: Request) -> None:
+        queue = self.queue
+        if queue is not None:
+            queue.ack(request)
+
+    def item_done(self, response=None) -> None:  # noqa: ANN001 - scrapy Response
+        queue = self.queue
+        request = getattr(response, "request", None)
+        if queue is not None and request is not None:
+            queue.ack(request)
+
+    def response_received(self) -> None:
+        self.server.incr(self.keys["stats"] + ":pages")
+
+    def item_scraped(self) -> None:
+        self.server.incr(self.keys["stats"] + ":articles")
+
+    def spider_idle(self) -> None:
+        queue = self.queue
+        if queue is None:
+            return
+        if len(queue) or queue.processing():
+            self.idle_since = None
+            raise DontCloseSpider
+        now = time.monotonic()
+        if self.idle_since is None:
+            self.idle_since = now
+        if now - self.idle_since < self.idle_close:
+            raise DontCloseSpider
+
+    def spider_closed(self) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        self.server.delete(f"{self.keys['workers']}:{self.me}")
+
+
+class AckMiddleware:
+    """First in the downloader middleware chain: acknowledges a request taken
+    from the shared queue when its response comes back or when it fails,
+    including requests that a later middleware refused (robots.txt, offsite,
+    budget), which never reach the downloader."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> AckMiddleware:
+        if not crawler.settings.getbool("CRAWLER_REDIS_ENABLED"):
+            raise NotConfigured("not a distributed crawl")
+        return cls(crawler)
+
+    def _ack(self, request: Request) -> None:
+        slot = getattr(self.crawler.engine, "_slot", None)
+        queue = getattr(getattr(slot, "scheduler", None), "queue", None)
+        if queue is not None:
+            queue.ack(request)
+
+    def process_response(self, request: Request, response):  # noqa: ANN001, ANN201
+        # A page that becomes an item is acknowledged once the item is written or
+        # dropped (DistributedWorker.item_done), so a worker killed in between
+        # loses nothing; anything else is done when its response arrives.
+        ctype = (response.headers.get(b"Content-Type") or b"").lower()
+        if response.status != 200 or b"html" not in ctype:
+            self._ack(request)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        self._ack(request)
