@@ -40,8 +40,10 @@ def use_redis(settings, url: str, new_crawl: bool) -> None:  # noqa: ANN001 - Se
         k = keys(job)
         idle = not server.zcard(k["queue"]) and not any(server.scan_iter(f"{k['processing']}:*"))
         if new_crawl and idle:
-            server.delete(k["dupefilter"], k["stats"] + ":pages", k["stats"] + ":articles",
-                          k["stats"] + ":scope")
+            server.delete(k["dupefilter"], *(k["stats"] + suffix for suffix in (
+                ":pages", ":articles", ":scope", ":article_keys")))
+            for key in server.scan_iter(k["stats"] + ":robots:*"):
+                server.delete(key)
     except (RedisError, ValueError) as exc:
         raise UsageError(f"cannot use Redis at {url}: {exc}", print_help=False) from None
     settings.setdict(redis_settings(url, job), priority="cmdline")

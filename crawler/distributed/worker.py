@@ -78,10 +78,9 @@ class DistributedWorker:
                 self.beat()
             if self.ticks % 4 == 0:
                 self.requeue_dead()
-            queue = self.queue
             slot = getattr(self.crawler.engine, "_slot", None)
-            if queue is not None and slot is not None and len(queue):
-                slot.nextcall.schedule()  # wake an idle engine now, not at its 5 s heartbeat
+            if slot is not None:
+                slot.nextcall.schedule()  # look at the shared queue now, not at the 5 s heartbeat
         except Exception:  # Redis away for a moment: try again next tick
             logger.warning("distributed worker tick failed", exc_info=True)
 

@@ -18,12 +18,40 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 
+CLAIM = """
+for i, key in ipairs(ARGV) do
+  if redis.call('SISMEMBER', KEYS[1], key) == 1 then return 0 end
+end
+for i, key in ipairs(ARGV) do redis.call('SADD', KEYS[1], key) end
+return 1
+"""
+
+
+class SharedArticleKeys:
+    """In a distributed crawl, the article keys of all workers, in Redis."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        from scrapy_redis.connection import get_redis_from_settings
+
+        from crawler.distributed.config import keys
+
+        server = get_redis_from_settings(crawler.settings)
+        self.key = keys(crawler.settings.get("CRAWLER_JOB"))["stats"] + ":article_keys"
+        self.script = server.register_script(CLAIM)
+
+    def claim(self, keys: set[str]) -> bool:
+        """True when no worker has written an article with any of ``keys`` yet."""
+        return bool(self.script(keys=[self.key], args=sorted(keys)))
+
+
 class ArticleDedupPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.cleaner = cleaner_from_settings(crawler.settings)
         self.seen: set[str] = set()
+        self.shared = SharedArticleKeys(crawler) \
+            if crawler.settings.getbool("CRAWLER_REDIS_ENABLED") else None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArticleDedupPipeline:
@@ -34,7 +62,8 @@ class ArticleDedupPipeline:
             return item
         keys = article_keys(item, self.cleaner)
         state = job_state(self.crawler)
-        if keys & self.seen or (state is not None and state.written_elsewhere(keys, item.url)):
+        if (keys & self.seen or (state is not None and state.written_elsewhere(keys, item.url))
+                or (self.shared is not None and not self.shared.claim(keys))):
             self.stats.inc_value("dedup/dropped")
             raise DropItem(f"duplicate article: {item.url}")
         self.seen |= keys

@@ -1,0 +1,148 @@
+"""Distributed crawls on a real redis-server: workers in separate processes
+share one frontier; every URL is fetched once overall, every article written
+once; a worker killed mid-crawl loses nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from tests.conftest import ROOT, run_crawler
+from tests.mockserver import MANIFEST, MockServer
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is not installed (CI must install Debian's redis-server)")
+        pytest.skip("redis-server is not installed")
+    port = free_port()
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    from redis import Redis
+
+    client = Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except Exception:  # not listening yet
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(10)
+
+
+def worker(redis_url: str, job: str, out: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "worker", "--redis", redis_url, "--job", job,
+         "-o", str(out), "-s", "AUTOTHROTTLE_ENABLED=0", *extra],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def canonical(record: dict) -> str:
+    """The article's path; the AMP copy stands for its canonical page (which of
+    the two a worker meets first decides the record's URL)."""
+    path = urlsplit(record["url"]).path
+    return MANIFEST["canonical_duplicates"].get(path, path)
+
+
+def articles(job: Path) -> list[dict]:
+    return [json.loads(line) for f in sorted(job.glob("articles-*.jsonl"))
+            for line in f.read_text("utf-8").splitlines()]
+
+
+def responses_by_file(job: Path) -> dict[str, Counter]:
+    found = {}
+    for path in sorted((job / "warc").glob("*.warc.gz")):
+        with open(path, "rb") as f:
+            found[path.name] = Counter(
+                urlsplit(r.rec_headers.get_header("WARC-Target-URI")).path
+                for r in ArchiveIterator(f) if r.rec_type == "response")
+    return found
+
+
+def test_two_workers_fetch_everything_once(redis_url: str, tmp_path: Path) -> None:
+    slow = ["-s", "DOWNLOAD_DELAY=0.05", "--max-depth", "3"]
+    with MockServer() as server:
+        a = worker(redis_url, "two", tmp_path, *slow)
+        b = worker(redis_url, "two", tmp_path, *slow)
+        time.sleep(1.0)
+        seed = run_crawler("crawl", server.url("/"), "--redis", redis_url, "--job", "two",
+                           "-o", str(tmp_path), "-s", "AUTOTHROTTLE_ENABLED=0", *slow)
+        assert seed.returncode == 0, seed.stderr[-2000:]
+        for proc in (a, b):
+            out, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err[-2000:]
+        requests = Counter(r["path"] for r in server.requests())
+    assert requests.pop("/broken.html") == 3  # retried twice, by whichever worker
+    assert {p: n for p, n in requests.items() if n > 1} == {}  # robots.txt included
+    job = tmp_path / "two"
+    recs = articles(job)
+    assert Counter(canonical(r) for r in recs) == Counter(list(MANIFEST["articles"]))
+    per_file = responses_by_file(job)
+    assert len(per_file) >= 2  # each worker its own WARC (names carry host and pid)
+    total = sum(per_file.values(), Counter())
+    assert total.pop("/broken.html") == 3
+    assert set(total.values()) == {1}  # every fetched URL in exactly one worker's WARC
+    assert sum(1 for f in job.glob("articles-*.jsonl") if f.read_text().strip()) >= 2
+    status = run_crawler("status", "--redis", redis_url, "--job", "two")
+    assert "0 queued, 0 in flight" in status.stdout and "workers seen (3)" in status.stdout
+    check = run_crawler("check", str(job))
+    assert check.returncode == 0, check.stdout[-2000:]
+
+
+def test_killed_worker_loses_no_request(redis_url: str, tmp_path: Path) -> None:
+    # two requests at a time per worker, so the work spreads over all of them
+    slow = ["-s", "DOWNLOAD_DELAY=0.3", "-s", "CONCURRENT_REQUESTS=2",
+            "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--max-depth", "3"]
+    with MockServer() as server:
+        victim = worker(redis_url, "kill", tmp_path, *slow)
+        survivor = worker(redis_url, "kill", tmp_path, *slow)
+        time.sleep(1.0)
+        seeder = subprocess.Popen(
+            [sys.executable, "-m", "crawler.cli", "crawl", server.url("/"), "--redis", redis_url,
+             "--job", "kill", "-o", str(tmp_path), "-s", "AUTOTHROTTLE_ENABLED=0", *slow],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        job = tmp_path / "kill"
+        from redis import Redis
+
+        in_flight = f"crawler:kill:processing:{socket.gethostname()}-{victim.pid}"
+        server_ = Redis.from_url(redis_url)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (
+                server_.hlen(in_flight) and server_.zcard("crawler:kill:requests")):
+            time.sleep(0.01)
+        assert server_.hlen(in_flight) > 0  # killed with requests in flight
+        victim.send_signal(signal.SIGKILL)
+        victim.communicate()
+        logs = ""
+        for proc in (seeder, survivor):
+            out, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err[-2000:]
+            logs += err
+    assert f"Worker {socket.gethostname()}-{victim.pid} is gone" in logs  # its requests put back
+    recs = Counter(canonical(r) for r in articles(job))
+    assert set(recs) == set(MANIFEST["articles"])  # the crawl completed
+    # at most the one article the victim wrote in the instant before it was killed twice
+    assert sum(n - 1 for n in recs.values()) <= 1
