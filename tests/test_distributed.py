@@ -146,3 +146,35 @@ def test_killed_worker_loses_no_request(redis_url: str, tmp_path: Path) -> None:
     assert set(recs) == set(MANIFEST["articles"])  # the crawl completed
     # at most the one article the victim wrote in the instant before it was killed twice
     assert sum(n - 1 for n in recs.values()) <= 1
+
+
+def test_state_and_templates_are_shared_in_redis(redis_url: str) -> None:
+    from datetime import datetime, timezone
+
+    from redis import Redis
+
+    from crawler.distributed.shared import RedisSiteTemplates, RedisStateStore
+    from crawler.extraction.blocks import Block
+    from crawler.extraction.template import TemplateOptions
+    from crawler.state.store import Capture
+
+    server = Redis.from_url(redis_url)
+    a, b = RedisStateStore(server, "crawler:unit"), RedisStateStore(server, "crawler:unit")
+    assert a.run == b.run
+    record = {"url": "https://g.example/a", "text": "Body.", "version": 1,
+              "warc": {"filename": "w", "offset": 1, "length": 2, "record_id": "<x>"}}
+    a.record_article("k", record, datetime.now(timezone.utc), Capture(etag='"e"'))
+    seen = b.get("k")  # written by one worker, known to the other
+    assert seen.capture.etag == '"e"' and seen.version == 1 and seen.written_run == a.run
+    a.new_run()
+    assert b.run == a.run and b.get("k").written_run == a.run - 1
+
+    opts = TemplateOptions(min_pages=2, min_count=2, min_share=0.5)
+    w1 = RedisSiteTemplates(server, "crawler:unit", opts)
+    w2 = RedisSiteTemplates(server, "crawler:unit", opts)
+    promo = "Zorblax Rewards: earn points"
+    w1.observe("s", [Block(text=promo, kind="p", words=4)])
+    w2.observe("s", [Block(text=promo, kind="p", words=4)])
+    blocks = [Block(text=promo, kind="p", words=4), Block(text="Body", kind="p", words=1)]
+    assert w1.apply("s", blocks) == 1 and blocks[0].removed_by == "template"
+    assert w2.to_json()["sites"]["s"]["pages"] == 2

@@ -44,6 +44,9 @@ def use_redis(settings, url: str, new_crawl: bool) -> None:  # noqa: ANN001 - Se
                 ":pages", ":articles", ":scope", ":article_keys")))
             for key in server.scan_iter(k["stats"] + ":robots:*"):
                 server.delete(key)
+            from crawler.distributed.shared import RedisStateStore
+
+            RedisStateStore(server, k["stats"].rsplit(":", 1)[0]).new_run()
     except (RedisError, ValueError) as exc:
         raise UsageError(f"cannot use Redis at {url}: {exc}", print_help=False) from None
     settings.setdict(redis_settings(url, job), priority="cmdline")

@@ -32,12 +32,26 @@ COMPLETE = ("finished", "closespider_pagecount", "closespider_itemcount", "close
 def get_store(crawler: Crawler) -> StateStore:
     store = getattr(crawler, "_crawler_state_store", None)
     if store is None:
-        store = StateStore(job_dir(crawler.settings) / STATE_FILE)
+        if crawler.settings.getbool("CRAWLER_REDIS_ENABLED"):
+            store = redis_store(crawler)
+        else:
+            store = StateStore(job_dir(crawler.settings) / STATE_FILE)
         crawler._crawler_state_store = store  # type: ignore[attr-defined]
         if store.resumed:
             logger.info("Resuming run %d of job %s", store.run, crawler.settings.get("CRAWLER_JOB"))
             crawler.stats.set_value("state/resumed_run", store.run)
     return store
+
+
+def redis_store(crawler: Crawler) -> StateStore:
+    """A distributed crawl keeps its job state in Redis, shared by all workers."""
+    from scrapy_redis.connection import get_redis_from_settings
+
+    from crawler.distributed.config import keys
+    from crawler.distributed.shared import RedisStateStore
+
+    prefix = keys(crawler.settings.get("CRAWLER_JOB"))["stats"].rsplit(":", 1)[0]
+    return RedisStateStore(get_redis_from_settings(crawler.settings), prefix)  # type: ignore[return-value]
 
 
 def capture_of(article: Article) -> Capture | None:

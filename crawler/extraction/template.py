@@ -64,19 +64,29 @@ class SiteTemplates:
         stats = self.sites.get(site)
         return stats.pages if stats else 0
 
-    def is_template(self, site: str, block: Block) -> bool:
+    def block_counts(self, site: str, hashes: list[str]) -> list[int]:
+        """On how many pages of ``site`` each block hash was seen."""
         stats = self.sites.get(site)
+        return [stats.blocks.get(h, 0) if stats else 0 for h in hashes]
+
+    def _is_template(self, count: int, pages: int) -> bool:
         opts = self.options
-        if stats is None or stats.pages < opts.min_pages:
-            return False
-        count = stats.blocks.get(block_hash(block), 0)
-        return count >= opts.min_count and count >= opts.min_share * stats.pages
+        return (pages >= opts.min_pages and count >= opts.min_count
+                and count >= opts.min_share * pages)
+
+    def is_template(self, site: str, block: Block) -> bool:
+        return self._is_template(self.block_counts(site, [block_hash(block)])[0], self.pages(site))
 
     def apply(self, site: str, blocks: list[Block]) -> int:
         """Mark template blocks as removed; return how many."""
+        pages = self.pages(site)
+        if pages < self.options.min_pages:
+            return 0
+        candidates = [b for b in blocks if b.removed_by is None]
+        counts = self.block_counts(site, [block_hash(b) for b in candidates])
         removed = 0
-        for block in blocks:
-            if block.removed_by is None and self.is_template(site, block):
+        for block, count in zip(candidates, counts, strict=True):
+            if self._is_template(count, pages):
                 block.removed_by = "template"
                 removed += 1
         return removed

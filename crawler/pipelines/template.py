@@ -39,12 +39,27 @@ def template_options(settings) -> TemplateOptions:  # noqa: ANN001 - scrapy Sett
     )
 
 
+def shared_templates(crawler: Crawler) -> SiteTemplates | None:
+    """A distributed crawl learns its site templates in Redis, across workers."""
+    if not crawler.settings.getbool("CRAWLER_REDIS_ENABLED"):
+        return None
+    from scrapy_redis.connection import get_redis_from_settings
+
+    from crawler.distributed.config import keys
+    from crawler.distributed.shared import RedisSiteTemplates
+
+    prefix = keys(crawler.settings.get("CRAWLER_JOB"))["stats"].rsplit(":", 1)[0]
+    return RedisSiteTemplates(get_redis_from_settings(crawler.settings), prefix,
+                              template_options(crawler.settings))
+
+
 class TemplateFinisher:
     def __init__(self, crawler: Crawler, path: Path) -> None:
         self.stats = crawler.stats
         self.path = path
         self.min_chars = crawler.settings.getint("CRAWLER_ARTICLE_MIN_CHARS")
-        self.templates = SiteTemplates.load(path, template_options(crawler.settings))
+        self.templates = shared_templates(crawler) or SiteTemplates.load(
+            path, template_options(crawler.settings))
         self.holdback: Holdback[Article] = Holdback(self.templates)
 
     @classmethod

@@ -1,0 +1,117 @@
+"""Job state and site-template statistics in Redis, for distributed crawls:
+the same interfaces as the SQLite store (``state/store.py``) and the in-memory
+templates (``extraction/template.py``), so re-runs and template learning work
+across workers on any machine."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import datetime, timezone
+from typing import Any
+
+from crawler.extraction.blocks import Block
+from crawler.extraction.template import SiteTemplates, TemplateOptions, block_hash
+from crawler.state.store import Capture, PageState, digest, field_digests
+
+
+class RedisStateStore:
+    """``crawler:<job>:state`` (hash: URL key → JSON of the page's state) and
+    ``crawler:<job>:state:run`` / ``:run_finished``: the run number, advanced
+    by the seeding process of a new crawl (``new_run``)."""
+
+    def __init__(self, server, prefix: str) -> None:  # noqa: ANN001 - redis client
+        self.server = server
+        self.key = prefix + ":state"
+        if not self.run:
+            self.new_run()
+        self.resumed = not server.get(self.key + ":run_finished")
+
+    @property
+    def run(self) -> int:
+        """The current run, as the seeding process set it (workers may join later)."""
+        return int(self.server.get(self.key + ":run") or 0)
+
+    def new_run(self) -> int:
+        run = int(self.server.incr(self.key + ":run"))
+        self.server.delete(self.key + ":run_finished")
+        return run
+
+    def finish_run(self, reason: str) -> None:
+        self.server.set(self.key + ":run_finished", reason)
+
+    def close(self) -> None:
+        """Nothing to close: the connection pool belongs to the crawl."""
+
+    def get(self, key: str) -> PageState | None:
+        raw = self.server.hget(self.key, key)
+        if raw is None:
+            return None
+        d = json.loads(raw)
+        return PageState(key=key, url=d["url"], capture=Capture(**d["capture"]),
+                         fetched_at=datetime.fromisoformat(d["fetched_at"]),
+                         version=d["version"], written_run=d.get("written_run"),
+                         article_warc=d.get("article_warc"), text_digest=d.get("text_digest"),
+                         fields=d.get("fields") or {})
+
+    def _put(self, key: str, value: dict[str, Any]) -> None:
+        self.server.hset(self.key, key, json.dumps(value))
+
+    def touch(self, key: str, url: str, fetched_at: datetime, capture: Capture | None) -> None:
+        raw = self.server.hget(self.key, key)
+        if raw is None:
+            return
+        d = json.loads(raw)
+        d["fetched_at"] = fetched_at.isoformat()
+        if capture is not None:
+            d["capture"] = asdict(capture)
+        self._put(key, d)
+
+    def record_article(self, key: str, record: dict[str, Any], fetched_at: datetime,
+                       capture: Capture | None) -> None:
+        self._put(key, {
+            "url": record["url"], "capture": asdict(capture or Capture()),
+            "fetched_at": fetched_at.astimezone(timezone.utc).isoformat(),
+            "version": record.get("version") or 1, "written_run": self.run,
+            "article_warc": record.get("warc"), "text_digest": digest(record.get("text")),
+            "fields": field_digests(record),
+        })
+
+    def count(self) -> int:
+        return int(self.server.hlen(self.key))
+
+
+class RedisSiteTemplates(SiteTemplates):
+    """Per site: ``<prefix>:tpl:<site>:pages`` (counter) and ``:blocks`` (hash of
+    block hash → pages), shared by all workers."""
+
+    def __init__(self, server, prefix: str, options: TemplateOptions | None = None) -> None:  # noqa: ANN001
+        super().__init__(options)
+        self.server = server
+        self.prefix = prefix + ":tpl:"
+
+    def observe(self, site: str, blocks: Iterable[Block]) -> None:
+        pipe = self.server.pipeline(transaction=False)
+        pipe.incr(f"{self.prefix}{site}:pages")
+        for h in {block_hash(b) for b in blocks}:
+            pipe.hincrby(f"{self.prefix}{site}:blocks", h, 1)
+        pipe.execute()
+
+    def pages(self, site: str) -> int:
+        return int(self.server.get(f"{self.prefix}{site}:pages") or 0)
+
+    def block_counts(self, site: str, hashes: list[str]) -> list[int]:
+        if not hashes:
+            return []
+        values = self.server.hmget(f"{self.prefix}{site}:blocks", hashes)
+        return [int(v or 0) for v in values]
+
+    def to_json(self) -> dict:
+        sites = {}
+        for key in self.server.scan_iter(f"{self.prefix}*:pages"):
+            site = key.decode()[len(self.prefix):-len(":pages")]
+            blocks = self.server.hgetall(f"{self.prefix}{site}:blocks")
+            sites[site] = {"pages": self.pages(site),
+                           "blocks": {k.decode(): int(v) for k, v in blocks.items()}}
+        return {"version": 1, "sites": sites}
