@@ -178,3 +178,34 @@ def test_state_and_templates_are_shared_in_redis(redis_url: str) -> None:
     blocks = [Block(text=promo, kind="p", words=4), Block(text="Body", kind="p", words=1)]
     assert w1.apply("s", blocks) == 1 and blocks[0].removed_by == "template"
     assert w2.to_json()["sites"]["s"]["pages"] == 2
+
+
+def test_idle_worker_picks_up_new_work_within_two_seconds(redis_url: str, tmp_path: Path) -> None:
+    from redis import Redis
+    from scrapy import Request
+
+    from crawler.distributed.queue import ReliablePriorityQueue
+    from crawler.spiders.article import ArticleSpider
+
+    server = Redis.from_url(redis_url)
+    with MockServer() as site:
+        idle = worker(redis_url, "idle", tmp_path, "-s", "CRAWLER_REDIS_IDLE_CLOSE=30")
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not any(server.scan_iter("crawler:idle:worker:*")):
+                time.sleep(0.05)
+            time.sleep(6)  # idle past Scrapy's own 5 s heartbeat
+            spider = ArticleSpider(start=site.url("/"))
+            queue = ReliablePriorityQueue(server, spider, "crawler:idle:requests")
+            site.reset_log()
+            pushed = time.monotonic()
+            queue.push(Request(site.url("/articles/bridge.html"), callback=spider.parse))
+            while time.monotonic() - pushed < 10 and "/articles/bridge.html" not in site.paths():
+                time.sleep(0.02)
+            waited = time.monotonic() - pushed
+            paths = site.paths()
+        finally:
+            idle.terminate()
+            idle.communicate(timeout=30)
+    assert "/articles/bridge.html" in paths
+    assert waited < 2.0, f"picked up after {waited:.2f} s"
