@@ -128,3 +128,46 @@ def test_rolls_over_at_max_size(tmp_path: Path) -> None:
     for f in files:
         assert records(f)[0][0] == "warcinfo"
     assert sum(len(records(f)) - 1 for f in files) == 12
+
+
+def test_revisit_records(tmp_path: Path) -> None:
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    from crawler.extensions.warccapture import WarcCapture
+    from crawler.warc import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED, RefersTo, payload_digest
+
+    writer = RollingWarcWriter(tmp_path, prefix="rv")
+    req = HttpRequestData(method="GET", url="http://example.com/a")
+    first = writer.write_exchange(req, HttpResponseData(status=200, body=BODY))
+    refers = RefersTo(record_id=first.record_id, uri="http://example.com/a", date=first.date,
+                      payload_digest=payload_digest(BODY))
+    writer.write_exchange(req, HttpResponseData(status=304, headers=[("ETag", '"x"')]),
+                          revisit_of=refers, profile=PROFILE_NOT_MODIFIED)
+    writer.write_exchange(req, HttpResponseData(status=200, body=BODY),
+                          revisit_of=refers, profile=PROFILE_IDENTICAL)
+    writer.close()
+    recs = records(first.path)
+    revisits = [r for r in recs if r[0] == "revisit"]
+    assert [r[1].get_header("WARC-Profile") for r in revisits] == [PROFILE_NOT_MODIFIED,
+                                                                   PROFILE_IDENTICAL]
+    for _, headers, http, payload, _ in revisits:
+        assert headers.get_header("WARC-Refers-To") == first.record_id
+        assert headers.get_header("WARC-Refers-To-Date") == first.date
+        assert headers.get_header("WARC-Payload-Digest") == payload_digest(BODY)
+        assert payload == b""
+    assert revisits[0][2].get_statuscode() == "304"
+    check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(first.path)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+
+    prev = {"record_id": first.record_id, "uri": "http://example.com/a", "date": first.date,
+            "payload_digest": payload_digest(BODY)}
+    request = Request("http://example.com/a", meta={"crawler_prev": prev})
+    same = HtmlResponse("http://example.com/a", body=BODY, request=request)
+    other = HtmlResponse("http://example.com/a", body=BODY + b"!", request=request)
+    assert WarcCapture.revisit_of(request, same, payload_digest(BODY))[2] == "identical_payload"
+    assert WarcCapture.revisit_of(request, other, payload_digest(BODY + b"!"))[0] is None
+    not_modified = HtmlResponse("http://example.com/a", status=304, body=b"", request=request)
+    assert WarcCapture.revisit_of(request, not_modified, payload_digest(b""))[2] == "not_modified"
+    assert WarcCapture.revisit_of(Request("http://example.com/a"), same, "x")[0] is None
