@@ -110,6 +110,10 @@ def test_two_workers_fetch_everything_once(redis_url: str, tmp_path: Path) -> No
     assert "0 queued, 0 in flight" in status.stdout and "workers seen (3)" in status.stdout
     check = run_crawler("check", str(job))
     assert check.returncode == 0, check.stdout[-2000:]
+    replay = run_crawler("replay", "-q", str(job / "warc"))  # every worker's WARC at once
+    assert replay.returncode == 0, replay.stderr[-2000:]
+    replayed = [json.loads(line) for line in replay.stdout.splitlines()]
+    assert Counter(canonical(r) for r in replayed) == Counter(list(MANIFEST["articles"]))
 
 
 def test_killed_worker_loses_no_request(redis_url: str, tmp_path: Path) -> None:
