@@ -21,8 +21,15 @@ class FeedEntry:
     updated: str | None = None
 
 
+def _base(tree: HtmlElement, base_url: str) -> str:
+    base = tree.xpath("//base/@href")
+    return urljoin(base_url, base[0].strip()) if base else base_url
+
+
 def feed_links(tree: HtmlElement, base_url: str) -> list[str]:
-    """Feeds advertised with ``<link rel="alternate" type="application/rss+xml">``."""
+    """Feeds advertised with ``<link rel="alternate" type="application/rss+xml">``,
+    resolved against ``<base href>`` like every other link."""
+    base_url = _base(tree, base_url)
     found = []
     for link in tree.xpath('//link[@href]'):
         rel = (link.get("rel") or "").lower().split()
@@ -34,9 +41,7 @@ def feed_links(tree: HtmlElement, base_url: str) -> list[str]:
 
 def page_links(tree: HtmlElement, base_url: str) -> Iterator[str]:
     """Absolute http(s) URLs of ``<a href>`` links, honouring ``<base href>``."""
-    base = tree.xpath("//base/@href")
-    if base:
-        base_url = urljoin(base_url, base[0].strip())
+    base_url = _base(tree, base_url)
     for href in tree.xpath("//a/@href | //area/@href"):
         href = href.strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):

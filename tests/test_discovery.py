@@ -42,5 +42,9 @@ def test_advertised_feeds_and_links() -> None:
       </head><body><a href="a.html">a</a><a href="#top">t</a><a href="mailto:x@y">m</a>
       <a href="javascript:void(0)">j</a><a href=" /b.html ">b</a></body></html>""")
     assert feed_links(tree, "https://x.org/") == ["https://x.org/feed.xml", "https://x.org/atom.xml"]
+    based = lxml.html.document_fromstring(
+        '<html><head><base href="https://y.org/news/"><link rel="alternate" '
+        'type="application/rss+xml" href="feed.xml"></head><body></body></html>')
+    assert feed_links(based, "https://x.org/") == ["https://y.org/news/feed.xml"]
     assert list(page_links(tree, "https://x.org/")) == ["https://x.org/news/a.html",
                                                         "https://x.org/b.html"]
