@@ -106,15 +106,15 @@ class WarcCapture:
             method=request.method, url=request.url,
             headers=header_pairs(request.headers), body=request.body or b"",
         )
+        digest = payload_digest(response.body)  # once: for the revisit test and the record
         resp = HttpResponseData(
             status=response.status,
             headers=header_pairs(response.headers),
             body=response.body,
             protocol=(response.protocol or "HTTP/1.1").upper(),
             ip_address=str(response.ip_address) if response.ip_address else None,
-            extra={"url": response.url},
+            extra={"url": response.url, "WARC-Payload-Digest": digest},
         )
-        digest = payload_digest(response.body)
         refers, profile, unchanged = self.revisit_of(request, response, digest)
         try:
             pointer = self.writer.write_exchange(req, resp, when, revisit_of=refers,
