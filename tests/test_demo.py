@@ -84,3 +84,12 @@ def test_plain_scrapy_crawl_from_project_root(tmp_path) -> None:
     assert len(jsonl) == 1
     assert len(jsonl[0].read_text("utf-8").splitlines()) == len(MANIFEST["articles"])
     assert list(tmp_path.glob("*/warc/*.warc.gz"))
+
+
+def test_demo_again_shows_a_first_crawl_again(demo) -> None:
+    result, job, _ = demo
+    again = run_crawler("demo", "-o", str(job.parent))
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert f"articles written: {len(MANIFEST['articles'])}" in again.stdout
+    assert again.stderr.strip() == ""  # nothing but the summary
+    assert len(list(job.glob("articles-*.jsonl"))) == 1

@@ -7,6 +7,8 @@ delays are off, since the site is our own and local.
 from __future__ import annotations
 
 import argparse
+import shutil
+from pathlib import Path
 
 from scrapy.exceptions import UsageError
 
@@ -40,6 +42,7 @@ class Command(CrawlCommand):
         self.server.start()
         if not opts.job:
             opts.job = "demo"
+        self.fresh_start(Path(opts.output or self.settings.get("CRAWLER_OUTPUT_DIR")) / opts.job)
         for name, value in self.local_settings.items():
             self.settings.set(name, value, priority="cmdline")
         if not opts.loglevel:  # the summary says it all; -L INFO shows Scrapy's log
@@ -49,6 +52,13 @@ class Command(CrawlCommand):
         except BaseException:
             self.server.stop()
             raise
+
+    @staticmethod
+    def fresh_start(folder: Path) -> None:
+        """The demo shows a first crawl every time: an earlier demo's output (and
+        job state, which would make this run an incremental re-check) goes."""
+        if (folder / "warc").is_dir() or (folder / "state.sqlite").exists():
+            shutil.rmtree(folder)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         print(f"Demo site served at {self.server.base_url}/")

@@ -42,7 +42,7 @@ class DistributedWorker:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DistributedWorker:
         if not crawler.settings.getbool("CRAWLER_REDIS_ENABLED"):
-            raise NotConfigured("not a distributed crawl")
+            raise NotConfigured  # off unless --redis: no warning
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
@@ -144,7 +144,7 @@ class AckMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AckMiddleware:
         if not crawler.settings.getbool("CRAWLER_REDIS_ENABLED"):
-            raise NotConfigured("not a distributed crawl")
+            raise NotConfigured  # off unless --redis: no warning
         return cls(crawler)
 
     def _ack(self, request: Request) -> None:
