@@ -28,7 +28,9 @@ class CanonicalRequestFingerprinter:
         h = hashlib.sha1()
         h.update(request.method.encode())
         h.update(b"\0")
-        h.update(self.cleaner.key(request.url).encode())
+        cached = request.meta.get("url_key")  # (url, key) computed by the spider
+        key = cached[1] if cached and cached[0] == request.url else self.cleaner.key(request.url)
+        h.update(key.encode())
         h.update(b"\0")
         h.update(request.body or b"")
         return h.digest()

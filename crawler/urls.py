@@ -58,6 +58,11 @@ class UrlCleaner:
     def key(self, url: str) -> str:
         return canonicalize_url(self.clean(url))
 
+    def clean_and_key(self, url: str) -> tuple[str, str]:
+        """Both at once, cleaning only once."""
+        clean = self.clean(url)
+        return clean, canonicalize_url(clean)
+
 
 _default = UrlCleaner()
 

@@ -176,3 +176,25 @@ def test_extraction_rules_follow_settings() -> None:
                                                         CRAWLER_BLOCKS_LABEL=False))
     assert pipe.options.markup.easylist and pipe.options.markup.hidden
     assert not pipe.options.blocks.label and pipe.options.blocks.linklist
+
+
+def test_links_already_asked_for_build_no_request() -> None:
+    from scrapy.http import HtmlResponse
+
+    from crawler.spiders.article import ArticleSpider
+
+    crawler = crawler_with(DEPTH_LIMIT=2, CRAWLER_JOB="links")
+    spider = ArticleSpider.from_crawler(crawler, start="https://g.example/")
+    links = "".join(f'<a href="/a{i % 3}.html?utm_source=x#c{i}">x</a>' for i in range(30))
+    body = f"<html><body>{links}<a href='https://elsewhere.example/'>o</a></body></html>"
+    page = HtmlResponse("https://g.example/", body=body.encode(), encoding="utf-8",
+                        request=Request("https://g.example/", meta={"depth": 0}))
+    requests = list(spider.parse_links(page))
+    assert [r.url for r in requests] == [f"https://g.example/a{i}.html" for i in range(3)]
+    stats = crawler.stats.get_stats()
+    assert stats["discovery/seen_before"] == 27 and stats["discovery/out_of_scope"] == 1
+    fp = CanonicalRequestFingerprinter.from_crawler(crawler)
+    assert fp.fingerprint(requests[0]) == fp.fingerprint(Request("https://g.example/a0.html#x"))
+    deep = HtmlResponse("https://g.example/b.html", body=body.encode(), encoding="utf-8",
+                        request=Request("https://g.example/b.html", meta={"depth": 2}))
+    assert list(spider.parse_links(deep)) == []  # at DEPTH_LIMIT: no link is even built

@@ -83,6 +83,8 @@ class ArticleSpider(Spider):
             settings.set("CRAWLER_JOB", job_name_for(spider.start_urls), priority="spider")
         spider.cleaner = cleaner_from_settings(settings)
         spider.follow_links = settings.getbool("CRAWLER_FOLLOW_LINKS")
+        spider.max_depth = settings.getint("DEPTH_LIMIT")
+        spider.seen_links: set[str] = set()
         sites = {site_of(u) for u in spider.start_urls}
         sites.update(d.lower().lstrip(".") for d in settings.getlist("CRAWLER_ALLOWED_DOMAINS"))
         sites.update(d.lower().lstrip(".") for d in spider.extra_domains)
@@ -106,12 +108,21 @@ class ArticleSpider(Spider):
             return any(host == s or host.endswith("." + s) for s in self.allowed_domains)
         return False
 
-    def follow(self, url: str, **kwargs: Any) -> Request | None:
-        url = self.cleaner.clean(url)
+    def follow(self, url: str, *, meta: dict[str, Any], link: bool = False) -> Request | None:
+        """A request for ``url`` if in scope. Links found on pages (``link``) are
+        also dropped here when this process has already asked for them, before a
+        Request is built: most links of a site point at pages already seen."""
+        url, key = self.cleaner.clean_and_key(url)
+        if link:
+            if key in self.seen_links:
+                self.crawler.stats.inc_value("discovery/seen_before")
+                return None
         if not self.in_scope(url):
             self.crawler.stats.inc_value("discovery/out_of_scope")
             return None
-        return Request(url, callback=self.parse, **kwargs)
+        if link:
+            self.seen_links.add(key)
+        return Request(url, callback=self.parse, meta={**meta, "url_key": (url, key)})
 
     # -- discovery ---------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request]:
@@ -187,14 +198,16 @@ class ArticleSpider(Spider):
             return
         if root is None or not hasattr(root, "xpath"):
             return
+        if self.max_depth and response.meta.get("depth", 0) >= self.max_depth:
+            return  # its links would be deeper than DEPTH_LIMIT: not even built
         for url in feed_links(root, response.url):
-            req = self.follow(url, meta={"discovery": "feed"})
+            req = self.follow(url, meta={"discovery": "feed"}, link=True)
             if req is not None:
                 yield req
         if not self.follow_links:
             return
         for url in page_links(root, response.url):
-            req = self.follow(url, meta={"discovery": "link"})
+            req = self.follow(url, meta={"discovery": "link"}, link=True)
             if req is not None:
                 yield req
 
