@@ -91,6 +91,8 @@ CRAWLER_TOOLS_VENV: str | None = None
 CRAWLER_ARTICLE_MIN_CHARS = 250
 #: ... and, when the page declares no article type, at least this many.
 CRAWLER_UNTYPED_MIN_CHARS = 800
+#: Extraction worker processes, off the reactor; None: one per core, 0: inline.
+CRAWLER_EXTRACT_PROCESSES: int | None = None
 #: Use trafilatura's precision mode (less furniture, rarely less body).
 CRAWLER_FAVOR_PRECISION = True
 #: Markup rules before extraction (docs/extraction.md). EasyList's generic

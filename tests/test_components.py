@@ -65,21 +65,27 @@ def page(name: str, url: str = "https://gazette.example/news/breakwater.html", s
                       "record_id": "<urn:uuid:12345678-1234-1234-1234-123456789abc>"})
 
 
-def test_extraction_pipeline_articles_and_drops() -> None:
-    crawler = crawler_with()
+@pytest.mark.parametrize("processes", [0, 2])
+def test_extraction_pipeline_articles_and_drops(processes: int) -> None:
+    import asyncio
+
+    crawler = crawler_with(CRAWLER_EXTRACT_PROCESSES=processes)
     pipe = ExtractionPipeline.from_crawler(crawler)
-    article = pipe.process_item(page("article_comments.html"))
+    assert (pipe.pool is None) == (processes == 0)
+    run = lambda item: asyncio.run(pipe.process_item(item))  # noqa: E731
+    article = run(page("article_comments.html"))
     assert isinstance(article, Article)
     record = article.to_dict()
     assert not list(validator().iter_errors(record))
     assert record["fetched_at"] == "2026-11-26T09:30:01.250Z"
     assert record["warc"]["offset"] == 10
     with pytest.raises(DropItem, match="listing_page"):
-        pipe.process_item(page("listing.html"))
+        run(page("listing.html"))
     with pytest.raises(DropItem, match="http_error"):
-        pipe.process_item(page("article_comments.html", status=404))
+        run(page("article_comments.html", status=404))
     with pytest.raises(DropItem, match="not_html"):
-        pipe.process_item(page("article_comments.html", ctype="application/pdf"))
+        run(page("article_comments.html", ctype="application/pdf"))
+    pipe.close_spider()
     stats = crawler.stats.get_stats()
     assert stats["extract/articles"] == 1
     assert stats["extract/dropped/listing_page"] == 1

@@ -1,8 +1,13 @@
 """Turns each fetched :class:`~crawler.items.Page` into an article record, or
-drops it with a reason counted as ``extract/dropped/<reason>``."""
+drops it with a reason counted as ``extract/dropped/<reason>``. Extraction
+runs in ``CRAWLER_EXTRACT_PROCESSES`` worker processes (default: one per
+core; 0 runs it inline), so the reactor never waits for it; Scrapy's scraper
+limits (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``, ``CONCURRENT_ITEMS``) keep the pages
+waiting for extraction bounded in memory."""
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
@@ -11,6 +16,7 @@ from crawler.articles import page_to_article
 from crawler.extraction import ExtractionOptions
 from crawler.extraction.blocks import BlockRules
 from crawler.extraction.markup import MarkupRules
+from crawler.extraction.pool import ExtractionPool
 from crawler.items import Page
 
 if TYPE_CHECKING:
@@ -31,19 +37,35 @@ def options_from_settings(settings) -> ExtractionOptions:  # noqa: ANN001 - scra
     )
 
 
+def extract_processes(settings) -> int:  # noqa: ANN001 - scrapy Settings
+    value = settings.get("CRAWLER_EXTRACT_PROCESSES")
+    return os.cpu_count() or 1 if value is None else int(value)
+
+
 class ExtractionPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.options = options_from_settings(crawler.settings)
+        processes = extract_processes(crawler.settings)
+        self.pool = ExtractionPool(processes, self.options) if processes > 0 else None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> Any:
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            if self.pool.restarts:
+                self.stats.set_value("extract/pool_restarts", self.pool.restarts)
+            self.pool.close()
+
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
             return item
-        article, removed = page_to_article(item, self.options)
+        if self.pool is not None:
+            article, removed = await self.pool.extract(item)
+        else:
+            article, removed = page_to_article(item, self.options)
         for rule, count in removed.items():
             self.stats.inc_value(f"extract/removed/{rule}", count)
         if article.reason is not None:
