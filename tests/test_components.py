@@ -199,6 +199,7 @@ def test_links_already_asked_for_build_no_request() -> None:
     assert [r.url for r in requests] == [f"https://g.example/a{i}.html" for i in range(3)]
     stats = crawler.stats.get_stats()
     assert stats["discovery/seen_before"] == 27 and stats["discovery/out_of_scope"] == 1
+    assert list(spider.parse_links(page)) == []  # the same links again: nothing new
     fp = CanonicalRequestFingerprinter.from_crawler(crawler)
     assert fp.fingerprint(requests[0]) == fp.fingerprint(Request("https://g.example/a0.html#x"))
     deep = HtmlResponse("https://g.example/b.html", body=body.encode(), encoding="utf-8",

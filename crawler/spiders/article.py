@@ -85,6 +85,7 @@ class ArticleSpider(Spider):
         spider.follow_links = settings.getbool("CRAWLER_FOLLOW_LINKS")
         spider.max_depth = settings.getint("DEPTH_LIMIT")
         spider.seen_links: set[str] = set()
+        spider.seen_raw: set[str] = set()
         sites = {site_of(u) for u in spider.start_urls}
         sites.update(d.lower().lstrip(".") for d in settings.getlist("CRAWLER_ALLOWED_DOMAINS"))
         sites.update(d.lower().lstrip(".") for d in spider.extra_domains)
@@ -112,15 +113,20 @@ class ArticleSpider(Spider):
         """A request for ``url`` if in scope. Links found on pages (``link``) are
         also dropped here when this process has already asked for them, before a
         Request is built: most links of a site point at pages already seen."""
+        if link:
+            # cheap tests on the link as found, before any canonicalization
+            if url in self.seen_raw:
+                self.crawler.stats.inc_value("discovery/seen_before")
+                return None
+            self.seen_raw.add(url)
+        if not self.in_scope(url):
+            self.crawler.stats.inc_value("discovery/out_of_scope")
+            return None
         url, key = self.cleaner.clean_and_key(url)
         if link:
             if key in self.seen_links:
                 self.crawler.stats.inc_value("discovery/seen_before")
                 return None
-        if not self.in_scope(url):
-            self.crawler.stats.inc_value("discovery/out_of_scope")
-            return None
-        if link:
             self.seen_links.add(key)
         return Request(url, callback=self.parse, meta={**meta, "url_key": (url, key)})
 
