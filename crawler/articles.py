@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from crawler.extraction import EXTRACTOR_NAME, ExtractionOptions, body_text, extract, extractor_version
+from crawler.extraction import EXTRACTOR_NAME, ExtractionOptions, extract, extractor_version
+from crawler.extraction.site import strip_template
 from crawler.extraction.template import SiteTemplates
 from crawler.items import Page
 from crawler.schema import Article, ExtractorInfo, WarcPointer
@@ -68,12 +69,7 @@ def assign_version(article: Article, previous: PageState | None) -> str | None:
 def apply_template(templates: SiteTemplates, article: Article, min_chars: int) -> int | None:
     """Remove the site's template blocks from ``article`` in place. Returns how
     many blocks went, or None when too little text is left (not an article)."""
-    removed = templates.apply(site_of(article.url), article.blocks)
-    if removed:
-        article.text = body_text(article.blocks, article.title)
-        if not article.text or len(article.text) < min_chars:
-            return None
-    return removed
+    return strip_template(templates, site_of(article.url), article, min_chars)
 
 
 def article_keys(article: Article, cleaner: UrlCleaner) -> set[str]:

@@ -5,10 +5,24 @@ benchmarks, tests)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from crawler.extraction.core import Extraction, ExtractionOptions, body_text, extract
 from crawler.extraction.template import SiteTemplates
 from crawler.urls import site_of
+
+
+def strip_template(templates: SiteTemplates, site: str, doc: Extraction | Any,
+                   min_chars: int) -> int | None:
+    """Remove ``site``'s template blocks from ``doc`` (an extraction or an
+    article record: anything with ``blocks``, ``title`` and ``text``) in place.
+    Returns how many blocks went, or None when too little text is left."""
+    removed = templates.apply(site, doc.blocks)
+    if removed:
+        doc.text = body_text(doc.blocks, doc.title)
+        if not doc.text or len(doc.text) < min_chars:
+            return None
+    return removed
 
 
 def finish_with_template(extractions: list[tuple[str, Extraction]], templates: SiteTemplates,
@@ -18,12 +32,11 @@ def finish_with_template(extractions: list[tuple[str, Extraction]], templates: S
     for url, ext in extractions:
         if not ext.is_article:
             continue
-        removed = templates.apply(site_of(url), ext.blocks)
-        if removed:
+        removed = strip_template(templates, site_of(url), ext, min_chars)
+        if removed is None:
+            ext.text, ext.reason = None, "template_too_short"
+        elif removed:
             ext.removed["template"] = removed
-            ext.text = body_text(ext.blocks, ext.title)
-            if not ext.text or len(ext.text) < min_chars:
-                ext.text, ext.reason = None, "template_too_short"
 
 
 def extract_site(pages: Iterable[tuple[bytes | str, str]],
