@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import gzip
-import re
-import os
 import hashlib
+import os
+import re
 import subprocess
 import sys
 from base64 import b32encode
@@ -171,3 +171,34 @@ def test_revisit_records(tmp_path: Path) -> None:
     not_modified = HtmlResponse("http://example.com/a", status=304, body=b"", request=request)
     assert WarcCapture.revisit_of(request, not_modified, payload_digest(b""))[2] == "not_modified"
     assert WarcCapture.revisit_of(Request("http://example.com/a"), same, "x")[0] is None
+
+
+def test_gzip_level_is_per_record_member_and_readable(tmp_path: Path) -> None:
+    sizes = {}
+    for level in (1, 9):
+        directory = tmp_path / str(level)
+        writer = RollingWarcWriter(directory, prefix="t", gzip_level=level)
+        for i in range(3):
+            writer.write_exchange(
+                HttpRequestData(method="GET", url=f"http://example.com/{i}", headers=[]),
+                HttpResponseData(status=200, headers=[("Content-Type", "text/html")],
+                                 body=BODY * 10))
+        writer.close()
+        (path,) = directory.glob("*.warc.gz")
+        got = records(path)
+        assert [r[0] for r in got] == ["warcinfo"] + ["response", "request"] * 3
+        assert all(r[3] == BODY * 10 for r in got if r[0] == "response")
+        # one gzip member per record: each decompresses on its own
+        raw = path.read_bytes()
+        assert raw.count(b"\x1f\x8b\x08") >= 7
+        sizes[level] = len(raw)
+        check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(path)],
+                               capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+    assert sizes[9] < sizes[1]
+    try:
+        RollingWarcWriter(tmp_path, gzip_level=10)
+    except ValueError as exc:
+        assert "0-9" in str(exc)
+    else:
+        raise AssertionError("level 10 accepted")

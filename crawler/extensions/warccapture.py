@@ -95,6 +95,7 @@ class WarcCapture:
             max_size=s.getint("CRAWLER_WARC_MAX_SIZE"),
             info=info,
             redact_headers=s.getlist("CRAWLER_WARC_REDACT_HEADERS"),
+            gzip_level=s.getint("CRAWLER_WARC_GZIP_LEVEL"),
         )
 
     def response_downloaded(self, response: Response, request: Request) -> None:
