@@ -5,7 +5,9 @@ reactor for that long on every page. :class:`ExtractionPool` runs
 :func:`crawler.articles.page_to_article` in a process pool (``spawn``
 processes, started on first use) and gives back asyncio futures. A worker that
 dies (a hostile page exhausting memory) breaks the pool: it is replaced and the
-page extracted inline. Pure: no Scrapy.
+page extracted inline. A worker exits when the crawler process dies, even by
+SIGKILL (it watches its parent), so a killed crawl leaves no process behind.
+Pure: no Scrapy.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -22,6 +27,21 @@ from crawler.items import Page
 from crawler.schema import Article
 
 logger = logging.getLogger(__name__)
+
+
+def _exit_with_parent() -> None:
+    """Worker initializer: end this worker when the crawler process is gone.
+    Pool workers hold both ends of their task queue, so a parent killed with
+    SIGKILL would otherwise leave them waiting for work forever."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 class ExtractionPool:
@@ -34,7 +54,8 @@ class ExtractionPool:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"))
+                max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent)
         return self._pool
 
     async def extract(self, page: Page) -> tuple[Article, dict[str, int]]:
