@@ -1,4 +1,4 @@
-"""Finding URLs in feeds and HTML, pure (lxml). Sitemaps use Scrapy's own
+"""Finding URLs in feeds (lxml) and HTML pages (lexbor), pure. Sitemaps use Scrapy's own
 parser in the spider; robots.txt sitemaps use Protego through Scrapy."""
 
 from __future__ import annotations
@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from lxml import etree
-from lxml.html import HtmlElement
+from selectolax.lexbor import LexborHTMLParser
+
+from crawler.urls import UrlJoiner
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json",
               "application/rdf+xml")
@@ -21,34 +23,47 @@ class FeedEntry:
     updated: str | None = None
 
 
-def _base(tree: HtmlElement, base_url: str) -> str:
-    base = tree.xpath("//base/@href")
-    return urljoin(base_url, base[0].strip()) if base else base_url
+@dataclass(frozen=True)
+class PageLinks:
+    """What an HTML page links to: its base URL (``<base href>`` resolved), the
+    feeds it advertises, and its ``<a>``/``<area>`` links: absolute http(s) URLs,
+    each once, in page order."""
+
+    base: str
+    feeds: list[str]
+    links: list[str]
 
 
-def feed_links(tree: HtmlElement, base_url: str) -> list[str]:
-    """Feeds advertised with ``<link rel="alternate" type="application/rss+xml">``,
-    resolved against ``<base href>`` like every other link."""
-    base_url = _base(tree, base_url)
-    found = []
-    for link in tree.xpath('//link[@href]'):
-        rel = (link.get("rel") or "").lower().split()
-        ctype = (link.get("type") or "").lower().strip()
-        if "alternate" in rel and ctype in FEED_TYPES[:2]:
-            found.append(urljoin(base_url, link.get("href").strip()))
-    return found
+def html_links(html: str | bytes, page_url: str) -> PageLinks:
+    """Parse ``html`` with lexbor (an HTML5 parser, ~5x faster than lxml here)
+    and resolve every link against ``<base href>`` or ``page_url``."""
+    try:
+        tree = LexborHTMLParser(html)
+    except Exception:  # lexbor refuses little; nothing to follow when it does
+        return PageLinks(page_url, [], [])
+    base = page_url
+    node = tree.css_first("base[href]")
+    if node is not None and (node.attributes.get("href") or "").strip():
+        base = urljoin(page_url, node.attributes["href"].strip())
+    joiner = UrlJoiner(base)
+    feeds = []
+    for node in tree.css("link[href]"):
+        attrs = node.attributes
+        rel = (attrs.get("rel") or "").lower().split()
+        ctype = (attrs.get("type") or "").lower().strip()
+        href = (attrs.get("href") or "").strip()
+        if "alternate" in rel and ctype in FEED_TYPES[:2] and href:
+            feeds.append(joiner.join(href))
+    hrefs: dict[str, None] = {}
+    for node in tree.css("a[href], area[href]"):
+        href = (node.attributes.get("href") or "").strip()
+        if href and not href.startswith(_NOT_PAGES):
+            hrefs[href] = None
+    links = dict.fromkeys(joiner.join(h) for h in hrefs)
+    return PageLinks(base, feeds, [u for u in links if u.startswith(("http://", "https://"))])
 
 
-def page_links(tree: HtmlElement, base_url: str) -> Iterator[str]:
-    """Absolute http(s) URLs of ``<a href>`` links, honouring ``<base href>``."""
-    base_url = _base(tree, base_url)
-    for href in tree.xpath("//a/@href | //area/@href"):
-        href = href.strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
-            continue
-        url = urljoin(base_url, href)
-        if url.startswith(("http://", "https://")):
-            yield url
+_NOT_PAGES = ("#", "javascript:", "mailto:", "tel:", "data:")
 
 
 def looks_like_feed(body: bytes) -> bool:

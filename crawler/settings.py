@@ -48,6 +48,9 @@ SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 #: Follow links found on HTML pages (within scope).
 CRAWLER_FOLLOW_LINKS = True
+#: Links as found on pages remembered to skip them cheaply (a bounded cache;
+#: the de-duplication itself is exact and does not depend on it).
+CRAWLER_RECENT_LINKS = 50_000
 #: Requests per site (host) at most; further requests to it are ignored.
 CRAWLER_MAX_PAGES_PER_SITE = 5000
 #: Extra domains in scope besides the seeds' sites.
@@ -115,16 +118,44 @@ CRAWLER_STATE_ENABLED = True
 #: (30s, 15m, 6h, 1d, 1w), or sooner when a sitemap/feed says it changed.
 CRAWLER_RECHECK_AFTER = "1d"
 
+# --- Run stats and extraction health (crawler/health.py) ------------------------
+#: Count per site, keep each run's final stats in the job state (table
+#: run_stats) and warn when a site's extraction degrades against earlier runs.
+CRAWLER_HEALTH_ENABLED = True
+#: Warn when a site's share of empty or short texts, or of articles without a
+#: date or an author, rises by at least this much (0.20: 20 points) ...
+CRAWLER_HEALTH_JUMP = 0.20
+#: ... over at least this many pages (articles) in the run, and in the baseline.
+CRAWLER_HEALTH_MIN_PAGES = 10
+#: The baseline pools this many of the site's most recent earlier runs.
+CRAWLER_HEALTH_HISTORY = 5
+
 # --- Distributed crawls (scrapy-redis; crawler/distributed) -----------------------
 #: Set by --redis; every worker of a job shares its Redis frontier.
 CRAWLER_REDIS_ENABLED = False
 #: A worker ends when the queue and all in-flight sets stay empty this long (s).
 CRAWLER_REDIS_IDLE_CLOSE = 3.0
 
+# --- Progress display (crawler/extensions/progress.py; off with --quiet) -----------
+CRAWLER_PROGRESS_ENABLED = True
+#: "auto": a live panel when stderr is a terminal, else "lines": a plain log
+#: line (INFO) every CRAWLER_PROGRESS_INTERVAL seconds; or "live", "lines".
+CRAWLER_PROGRESS_MODE = "auto"
+#: Seconds between plain progress lines.
+CRAWLER_PROGRESS_INTERVAL = 10.0
+#: Live panel refreshes per second (at most 4).
+CRAWLER_PROGRESS_REFRESH = 2.0
+#: Pages/s is measured over this many recent seconds.
+CRAWLER_PROGRESS_WINDOW = 10.0
+#: Sites shown, those with most pages first.
+CRAWLER_PROGRESS_TOP_SITES = 8
+
 EXTENSIONS = {
     "crawler.distributed.worker.DistributedWorker": 60,
+    "crawler.extensions.runstats.RunStats": 40,  # before JobState: its store is still open
     "crawler.extensions.jobstate.JobState": 50,
     "crawler.extensions.warccapture.WarcCapture": 100,
+    "crawler.extensions.progress.Progress": 500,
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.distributed.worker.AckMiddleware": 1,

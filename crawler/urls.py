@@ -8,8 +8,9 @@ query, normalised percent-encoding).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -19,6 +20,11 @@ DEFAULT_TRACKING_PARAMS = frozenset(
 )
 DEFAULT_TRACKING_PREFIXES = ("utm_",)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class InvalidUrl(ValueError):
+    """A string that cannot be parsed as a URL (bad port, bad IPv6 brackets, a
+    host that is not valid after normalization); the message names the URL."""
 
 
 class UrlCleaner:
@@ -86,3 +92,39 @@ def site_of(url: str) -> str:
     """The site a URL belongs to for scope: its host without a leading ``www.``."""
     host = (urlsplit(url).hostname or "").lower()
     return host[4:] if host.startswith("www.") else host
+
+
+# a dot segment, a backslash, whitespace, a control character or an empty query
+# or fragment (urljoin drops those): urljoin's job
+_NEEDS_URLJOIN = re.compile(r"/\.|\\|[\x00-\x20\x7f]|\?(?:#|$)|#$")
+_NETLOC = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([^/?#]*)")
+
+
+class UrlJoiner:
+    """``urljoin(base, href)`` for the links of one page, with fast paths for
+    the common shapes (absolute http(s), ``//host/...``, ``/path``) that give
+    what ``urljoin`` gives; anything unusual goes to ``urljoin``."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        parts = urlsplit(base)
+        self.scheme = parts.scheme
+        self.origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else None
+
+    def join(self, href: str) -> str:
+        if _NEEDS_URLJOIN.search(href) is None:
+            if href.startswith(("http://", "https://")):
+                return href
+            if href.startswith("//"):
+                if self.scheme in ("http", "https") and href[2:3] not in ("", "/"):
+                    return f"{self.scheme}:{href}"
+            elif href.startswith("/") and self.origin is not None:
+                return self.origin + href
+        return urljoin(self.base, href)
+
+
+def netloc_of(url: str) -> str:
+    """The ``host[:port]`` part of an absolute URL as written, cheaply (no
+    parsing beyond the authority): a memo key for per-host decisions."""
+    m = _NETLOC.match(url)
+    return m.group(1).rpartition("@")[2] if m else ""

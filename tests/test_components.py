@@ -205,3 +205,18 @@ def test_links_already_asked_for_build_no_request() -> None:
     deep = HtmlResponse("https://g.example/b.html", body=body.encode(), encoding="utf-8",
                         request=Request("https://g.example/b.html", meta={"depth": 2}))
     assert list(spider.parse_links(deep)) == []  # at DEPTH_LIMIT: no link is even built
+
+
+def test_recent_links_are_bounded_and_scope_is_memoized() -> None:
+    from crawler.spiders.article import ArticleSpider, RecentSet
+
+    recent = RecentSet(3)
+    assert [recent.add(x) for x in "abca"] == [True, True, True, False]
+    assert recent.add("d") and len(recent) == 3  # "a" went out, oldest first
+    assert recent.add("a")
+    crawler = crawler_with(CRAWLER_JOB="scope")
+    spider = ArticleSpider.from_crawler(crawler, start="https://www.g.example/")
+    assert spider.in_scope("https://g.example/x") and spider.in_scope("https://sub.g.example/")
+    assert not spider.in_scope("https://other.example/x")
+    assert spider.scope_memo == {"g.example": True, "sub.g.example": True,
+                                 "other.example": False}

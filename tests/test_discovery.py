@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-import lxml.html
+from urllib.parse import urljoin
 
-from crawler.discovery import feed_links, looks_like_feed, page_links, parse_feed
+from crawler.discovery import html_links, looks_like_feed, parse_feed
+from crawler.urls import UrlJoiner, netloc_of
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>
 <item><title>A</title><link>https://x.org/a.html</link><pubDate>Tue, 03 Nov 2026 08:00:00 GMT</pubDate></item>
@@ -35,16 +36,39 @@ def test_broken_feed_gives_nothing() -> None:
 
 
 def test_advertised_feeds_and_links() -> None:
-    tree = lxml.html.document_fromstring("""<html><head>
+    page = """<html><head>
       <link rel="alternate" type="application/rss+xml" href="/feed.xml">
       <link rel="alternate" type="application/atom+xml" href="https://x.org/atom.xml">
       <link rel="alternate" hreflang="de" href="/de/"><base href="https://x.org/news/">
       </head><body><a href="a.html">a</a><a href="#top">t</a><a href="mailto:x@y">m</a>
-      <a href="javascript:void(0)">j</a><a href=" /b.html ">b</a></body></html>""")
-    assert feed_links(tree, "https://x.org/") == ["https://x.org/feed.xml", "https://x.org/atom.xml"]
-    based = lxml.html.document_fromstring(
-        '<html><head><base href="https://y.org/news/"><link rel="alternate" '
-        'type="application/rss+xml" href="feed.xml"></head><body></body></html>')
-    assert feed_links(based, "https://x.org/") == ["https://y.org/news/feed.xml"]
-    assert list(page_links(tree, "https://x.org/")) == ["https://x.org/news/a.html",
-                                                        "https://x.org/b.html"]
+      <a href="javascript:void(0)">j</a><a href=" /b.html ">b</a><a href="a.html">again</a>
+      <map><area href="//x.org/c.html"></map><a href="ftp://x.org/f">f</a></body></html>"""
+    found = html_links(page, "https://x.org/")
+    assert found.base == "https://x.org/news/"
+    assert found.feeds == ["https://x.org/feed.xml", "https://x.org/atom.xml"]
+    assert found.links == ["https://x.org/news/a.html", "https://x.org/b.html",
+                           "https://x.org/c.html"]
+    based = html_links('<html><head><base href="https://y.org/news/"><link rel="alternate" '
+                       'type="application/rss+xml" href="feed.xml"></head><body></body></html>',
+                       "https://x.org/")
+    assert based.feeds == ["https://y.org/news/feed.xml"]
+
+
+def test_links_of_broken_markup() -> None:
+    assert html_links("", "https://x.org/").links == []
+    assert html_links(b"\xff\xfe\x00 <a href='/q'>", "https://x.org/").links == [
+        "https://x.org/q"]
+    deep = "<div>" * 5000 + '<a href="/deep">d</a>' + "</div>" * 5000
+    assert html_links(deep, "https://x.org/").links == ["https://x.org/deep"]
+
+
+def test_joiner_agrees_with_urljoin() -> None:
+    hrefs = ["http://a/b/../c", "HTTP://A/b", "//", "///x", "//h/p?q#f", "/", "/x?", "/x#",
+             "?q", "#f", "a b", "/ü/ä", "http://[::1]:80/x", "//user@h/x", "/\\x", "../up",
+             "https://o.org/p", "/a/./b", "x.html"]
+    for base in ("https://www.x.org/news/a.html?x=1", "http://h:8080/dir/", "https://x.org"):
+        joiner = UrlJoiner(base)
+        for href in hrefs:
+            assert joiner.join(href) == urljoin(base, href), (base, href)
+    assert netloc_of("https://u:p@Host.x:81/p") == "Host.x:81"
+    assert netloc_of("not a url") == ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,11 +20,11 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.discovery import feed_links, looks_like_feed, page_links, parse_feed
+from crawler.discovery import html_links, looks_like_feed, parse_feed
 from crawler.fingerprint import cleaner_from_settings
 from crawler.items import Page
 from crawler.jobs import job_name_for
-from crawler.urls import is_http_url, site_of
+from crawler.urls import is_http_url, netloc_of, site_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -59,6 +60,28 @@ def _split(value: str | list[str] | None) -> list[str]:
     return list(value)
 
 
+class RecentSet:
+    """The last ``size`` strings added: a bounded memory of links already
+    handled, so the links every page repeats (navigation, sections) skip
+    canonicalization. Oldest first out; never grows past ``size``."""
+
+    def __init__(self, size: int) -> None:
+        self.size = max(size, 1)
+        self._items: dict[str, None] = {}
+
+    def add(self, item: str) -> bool:
+        """Add ``item``; False when it was already there."""
+        if item in self._items:
+            return False
+        if len(self._items) >= self.size:
+            del self._items[next(iter(self._items))]
+        self._items[item] = None
+        return True
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 class ArticleSpider(Spider):
     name = "article"
 
@@ -85,12 +108,14 @@ class ArticleSpider(Spider):
         spider.follow_links = settings.getbool("CRAWLER_FOLLOW_LINKS")
         spider.max_depth = settings.getint("DEPTH_LIMIT")
         spider.seen_links: set[str] = set()
-        spider.seen_raw: set[str] = set()
+        spider.seen_raw = RecentSet(settings.getint("CRAWLER_RECENT_LINKS"))
+        spider.scope_memo: dict[str, bool] = {}
         sites = {site_of(u) for u in spider.start_urls}
         sites.update(d.lower().lstrip(".") for d in settings.getlist("CRAWLER_ALLOWED_DOMAINS"))
         sites.update(d.lower().lstrip(".") for d in spider.extra_domains)
         spider.distributed = settings.getbool("CRAWLER_REDIS_ENABLED")
         spider.scope_checked = 0.0
+        spider.counts = Counter()
         if spider.distributed:
             sites = shared_scope(settings, sites)
         spider.allowed_domains = sorted(sites)
@@ -99,6 +124,20 @@ class ArticleSpider(Spider):
 
     # -- scope -----------------------------------------------------------------
     def in_scope(self, url: str) -> bool:
+        """Whether ``url``'s host is one of the crawl's sites, decided once per
+        ``host[:port]`` as written (most links of a page share a few hosts)."""
+        netloc = netloc_of(url)
+        known = self.scope_memo.get(netloc)
+        if known is not None:
+            return known
+        inside = self._in_scope(url)
+        if inside or not self.distributed:  # a worker's scope can still grow
+            if len(self.scope_memo) >= 100_000:
+                self.scope_memo.clear()
+            self.scope_memo[netloc] = inside
+        return inside
+
+    def _in_scope(self, url: str) -> bool:
         host = site_of(url)
         if any(host == s or host.endswith("." + s) for s in self.allowed_domains):
             return True
@@ -106,6 +145,7 @@ class ArticleSpider(Spider):
             # a worker that started before the crawl was seeded learns its scope late
             self.scope_checked = time.monotonic()
             self.allowed_domains = sorted(shared_scope(self.crawler.settings, set()))
+            self.scope_memo.clear()
             return any(host == s or host.endswith("." + s) for s in self.allowed_domains)
         return False
 
@@ -113,22 +153,29 @@ class ArticleSpider(Spider):
         """A request for ``url`` if in scope. Links found on pages (``link``) are
         also dropped here when this process has already asked for them, before a
         Request is built: most links of a site point at pages already seen."""
-        if link:
-            # cheap tests on the link as found, before any canonicalization
-            if url in self.seen_raw:
-                self.crawler.stats.inc_value("discovery/seen_before")
-                return None
-            self.seen_raw.add(url)
         if not self.in_scope(url):
-            self.crawler.stats.inc_value("discovery/out_of_scope")
+            self.counts["discovery/out_of_scope"] += 1
             return None
+        if link:
+            # a link as found, seen lately: no canonicalization needed to drop it
+            if not self.seen_raw.add(url):
+                self.counts["discovery/seen_before"] += 1
+                return None
         url, key = self.cleaner.clean_and_key(url)
         if link:
             if key in self.seen_links:
-                self.crawler.stats.inc_value("discovery/seen_before")
+                self.counts["discovery/seen_before"] += 1
                 return None
             self.seen_links.add(key)
         return Request(url, callback=self.parse, meta={**meta, "url_key": (url, key)})
+
+    def flush_counts(self) -> None:
+        """Per-link counts go to the stats once per page (the stats collector
+        costs more than the test it counts)."""
+        for name, n in self.counts.items():
+            if n:
+                self.crawler.stats.inc_value(name, n)
+        self.counts.clear()
 
     # -- discovery ---------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request]:
@@ -148,6 +195,7 @@ class ArticleSpider(Spider):
             req = self.follow(url, meta={"discovery": "robots"})
             if req is not None:
                 self.crawler.engine.crawl(req)
+        self.flush_counts()
 
     def parse(self, response: Response) -> Iterator[Request | Page]:
         """Dispatch on what the response is: sitemap, feed, HTML page, or other."""
@@ -189,6 +237,7 @@ class ArticleSpider(Spider):
             req = self.follow(response.urljoin(loc), meta=meta)
             if req is not None:
                 yield req
+        self.flush_counts()
 
     def parse_feed(self, response: Response, body: bytes) -> Iterator[Request]:
         self.crawler.stats.inc_value("pages/feed")
@@ -196,26 +245,29 @@ class ArticleSpider(Spider):
             req = self.follow(entry.url, meta={"discovery": "feed", "lastmod": entry.updated})
             if req is not None:
                 yield req
+        self.flush_counts()
 
     def parse_links(self, response: TextResponse) -> Iterator[Request]:
-        try:
-            root = response.selector.root
-        except Exception:  # a body lxml cannot parse has no links to follow
-            return
-        if root is None or not hasattr(root, "xpath"):
-            return
         if self.max_depth and response.meta.get("depth", 0) >= self.max_depth:
             return  # its links would be deeper than DEPTH_LIMIT: not even built
-        for url in feed_links(root, response.url):
-            req = self.follow(url, meta={"discovery": "feed"}, link=True)
-            if req is not None:
-                yield req
-        if not self.follow_links:
+        try:
+            text = response.text
+        except Exception:  # undecodable: no links to follow
             return
-        for url in page_links(root, response.url):
-            req = self.follow(url, meta={"discovery": "link"}, link=True)
-            if req is not None:
-                yield req
+        found = html_links(text, response.url)
+        try:
+            for url in found.feeds:
+                req = self.follow(url, meta={"discovery": "feed"}, link=True)
+                if req is not None:
+                    yield req
+            if not self.follow_links:
+                return
+            for url in found.links:
+                req = self.follow(url, meta={"discovery": "link"}, link=True)
+                if req is not None:
+                    yield req
+        finally:
+            self.flush_counts()
 
     def page(self, response: Response) -> Page:
         ctype = response.headers.get(b"Content-Type")
