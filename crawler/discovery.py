@@ -3,7 +3,6 @@ parser in the spider; robots.txt sitemaps use Protego through Scrapy."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
