@@ -47,6 +47,7 @@ def summary_data(stats: Mapping[str, Any]) -> dict[str, Any]:
         "warc_files": stats.get("warc/files", []),
         "jsonl_file": stats.get("jsonl/filename"),
         "cdxj_index": stats.get("warc/index"),
+        "health_warnings": list(stats.get("health/warnings", [])),
     }
 
 
@@ -63,6 +64,8 @@ def format_summary(data: Mapping[str, Any]) -> str:
     if data["responses_by_status"]:
         lines.append("  responses:        " + ", ".join(
             f"{k}: {v}" for k, v in data["responses_by_status"].items()))
+    for warning in data.get("health_warnings", []):
+        lines.append("  health warning:   " + warning)
     if data["errors"]:
         lines.append("  errors:           " + ", ".join(f"{k} {v}" for k, v in data["errors"].items()))
     lines.append("  JSON lines:       " + str(data["jsonl_file"]))

@@ -4,8 +4,10 @@ For every article URL it keeps the validators (ETag, Last-Modified), the
 payload digest and WARC record of the last full capture, the last fetch time,
 and the article's latest version, text digest, field digests and JSON
 pointer. Runs are numbered; a run that did not finish is resumed by the next
-start. Every change is committed at once (WAL journal), so a killed process
-loses nothing already recorded. Pure: sqlite3 only.
+start; each run's final stats and per-site counts are kept (``run_stats``),
+and the pages whose extraction came out empty or short (``short_pages``).
+Every change is committed at once (WAL journal), so a killed process loses
+nothing already recorded. Pure: sqlite3 only.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ CREATE TABLE IF NOT EXISTS pages (
     fetched_at TEXT NOT NULL, fetched_run INTEGER,
     version INTEGER NOT NULL DEFAULT 0, written_run INTEGER,
     article_warc TEXT, text_digest TEXT, fields TEXT);
+CREATE TABLE IF NOT EXISTS run_stats (run INTEGER PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS short_pages (key TEXT PRIMARY KEY, run INTEGER NOT NULL);
 """
 #: Fields compared between versions of an article (``changed_fields``).
 VERSIONED_FIELDS = ("title", "author", "date", "text", "description", "tags", "image",
@@ -148,3 +152,56 @@ class StateStore:
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM pages").fetchone()[0])
+
+    def run_stats(self, run: int) -> dict[str, Any] | None:
+        """What ``save_run_stats`` stored for ``run`` (JSON)."""
+        row = self.db.execute("SELECT data FROM run_stats WHERE run = ?", (run,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def short_before(self, key: str) -> bool:
+        """True when the page's extraction was empty or short in an earlier run."""
+        row = self.db.execute("SELECT run FROM short_pages WHERE key = ?", (key,)).fetchone()
+        return row is not None and row[0] < self.run
+
+    def mark_short(self, key: str, short: bool) -> None:
+        """Remember (or forget) that the page's extraction came out empty or short."""
+        if short:
+            self.db.execute("INSERT OR IGNORE INTO short_pages (key, run) VALUES (?, ?)",
+                            (key, self.run))
+        else:
+            self.db.execute("DELETE FROM short_pages WHERE key = ?", (key,))
+
+    def save_run_stats(self, data: dict[str, Any]) -> None:
+        """Keep the current run's final stats (``extensions/runstats.py``)."""
+        self.db.execute("INSERT OR REPLACE INTO run_stats (run, data) VALUES (?, ?)",
+                        (self.run, json.dumps(data, ensure_ascii=False, sort_keys=True)))
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One run of a job as the state file records it."""
+
+    run: int
+    started: str
+    finished: str | None
+    reason: str | None
+    #: What ``save_run_stats`` stored, None for a run that stored nothing.
+    data: dict[str, Any] | None
+
+
+def read_runs(path: Path) -> list[RunInfo]:
+    """Every run in a job's state file, oldest first, opened read-only (a
+    crawl may be writing it)."""
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        try:
+            rows = db.execute("SELECT runs.id, started, finished, reason, run_stats.data "
+                              "FROM runs LEFT JOIN run_stats ON run_stats.run = runs.id "
+                              "ORDER BY runs.id").fetchall()
+        except sqlite3.OperationalError:  # a state file from before run stats
+            rows = [(*r, None) for r in db.execute(
+                "SELECT id, started, finished, reason FROM runs ORDER BY id").fetchall()]
+    finally:
+        db.close()
+    return [RunInfo(run=r[0], started=r[1], finished=r[2], reason=r[3],
+                    data=json.loads(r[4]) if r[4] else None) for r in rows]

@@ -1,0 +1,145 @@
+"""Run stats and extraction health: counts per site during a crawl (pages
+fetched, article candidates, empty or short extractions, articles without a
+date or author, junk blocks removed); when the crawl ends, keeps them with
+the crawl's final stats in the job state (table ``run_stats``, one row per
+run; a resumed run adds to its row; pages that come out empty or short are
+remembered in table ``short_pages``) and compares each site with the job's
+earlier runs (``crawler/health.py``). Warnings are logged and put in the
+stats as ``health/warnings`` (messages), which the end summary shows."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from crawler.extensions.jobstate import get_store
+from crawler.fingerprint import cleaner_from_settings
+from crawler.health import (
+    SHORT_REASONS,
+    HealthOptions,
+    SiteCounts,
+    check,
+    merge_sites,
+    merge_stats,
+    sites_from_json,
+    sites_to_json,
+)
+from crawler.items import Page
+from crawler.schema import Article
+from crawler.state.store import read_runs
+from crawler.urls import site_of
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+#: Pipelines drop pages with ``DropItem("<reason>: <url>")``.
+_REASON = re.compile(r"^([a-z_]+): ")
+
+
+def drop_reason(exception: BaseException) -> str | None:
+    m = _REASON.match(str(exception))
+    return m.group(1) if m else None
+
+
+def json_safe(stats: dict[str, Any]) -> dict[str, Any]:
+    """Scrapy's stats as JSON values (times as ISO 8601 strings)."""
+    safe: dict[str, Any] = {}
+    for key, value in stats.items():
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, (list, tuple)):
+            value = [v if isinstance(v, (str, int, float)) else str(v) for v in value]
+        elif not isinstance(value, (str, int, float, bool)) and value is not None:
+            value = str(value)
+        safe[key] = value
+    return safe
+
+
+def health_options(settings) -> HealthOptions:
+    return HealthOptions(jump=settings.getfloat("CRAWLER_HEALTH_JUMP"),
+                         min_pages=settings.getint("CRAWLER_HEALTH_MIN_PAGES"),
+                         history=settings.getint("CRAWLER_HEALTH_HISTORY"))
+
+
+class RunStats:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.options = health_options(crawler.settings)
+        self.cleaner = cleaner_from_settings(crawler.settings)
+        self.store = get_store(crawler)
+        self.sites: defaultdict[str, SiteCounts] = defaultdict(SiteCounts)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunStats:
+        settings = crawler.settings
+        if not settings.getbool("CRAWLER_HEALTH_ENABLED"):
+            raise NotConfigured("CRAWLER_HEALTH_ENABLED is off")
+        if not settings.getbool("CRAWLER_STATE_ENABLED"):
+            raise NotConfigured("run stats are kept in the job state: CRAWLER_STATE_ENABLED is off")
+        if settings.getbool("CRAWLER_REDIS_ENABLED"):
+            raise NotConfigured("run stats are not kept for distributed crawls")
+        ext = cls(crawler)
+        crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def response_downloaded(self, response: Response) -> None:
+        self.sites[site_of(response.url)].fetched += 1
+
+    def item_scraped(self, item: Any) -> None:
+        if not isinstance(item, Article):
+            return
+        self.store.mark_short(self.cleaner.key(item.url), False)
+        counts = self.sites[site_of(item.url)]
+        counts.extracted += 1
+        counts.articles += 1
+        counts.missing_date += item.date is None
+        counts.missing_author += item.author is None
+        counts.junk_blocks += sum(1 for b in item.blocks
+                                  if getattr(b, "removed_by", None) not in (None, "template"))
+
+    def item_dropped(self, item: Any, exception: BaseException) -> None:
+        if not isinstance(item, (Page, Article)) or drop_reason(exception) not in SHORT_REASONS:
+            return
+        key = self.cleaner.key(item.url)
+        counts = self.sites[site_of(item.url)]
+        if self.store.short_before(key):
+            counts.short_again += 1
+            return
+        self.store.mark_short(key, True)
+        counts.extracted += 1
+        counts.empty_or_short += 1
+
+    def spider_closed(self) -> None:
+        """Runs before the job state closes its store (lower extension order)."""
+        store = self.store
+        try:
+            old = store.run_stats(store.run) or {}
+            sites = merge_sites(sites_from_json(old.get("sites", {})), self.sites)
+            earlier = [sites_from_json(r.data.get("sites", {})) for r in read_runs(store.path)
+                       if r.run < store.run and r.data]
+            warnings = check(sites, earlier, self.options)
+            store.save_run_stats({
+                "stats": merge_stats(old.get("stats", {}),
+                                     json_safe(self.crawler.stats.get_stats())),
+                "sites": sites_to_json(sites),
+                "health": [w.to_dict() for w in warnings],
+            })
+        except Exception:
+            logger.exception("Cannot keep the run's stats in %s", store.path)
+            self.crawler.stats.inc_value("health/errors")
+            return
+        for warning in warnings:
+            logger.warning("Extraction health: %s", warning.message)
+        if warnings:
+            self.crawler.stats.set_value("health/warnings", [w.message for w in warnings])
