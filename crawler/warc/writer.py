@@ -3,15 +3,21 @@
 Files are named ``<prefix>-<timestamp>-<host>-<pid>-<serial>.warc.gz``; the
 file being written carries a trailing ``.open`` and is renamed when closed or
 rolled over past ``max_size``. Each file starts with a ``warcinfo`` record.
-Records are flushed as they are written, so a killed process leaves every
-complete record readable (an interrupted last record can be cut off).
+Each fetch's records are built in memory and written with one ``write``
+loop straight to the file (no buffer of ours), so a killed process leaves
+every complete record readable and at most one incomplete exchange at the end
+(``crawler check --repair`` cuts it off). A write that fails (disk full, I/O
+error) is undone: the file is cut back to the end of the last whole exchange
+before the error is raised. The file being written is locked
+(``crawler/filelock.py``) so a repair never touches it; it is flushed to disk
+(fsync) and renamed before the lock goes.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import socket
-import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,8 +25,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from warcio.timeutils import datetime_to_iso_date
+
+try:  # zlib-ng: the same gzip at the same level in half the CPU
+    from zlib_ng import zlib_ng as zlib
+except ImportError:  # pragma: no cover - a platform without its wheel
+    import zlib
 from warcio.warcwriter import WARCWriter
 
+from crawler.filelock import try_lock
 from crawler.warc.records import (
     HttpRequestData,
     HttpResponseData,
@@ -34,8 +46,9 @@ OPEN_SUFFIX = ".open"
 
 class _GzipMember:
     """One gzip member per record, like warcio's ``GzippingWrapper`` but at a
-    chosen level: warcio's fixed level 9 costs ~1.8x the CPU of level 6 on
-    HTML for a 0.5 % smaller file (docs/benchmarks.md)."""
+    chosen level and with zlib-ng: warcio's zlib at its fixed level 9 costs ~3x
+    the CPU of zlib-ng at level 6 on HTML for a 0.5 % smaller file
+    (docs/benchmarks.md)."""
 
     def __init__(self, out: BinaryIO, level: int) -> None:
         self.compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
@@ -101,7 +114,9 @@ class RollingWarcWriter:
         self.closed_files: list[Path] = []
         self.records_written = 0
         self._serial = 0
-        self._file: BinaryIO | None = None
+        self._file: io.FileIO | None = None
+        self._size = 0
+        self._dirty = False  # a failed write could not be undone: leave the file .open
         self._path: Path | None = None
         self._writer: WARCWriter | None = None
 
@@ -114,23 +129,52 @@ class RollingWarcWriter:
         self.directory.mkdir(parents=True, exist_ok=True)
         name = warc_filename(self.prefix, self._serial)
         self._serial += 1
+        open_path = self.directory / (name + OPEN_SUFFIX)
+        self._file = io.FileIO(open_path, "xb")
+        try_lock(self._file.fileno())
         self._path = self.directory / name
-        self._file = open(self.directory / (name + OPEN_SUFFIX), "xb")
-        self._writer = _LeveledWARCWriter(self._file, self.gzip_level, warc_version="1.1")
+        self._size = 0
+        self._dirty = False
+        self._writer = _LeveledWARCWriter(io.BytesIO(), self.gzip_level, warc_version="1.1")
         info = {"software": "crawler", "hostname": socket.gethostname(),
                 "format": "WARC File Format 1.1",
                 "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"}
         info.update({k: str(v) for k, v in self.info.items()})
-        record = self._writer.create_warcinfo_record(name, info)
-        self._write(record)
+        try:
+            self._append(self._writer.create_warcinfo_record(name, info))
+        except OSError:
+            self._file.close()
+            self._file = self._writer = None
+            open_path.unlink(missing_ok=True)
+            raise
 
-    def _write(self, record) -> tuple[int, int]:
+    def _append(self, *records) -> list[tuple[int, int]]:
+        """Write ``records`` whole, or (on an error) not at all; return the
+        offset and length of each."""
         assert self._file is not None and self._writer is not None
-        offset = self._file.tell()
-        self._writer.write_record(record)
-        self._file.flush()
-        self.records_written += 1
-        return offset, self._file.tell() - offset
+        buf = io.BytesIO()
+        self._writer.out = buf
+        spans = []
+        for record in records:
+            start = buf.tell()
+            self._writer.write_record(record)
+            spans.append((self._size + start, buf.tell() - start))
+        data = buf.getvalue()
+        done = 0
+        try:
+            while done < len(data):
+                done += self._file.write(data[done:]) or 0
+        except OSError:
+            if done:
+                try:
+                    os.ftruncate(self._file.fileno(), self._size)
+                    self._file.seek(self._size)
+                except OSError:
+                    self._dirty = True
+            raise
+        self._size += len(data)
+        self.records_written += len(records)
+        return spans
 
     def write_exchange(self, request: HttpRequestData, response: HttpResponseData,
                        when: datetime | None = None, *, revisit_of: RefersTo | None = None,
@@ -150,19 +194,34 @@ class RollingWarcWriter:
         else:
             resp, req = build_exchange(self._writer, request, response, warc_date=warc_date,
                                        redact=self.redact_headers)
-        offset, length = self._write(resp)
-        self._write(req)
+        (offset, length), _ = self._append(resp, req)
         pointer = RecordPointer(self._path, offset, length,
                                 resp.rec_headers.get_header("WARC-Record-ID"), warc_date)
-        if self._file is not None and self._file.tell() >= self.max_size:
+        if self._size >= self.max_size:
             self.close()
         return pointer
 
     def close(self) -> None:
+        """Flush the file to disk and give it its closed name (while still
+        locked). A file whose failed write could not be undone stays ``.open``."""
         if self._file is None:
             return
         assert self._path is not None
-        self._file.close()
-        os.replace(self._path.with_name(self._path.name + OPEN_SUFFIX), self._path)
-        self.closed_files.append(self._path)
-        self._file = self._writer = None
+        file, self._file, self._writer = self._file, None, None
+        try:
+            if not self._dirty:
+                os.fsync(file.fileno())
+                os.replace(self._path.with_name(self._path.name + OPEN_SUFFIX), self._path)
+                self.closed_files.append(self._path)
+                fsync_dir(self.directory)
+        finally:
+            file.close()
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in ``directory`` durable."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
