@@ -1,4 +1,6 @@
-"""``crawler check PATH [PATH ...]``: verify WARC files and article JSON lines."""
+"""``crawler check [--repair] PATH [PATH ...]``: verify WARC files and article
+JSON lines; with ``--repair``, first repair what a killed crawl left
+(``crawler/replay/repair.py``)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.replay.check import CheckCounts, check_jsonl, check_warc
+from crawler.replay.repair import repair_files
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".warc.gz.open", ".warc.open")
 
@@ -41,6 +44,13 @@ class Command(ScrapyCommand):
     def short_desc(self) -> str:
         return "Verify WARC files (structure, digests) and article JSON lines (schema, pointers)"
 
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--repair", action="store_true",
+                            help="first repair files left by a killed crawl: cut a WARC file "
+                                 "after its last complete record and close it (*.open), drop "
+                                 "an incomplete last JSON line")
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
             raise UsageError("give a job folder, WARC files or JSON lines files",
@@ -50,9 +60,12 @@ class Command(ScrapyCommand):
             raise UsageError("no WARC or JSON lines files found", print_help=False)
         counts = CheckCounts()
         problems = 0
+        if opts.repair:
+            warcs, jsonl, problems = self.repair(warcs, jsonl)
         for path in warcs:
             if path.name.endswith(".open"):
-                print(f"{path}: still open (being written, or left by a killed crawl)")
+                print(f"{path}: still open (being written, or left by a killed crawl: "
+                      "repair with --repair)")
                 problems += 1
             for problem in check_warc(path, counts):
                 print(problem)
@@ -64,3 +77,21 @@ class Command(ScrapyCommand):
         print(f"checked {counts.warc_files} WARC files ({counts.records} records) and "
               f"{counts.json_lines} JSON lines: {problems} problem(s)")
         self.exitcode = 1 if problems else 0
+
+    @staticmethod
+    def repair(warcs: list[Path], jsonl: list[Path]) -> tuple[list[Path], list[Path], int]:
+        """Repair the files; return them under their new names, and the number
+        of files that could not be repaired (each reported on its own line)."""
+        problems = repaired = 0
+        after: dict[Path, Path | None] = {}
+        for done in repair_files([*warcs, *jsonl]):
+            if done.changed or done.problem:
+                print(done)
+            repaired += done.changed
+            # a file being written is not checked: its last record may be half-written
+            problems += done.action == "in_use"
+            after[done.original] = done.path if done.action not in ("removed", "in_use") else None
+        print(f"repaired {repaired} file(s)")
+        warcs = [p for p in (after[w] for w in warcs) if p is not None]
+        jsonl = [p for p in (after[j] for j in jsonl) if p is not None]
+        return warcs, jsonl, problems

@@ -1,0 +1,24 @@
+"""Advisory locks on output files: a crawl holds an exclusive ``flock`` on each
+WARC and JSON lines file while it writes it, so a repair (``crawler check
+--repair``, or a new crawl of the same job) can tell a file left by a killed
+crawl (no lock: the kernel drops it with the process) from one still being
+written. Pure: stdlib only."""
+
+from __future__ import annotations
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: no locks, repairs trust the caller
+    fcntl = None  # type: ignore[assignment]
+
+
+def try_lock(fd: int) -> bool:
+    """Take an exclusive lock on ``fd`` without waiting; False when another
+    open file (another process) holds it."""
+    if fcntl is None:  # pragma: no cover
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
