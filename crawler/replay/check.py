@@ -14,7 +14,6 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from crawler.replay.archives import ArchiveError, read_records
 from crawler.schema import validator
 
 
@@ -32,15 +31,19 @@ def check_warc(path: Path, counts: CheckCounts | None = None) -> Iterator[str]:
     try:
         size = path.stat().st_size
         with open(path, "rb") as stream:
-            # the bytes as stored: no content decoding (a br or gzip body is checked as is)
-            for raw in read_records(stream, bodies=False, check_digests=True):
-                offset, end = raw.offset, raw.offset + raw.length
+            records = ArchiveIterator(stream, check_digests=True)
+            for record in records:
+                offset = records.get_record_offset()
+                stream_ = record.content_stream()
+                while stream_.read(1 << 20):
+                    pass
+                records.read_to_end()
+                end = offset + records.get_record_length()
                 counts.records += 1
-                checker = raw.record.digest_checker
-                if checker.passed is False:
-                    for problem in checker.problems:
+                if record.digest_checker.passed is False:
+                    for problem in record.digest_checker.problems:
                         yield f"{path}: offset {offset}: {problem}"
-    except (ArchiveError, ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
         yield f"{path}: unreadable after offset {offset} (truncated or corrupt): {exc}".rstrip()
         return
     if end + 4 == size and not path.name.endswith((".gz", ".gz.open")):
