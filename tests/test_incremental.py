@@ -165,7 +165,7 @@ def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path: Path) -> None
         before = sum(len(f.read_text("utf-8").splitlines()) for f in job.glob("articles-*.jsonl"))
         assert 4 <= before < len(MANIFEST["articles"])
         result = run_crawler("crawl", server.url("/"), "-o", str(tmp_path), "--job", "k",
-                             "-s", "DOWNLOAD_DELAY=0", *slow[2:])
+                             "-s", "DOWNLOAD_DELAY=0", *slow[2:], "--verbose")  # stats dump
         assert result.returncode == 0, result.stderr[-2000:]
     recs = [json.loads(line) for f in sorted(job.glob("articles-*.jsonl"))
             for line in f.read_text("utf-8").splitlines()]

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import tempfile
 from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+from scrapy.utils.log import get_scrapy_root_handler
 
+from crawler.extensions.progress import level_number
 from crawler.jobs import job_dir, job_name_for, parse_duration, safe_name
 from crawler.spiders.article import ArticleSpider, read_seeds
 from crawler.summary import format_summary, summary_data
 from crawler.urls import is_http_url
+
+#: Loggers of the libraries under us: with neither --verbose nor -L, only their
+#: warnings and errors are shown (ours, ``crawler.*``, follow LOG_LEVEL).
+LIBRARY_LOGGERS = ("scrapy", "scrapy_redis", "twisted", "filelock")
+
 
 
 def check_writable(directory: Path) -> None:
@@ -84,6 +92,43 @@ class Command(ScrapyCommand):
                                  "(redis://HOST:PORT/DB); workers join with 'crawler worker'")
         parser.add_argument("--summary-json", metavar="FILE",
                             help="also write the summary as JSON to FILE")
+        parser.add_argument("-q", "--quiet", action="store_true",
+                            help="no progress display: only warnings, errors and the summary")
+        parser.add_argument("-v", "--verbose", action="store_true",
+                            help="also show Scrapy's own log (INFO, or the level of -L)")
+
+    def output_options(self, opts: argparse.Namespace) -> None:
+        """What the crawl shows besides its summary: a progress display (live on a
+        terminal, else log lines) unless --quiet; Scrapy's own log only with
+        --verbose or -L LEVEL. Scrapy logs its start-up while the crawler process
+        is made (before :meth:`run`), so that is done at WARNING; :meth:`run`
+        puts back the log level for the crawl."""
+        s = self.settings
+        if opts.quiet and opts.verbose:
+            raise UsageError("--quiet and --verbose exclude each other", print_help=False)
+        if opts.quiet:
+            s.set("CRAWLER_PROGRESS_ENABLED", False, priority="cmdline")
+            if not opts.loglevel:
+                s.set("LOG_LEVEL", "WARNING", priority="cmdline")
+        elif opts.verbose and not opts.loglevel:
+            s.set("LOG_LEVEL", "INFO", priority="cmdline")
+        self.log_level: str | None = None
+        if not (opts.verbose or opts.loglevel):
+            self.log_level = s.get("LOG_LEVEL")
+            if level_number(self.log_level) < logging.WARNING:
+                s.set("LOG_LEVEL", "WARNING", priority="cmdline")
+
+    def quiet_libraries(self) -> None:
+        """Before the crawler is made: our log at its level, the libraries' from WARNING."""
+        if getattr(self, "log_level", None) is None:
+            return
+        self.settings.set("LOG_LEVEL", self.log_level, priority="cmdline")
+        handler = get_scrapy_root_handler()
+        if handler is not None:
+            handler.setLevel(self.log_level)
+        for name in LIBRARY_LOGGERS:
+            logger = logging.getLogger(name)
+            logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
 
     def seeds(self, args: list[str], opts: argparse.Namespace) -> list[str]:
         urls = list(args)
@@ -126,12 +171,14 @@ class Command(ScrapyCommand):
                 raise UsageError(str(exc), print_help=False) from None
             s.set("CRAWLER_RECHECK_AFTER", opts.recheck_after, priority="cmdline")
         self.allow = opts.allow_domain
+        self.output_options(opts)
         if opts.redis:
             use_redis(s, opts.redis, new_crawl=bool(self.urls))
         check_writable(job_dir(s))
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None
+        self.quiet_libraries()
         crawler = self.crawler_process.create_crawler(ArticleSpider)
         self.crawler_process.crawl(crawler, start=self.urls, allow_domains=self.allow)
         self.crawler_process.start()

@@ -35,11 +35,13 @@ class Command(CrawlCommand):
             s.set("DEPTH_LIMIT", opts.max_depth, priority="cmdline")
         if opts.user_agent:
             s.set("USER_AGENT", opts.user_agent, priority="cmdline")
+        self.output_options(opts)
         use_redis(s, opts.redis, new_crawl=False)
         check_writable(job_dir(s))
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None
+        self.quiet_libraries()
         crawler = self.crawler_process.create_crawler(ArticleSpider)
         self.crawler_process.crawl(crawler, worker=True)
         self.crawler_process.start()
