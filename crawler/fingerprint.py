@@ -25,15 +25,22 @@ class CanonicalRequestFingerprinter:
         return cls(cleaner_from_settings(crawler.settings))
 
     def fingerprint(self, request: Request) -> bytes:
-        h = hashlib.sha1()
-        h.update(request.method.encode())
-        h.update(b"\0")
         cached = request.meta.get("url_key")  # (url, key) computed by the spider
         key = cached[1] if cached and cached[0] == request.url else self.cleaner.key(request.url)
-        h.update(key.encode())
-        h.update(b"\0")
-        h.update(request.body or b"")
-        return h.digest()
+        return key_fingerprint(key, request.method, request.body)
+
+
+def key_fingerprint(key: str, method: str = "GET", body: bytes = b"") -> bytes:
+    """The fingerprint of a request for the URL key ``key`` (see :mod:`crawler.urls`):
+    what the spider records before it builds a request, equal to what the
+    fingerprinter gives for the request it builds."""
+    h = hashlib.sha1()
+    h.update(method.encode())
+    h.update(b"\0")
+    h.update(key.encode())
+    h.update(b"\0")
+    h.update(body or b"")
+    return h.digest()
 
 
 def cleaner_from_settings(settings) -> UrlCleaner:  # noqa: ANN001 - scrapy Settings

@@ -3,6 +3,7 @@
 Layout of a job folder::
 
     warc/<prefix>-<timestamp>-<host>-<pid>-<serial>.warc.gz   captures
+    queue/                                                      pending requests of a run
     articles-<timestamp>-<host>-<pid>.jsonl                     article records
 
 ``warc.filename`` in a record is relative to the job folder.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,6 +37,20 @@ def job_name_for(urls: list[str]) -> str:
 
 def job_dir(settings) -> Path:  # noqa: ANN001 - scrapy Settings
     return Path(settings.get("CRAWLER_OUTPUT_DIR")) / safe_name(settings.get("CRAWLER_JOB") or "default")
+
+
+def use_disk_queue(settings) -> Path | None:  # noqa: ANN001 - scrapy Settings
+    """Let pending requests wait on disk: Scrapy's JOBDIR queues in
+    ``<job>/queue``, emptied first (a run starts its own frontier; resuming is
+    the job state's business, docs/incremental.md). Not for a distributed crawl
+    (its frontier is in Redis) or when JOBDIR is set already."""
+    if (not settings.getbool("CRAWLER_DISK_QUEUE") or settings.get("JOBDIR")
+            or settings.getbool("CRAWLER_REDIS_ENABLED")):
+        return None
+    path = job_dir(settings) / "queue"
+    shutil.rmtree(path, ignore_errors=True)
+    settings.set("JOBDIR", str(path), priority="cmdline")
+    return path
 
 
 def run_stamp(when: datetime | None = None) -> str:

@@ -65,6 +65,13 @@ CRAWLER_TRACKING_PARAMS = [
 #: Query parameter prefixes that never make a different page.
 CRAWLER_TRACKING_PREFIXES = ["utm_", "pk_", "mtm_", "hsa_"]
 REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalRequestFingerprinter"
+#: Requested URLs are remembered on disk (crawler/seen.py), not in memory ...
+DUPEFILTER_CLASS = "crawler.dupefilter.DiskDupeFilter"
+#: ... with this much of the store cached in memory (KiB).
+CRAWLER_SEEN_CACHE_KIB = 8192
+#: Pending requests wait on disk (Scrapy's JOBDIR queues in <job>/queue, emptied
+#: when a run starts) instead of in memory.
+CRAWLER_DISK_QUEUE = True
 
 # --- Output --------------------------------------------------------------------
 #: Root folder of all output; a crawl writes into ``<dir>/<job>/``.

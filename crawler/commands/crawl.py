@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import logging
 import tempfile
 from pathlib import Path
@@ -13,7 +14,7 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.log import get_scrapy_root_handler
 
 from crawler.extensions.progress import level_number
-from crawler.jobs import job_dir, job_name_for, parse_duration, safe_name
+from crawler.jobs import job_dir, job_name_for, parse_duration, safe_name, use_disk_queue
 from crawler.spiders.article import ArticleSpider, read_seeds
 from crawler.summary import format_summary, summary_data
 from crawler.urls import is_http_url
@@ -175,6 +176,7 @@ class Command(ScrapyCommand):
         if opts.redis:
             use_redis(s, opts.redis, new_crawl=bool(self.urls))
         check_writable(job_dir(s))
+        self.queue = use_disk_queue(s)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None
@@ -188,3 +190,5 @@ class Command(ScrapyCommand):
             Path(opts.summary_json).write_text(json.dumps(data, default=str, indent=2))
         if data["finish_reason"] not in ("finished", "closespider_pagecount"):
             self.exitcode = 1
+        if self.queue is not None:
+            shutil.rmtree(self.queue, ignore_errors=True)

@@ -21,7 +21,8 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.discovery import html_links, looks_like_feed, parse_feed
-from crawler.fingerprint import cleaner_from_settings
+from crawler.dupefilter import seen_store
+from crawler.fingerprint import cleaner_from_settings, key_fingerprint
 from crawler.items import Page
 from crawler.jobs import job_name_for
 from crawler.urls import is_http_url, netloc_of, site_of
@@ -107,7 +108,7 @@ class ArticleSpider(Spider):
         spider.cleaner = cleaner_from_settings(settings)
         spider.follow_links = settings.getbool("CRAWLER_FOLLOW_LINKS")
         spider.max_depth = settings.getint("DEPTH_LIMIT")
-        spider.seen_links: set[str] = set()
+        spider.seen = seen_store(crawler)
         spider.seen_raw = RecentSet(settings.getint("CRAWLER_RECENT_LINKS"))
         spider.scope_memo: dict[str, bool] = {}
         sites = {site_of(u) for u in spider.start_urls}
@@ -163,10 +164,10 @@ class ArticleSpider(Spider):
                 return None
         url, key = self.cleaner.clean_and_key(url)
         if link:
-            if key in self.seen_links:
+            if not self.seen.add(key_fingerprint(key)):
                 self.counts["discovery/seen_before"] += 1
                 return None
-            self.seen_links.add(key)
+            meta = {**meta, "seen_added": url}  # the dupefilter need not look again
         return Request(url, callback=self.parse, meta={**meta, "url_key": (url, key)})
 
     def flush_counts(self) -> None:
