@@ -95,6 +95,11 @@ CRAWLER_CDXJ_ENABLED = True
 
 CRAWLER_JSONL_ENABLED = True
 
+#: At start, repair what a killed crawl of the job left: cut its WARC file
+#: (``*.open``) after the last complete record and close it, drop a half JSON
+#: line (the same repair as ``crawler check --repair``).
+CRAWLER_REPAIR_ON_START = True
+
 #: The venv of the replay tools that cannot share ours (pywb, py-wacz);
 #: default ~/.cache/crawler/tools-venv (also the CRAWLER_TOOLS_VENV variable).
 CRAWLER_TOOLS_VENV: str | None = None
@@ -160,6 +165,7 @@ CRAWLER_PROGRESS_TOP_SITES = 8
 EXTENSIONS = {
     "crawler.distributed.worker.DistributedWorker": 60,
     "crawler.extensions.runstats.RunStats": 40,  # before JobState: its store is still open
+    "crawler.extensions.recovery.LeftoverRepair": 30,  # before the job state is opened
     "crawler.extensions.jobstate.JobState": 50,
     "crawler.extensions.warccapture.WarcCapture": 100,
     "crawler.extensions.progress.Progress": 500,

@@ -40,6 +40,19 @@ def test_runs_resume_until_finished(tmp_path: Path) -> None:
     assert StateStore(db).run == 2
 
 
+def test_reconcile_records_lines_the_state_missed(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.sqlite")
+    store.record_article(url_key(URL), record(), NOW, Capture(etag='"e"'))
+    other = "https://g.example/b.html"
+    lines = [record(), record(url=other, fetched_at="2026-11-26T10:00:00.000Z"),
+             record("New text.", version=2)]
+    assert store.reconcile(lines, url_key) == 2  # b.html v1 and a.html v2; a.html v1 is known
+    assert store.get(url_key(other)).written_run == store.run
+    assert store.get(url_key(other)).fetched_at == datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+    assert store.get(url_key(URL)).version == 2
+    assert store.reconcile(lines, url_key) == 0  # idempotent
+
+
 def test_record_touch_and_get(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "s.sqlite")
     cap = Capture(etag='"abc"', last_modified="Tue, 03 Nov 2026 08:00:00 GMT",

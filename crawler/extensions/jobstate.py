@@ -6,9 +6,12 @@ begins a new run; otherwise the next start resumes it."""
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Iterator
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -64,6 +67,21 @@ def fetched_at(article: Article) -> datetime:
     return datetime.now(timezone.utc)
 
 
+def written_records(paths: list[Path]) -> Iterator[dict[str, Any]]:
+    """The records of whole lines in JSON lines files."""
+    for path in paths:
+        with open(path, "rb") as f:
+            for raw in f:
+                if not raw.endswith(b"\n"):
+                    break
+                try:
+                    record = json.loads(raw)
+                except ValueError:
+                    continue
+                if isinstance(record, dict) and isinstance(record.get("url"), str):
+                    yield record
+
+
 class JobState:
     """Versions articles against the state before they are written and records
     them after; marks the run finished at the end."""
@@ -79,9 +97,24 @@ class JobState:
         if not crawler.settings.getbool("CRAWLER_STATE_ENABLED"):
             raise NotConfigured("CRAWLER_STATE_ENABLED is off")
         ext = cls(crawler)
+        if ext.store.resumed and isinstance(ext.store, StateStore):
+            ext.reconcile()
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler._crawler_job_state = ext  # type: ignore[attr-defined]
         return ext
+
+    def reconcile(self) -> None:
+        """A resumed run first records the articles its killed attempt wrote to
+        its JSON lines but had no time to record in the state (the line is
+        written first, so a kill in between would write it twice)."""
+        since = self.store.run_started().timestamp() - 1
+        files = [p for p in sorted(job_dir(self.crawler.settings).glob("articles-*.jsonl"))
+                 if p.stat().st_mtime >= since]
+        added = self.store.reconcile(written_records(files), self.cleaner.key)
+        if added:
+            logger.warning("Job state: recorded %d article(s) the interrupted run wrote but "
+                           "had not recorded", added)
+            self.stats.set_value("state/reconciled", added)
 
     def version(self, article: Article) -> str | None:
         """Before writing: assign the version, or say why nothing is to be written."""

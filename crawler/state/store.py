@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -152,6 +153,27 @@ class StateStore:
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM pages").fetchone()[0])
+
+    def run_started(self) -> datetime:
+        """When the current run first started (a resumed run: its first attempt)."""
+        row = self.db.execute("SELECT started FROM runs WHERE id = ?", (self.run,)).fetchone()
+        return datetime.fromisoformat(row[0])
+
+    def reconcile(self, records: Iterable[dict[str, Any]], key: Callable[[str], str]) -> int:
+        """Record the article versions in ``records`` (JSON lines this run wrote)
+        that the state does not know: a crawl killed after writing a line but
+        before recording it. Their captures are unknown (no validators: the
+        next re-check is a full fetch). Returns how many were recorded."""
+        added = 0
+        for record in records:
+            k = key(record["url"])
+            previous = self.get(k)
+            if previous is not None and previous.version >= (record.get("version") or 1):
+                continue
+            when = record.get("fetched_at") or _now()
+            self.record_article(k, record, datetime.fromisoformat(when), None)
+            added += 1
+        return added
 
     def run_stats(self, run: int) -> dict[str, Any] | None:
         """What ``save_run_stats`` stored for ``run`` (JSON)."""
