@@ -70,3 +70,23 @@ def test_holdback_releases_at_hold_pages_then_passes_through() -> None:
     templates.observe("t", page(0))
     assert hold.add("t", "b0") == [] and hold.count == 1
     assert list(hold.flush()) == ["b0"] and hold.count == 0
+
+
+def test_state_stays_small_on_a_large_site() -> None:
+    templates = SiteTemplates(TemplateOptions())
+    def letters(n: int) -> str:  # digits are normalised away by block_hash
+        return "".join("abcdefghij"[int(d)] for d in str(n))
+
+    for page in range(5000):
+        texts = [f"Paragraph {k} of story {letters(page)}, which nobody repeats."
+                 .replace(str(k), letters(k) + "z") for k in range(3)]
+        # a "Read more" box on a third of the pages: a template
+        if page % 3 == 0:
+            texts.append("Read more: our newsletter, every morning.")
+        templates.observe("big.example", blocks(*texts))
+    stats = templates.sites["big.example"]
+    assert stats.pages == 5000
+    assert len(stats.blocks) == 1  # 15,001 distinct blocks seen; pruned at page 5,000
+    assert templates.is_template("big.example",
+                                 blocks("Read more: our newsletter, every morning.")[0])
+    assert not templates.is_template("big.example", blocks(texts[0])[0])

@@ -6,8 +6,14 @@ Statistics are counted per site (host) over distinct normalised blocks, once
 per page. A block is template when the site has at least ``min_pages`` pages
 and the block is on at least ``min_count`` of them and on at least
 ``min_share`` of them. A sentence quoted in two articles is on two pages and
-survives (``min_count`` is 3). Only block hashes are kept, so the state is
-small; it is saved as JSON with a crawl and loaded by later runs and replay.
+survives (``min_count`` is 3). Only block hashes are kept, and every
+``prune_every`` pages of a site the blocks on fewer than ``prune_share`` of its
+pages are forgotten (a frequent-items count: article paragraphs are each on one
+page and would otherwise pile up with every page; a block forgotten and seen
+again later is undercounted by less than ``prune_share`` of the pages, far below
+the ``min_share`` that makes a template). So the state stays small however
+large the site; it is saved as JSON with a crawl and loaded by later runs and
+replay.
 
 :class:`Holdback` holds a site's articles until the site has ``hold_pages``
 pages, so the first pages of a site get the template too; the rest is
@@ -48,6 +54,8 @@ class TemplateOptions:
     min_count: int = 3
     min_share: float = 0.25
     hold_pages: int = 10
+    prune_every: int = 1000
+    prune_share: float = 0.01
 
 
 class SiteTemplates:
@@ -59,6 +67,13 @@ class SiteTemplates:
         stats = self.sites.setdefault(site, SiteStats())
         stats.pages += 1
         stats.blocks.update({block_hash(b) for b in blocks})
+        if stats.pages % self.options.prune_every == 0:
+            self._prune(stats)
+
+    def _prune(self, stats: SiteStats) -> None:
+        floor = self.options.prune_share * stats.pages
+        if floor > 1:
+            stats.blocks = Counter({h: n for h, n in stats.blocks.items() if n >= floor})
 
     def pages(self, site: str) -> int:
         stats = self.sites.get(site)
