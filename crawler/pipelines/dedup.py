@@ -1,10 +1,12 @@
 """One article, one record: drops an article already emitted under another URL
 (a redirect target reached directly, an AMP copy whose ``rel=canonical`` names
-the same page), in this run or, through the job state, in an earlier one.
+the same page), in this run (keys kept on disk, :mod:`crawler.seen`) or, through the job
+state, in an earlier one.
 Counted as ``dedup/dropped``."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
@@ -13,6 +15,7 @@ from crawler.fingerprint import cleaner_from_settings
 from crawler.articles import article_keys
 from crawler.extensions.jobstate import job_state
 from crawler.schema import Article
+from crawler.seen import SeenStore
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -49,7 +52,7 @@ class ArticleDedupPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.cleaner = cleaner_from_settings(crawler.settings)
-        self.seen: set[str] = set()
+        self.seen = SeenStore(cache_kib=crawler.settings.getint("CRAWLER_SEEN_CACHE_KIB") // 4)
         self.shared = SharedArticleKeys(crawler) \
             if crawler.settings.getbool("CRAWLER_REDIS_ENABLED") else None
 
@@ -61,10 +64,15 @@ class ArticleDedupPipeline:
         if not isinstance(item, Article):
             return item
         keys = article_keys(item, self.cleaner)
+        fps = [hashlib.blake2b(k.encode(), digest_size=16).digest() for k in keys]
         state = job_state(self.crawler)
-        if (keys & self.seen or (state is not None and state.written_elsewhere(keys, item.url))
+        if (any(fp in self.seen for fp in fps) or (state is not None and state.written_elsewhere(keys, item.url))
                 or (self.shared is not None and not self.shared.claim(keys))):
             self.stats.inc_value("dedup/dropped")
             raise DropItem(f"duplicate article: {item.url}")
-        self.seen |= keys
+        for fp in fps:
+            self.seen.add(fp)
         return item
+
+    def close_spider(self) -> None:
+        self.seen.close()
