@@ -13,15 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rich import box
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 _STATUS = "downloader/response_status_count/"
 _EXCEPTION = "downloader/exception_type_count/"
 #: Not a download error: robots.txt, the site budget and the job state refuse requests so.
 _REFUSED = "IgnoreRequest"
+#: Longer site names are cut in the live panel.
+SITE_WIDTH = 40
 
 
 @dataclass
@@ -147,15 +147,20 @@ def render(snap: Snapshot) -> RenderableType:
         f"dropped {snap.dropped:,} (not articles)")
     parts: list[RenderableType] = [title, counts, errors]
     if snap.sites:
-        shown = len(snap.sites)
-        caption = f"top {shown} of {snap.site_count} sites" if snap.site_count > shown else None
-        table = Table(box=box.SIMPLE_HEAD, caption=caption, caption_justify="left",
-                      pad_edge=False, show_edge=False)
-        table.add_column("site", overflow="ellipsis", no_wrap=True, max_width=48)
-        table.add_column("pages", justify="right")
-        table.add_column("articles", justify="right")
-        table.add_column("HTTP≥400", justify="right")
-        for site, pages, articles, http in snap.sites:
-            table.add_row(site, f"{pages:,}", f"{articles:,}", f"{http:,}" if http else "")
-        parts.append(table)
+        parts.append(site_table(snap))
     return Group(*parts)
+
+
+def site_table(snap: Snapshot) -> Text:
+    """The top sites as aligned text (a rich Table costs ten times as much to draw)."""
+    shown = len(snap.sites)
+    title = f"top {shown} of {snap.site_count} sites" if snap.site_count > shown else "sites"
+    width = max(min(max(len(site) for site, *_ in snap.sites), SITE_WIDTH), len(title))
+    table = Text(f"{title:<{width}} {'pages':>9} {'articles':>9} {'HTTP≥400':>9}\n", "bold")
+    for site, pages, articles, http in snap.sites:
+        if len(site) > width:
+            site = site[:width - 1] + "…"
+        table.append(f"{site:<{width}} {pages:>9,} {articles:>9,} "
+                     f"{(f'{http:,}' if http else ''):>9}\n")
+    table.rstrip()
+    return table

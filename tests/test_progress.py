@@ -100,6 +100,12 @@ def test_live_panel_renders_the_counts() -> None:
     rows = [line.split() for line in lines if line.strip().startswith(("news.", "blog."))]
     assert rows == [["news.example", "30", "10", "4"], ["blog.example", "7", "2"]]
     assert "top 2 of 3 sites" in text
+    long = SiteCounts()
+    long.pages["a-very-long-subdomain.of-a-really-long-news-site.example.com"] = 7
+    console = forced_terminal()
+    console.print(render(snapshot({}, long, elapsed=1, rate=0)))
+    row = ANSI.sub("", console.file.getvalue()).splitlines()[-1].split()
+    assert row == ["a-very-long-subdomain.of-a-really-long-…", "7", "0"]  # 40 wide
 
 
 def test_rate_is_over_the_recent_window() -> None:
