@@ -108,6 +108,14 @@ class HealthWarning:
         return cls(**{f.name: data[f.name] for f in fields(cls)})
 
 
+def baseline(site: str, earlier: Sequence[Mapping[str, SiteCounts]], history: int) -> SiteCounts:
+    """The site's counts pooled over its ``history`` most recent ``earlier`` runs."""
+    pooled = SiteCounts()
+    for run in [run[site] for run in earlier if site in run][-history:]:
+        pooled.add(run)
+    return pooled
+
+
 def check(current: Mapping[str, SiteCounts], earlier: Sequence[Mapping[str, SiteCounts]],
           options: HealthOptions | None = None) -> list[HealthWarning]:
     """Warnings for the sites of ``current`` whose shares jumped against the
@@ -115,10 +123,7 @@ def check(current: Mapping[str, SiteCounts], earlier: Sequence[Mapping[str, Site
     opts = options or HealthOptions()
     warnings = []
     for site, counts in sorted(current.items()):
-        past = [run[site] for run in earlier if site in run][-opts.history:]
-        pooled = SiteCounts()
-        for run in past:
-            pooled.add(run)
+        pooled = baseline(site, earlier, opts.history)
         for metric, (_, den, _) in METRICS.items():
             now, before = share(counts, metric), share(pooled, metric)
             if now is None or before is None:

@@ -19,6 +19,7 @@ from crawler.health import (
     merge_stats,
     share,
 )
+from crawler.report.svg import esc
 from crawler.state.store import read_runs
 from tests.conftest import run_crawler
 from tests.mockserver import ARTICLES, MANIFEST, MockServer
@@ -155,3 +156,18 @@ def test_each_run_keeps_its_stats_and_site_counts_in_the_job_state(runs) -> None
     assert broken["articles"] == 0
     assert [w["metric"] for w in infos[2].data["health"]] == ["empty_or_short"]
     assert infos[2].data["stats"]["finish_reason"] == "finished"
+
+
+def test_the_report_shows_the_warning_and_the_runs(runs, tmp_path: Path) -> None:
+    report = tmp_path / "report.html"
+    result = run_crawler("report", str(runs["out"] / "health"), "-o", str(report))
+    assert result.returncode == 0, result.stderr[-3000:]
+    html = report.read_text("utf-8")
+    [warning] = runs["runs"][2]["summary"]["health_warnings"]
+    banner = html.split('id="health-warnings"', 1)[1].split("</div>", 1)[0]
+    assert "1 warning(s) in run 3 of health" in banner and esc(warning) in banner
+    section = html.split('<section id="health">', 1)[1].split("</section>", 1)[0]
+    assert f"<li>run 3: {esc(warning)}</li>" in section
+    assert '<td class="bad">warning</td>' in section
+    assert "health warning, run 3" in section  # the ring on the chart
+    assert html.count('<td class="n" data-v="1">1</td></tr>') >= 1  # runs table: 1 warning
