@@ -109,6 +109,12 @@ CRAWLER_TOOLS_VENV: str | None = None
 CRAWLER_ARTICLE_MIN_CHARS = 250
 #: ... and, when the page declares no article type, at least this many.
 CRAWLER_UNTYPED_MIN_CHARS = 800
+#: Pages not extracted (dropped as too_large; the WARC keeps them): larger than
+#: this many bytes, or with more elements or characters of text than these
+#: (extraction time grows with both; a real article page has a few thousand).
+CRAWLER_EXTRACT_MAX_BYTES = 16 * 1024 * 1024
+CRAWLER_EXTRACT_MAX_ELEMENTS = 20_000
+CRAWLER_EXTRACT_MAX_TEXT = 1_000_000
 #: Extraction worker processes, off the reactor; None: one per core, 0: inline.
 CRAWLER_EXTRACT_PROCESSES: int | None = None
 #: Use trafilatura's precision mode (less furniture, rarely less body).

@@ -110,3 +110,32 @@ def test_untyped_page_needs_more_text() -> None:
 def test_text_input_is_accepted() -> None:
     html = (PAGES / "article_comments.html").read_text("utf-8")
     assert BODY_SNIPPETS[0] in extract(html, "https://gazette.example/a").text
+
+
+def test_binary_bytes_served_as_html() -> None:
+    from tests.mockhostile import binary_bytes
+
+    result = extract(binary_bytes(), "https://g.example/x.html",
+                     content_type="text/html; charset=utf-8")
+    assert result.reason == "binary"
+    # UTF-16 text has NUL bytes and is not binary
+    utf16 = "<html><body><p>Ünïcode text in UTF-16.</p></body></html>".encode("utf-16")
+    assert extract(utf16, "https://g.example/y.html", content_type="text/html").reason != "binary"
+
+
+def test_pages_too_large_to_extract() -> None:
+    from crawler.extraction import ExtractionOptions
+    from tests.mockhostile import big_inline, big_markup, first_sentence
+
+    # 10 MB, most of it inline data in scripts: extracted
+    inline = extract(big_inline(), "https://g.example/big.html",
+                     content_type="text/html; charset=utf-8")
+    assert first_sentence("big-inline") in inline.text
+    # 10 MB of markup (300,000 elements): too large
+    assert extract(big_markup(), "https://g.example/big.html",
+                   content_type="text/html; charset=utf-8").reason == "too_large"
+    page = (PAGES / "article_comments.html").read_bytes()
+    for limits in ({"max_bytes": 1000}, {"max_elements": 20}, {"max_text": 500}):
+        assert extract(page, "https://g.example/a", content_type="text/html",
+                       options=ExtractionOptions(**limits)).reason == "too_large", limits
+    assert extract(page, "https://g.example/a", content_type="text/html").is_article

@@ -15,6 +15,7 @@ from datetime import date, datetime, timezone
 
 import lxml.html
 import trafilatura
+import trafilatura.utils
 from trafilatura.utils import load_html
 from lxml import etree
 from lxml.etree import ParserError
@@ -22,6 +23,7 @@ from lxml.etree import ParserError
 from crawler.extraction.blocks import Block, BlockRules, blocks_text, body_blocks, filter_blocks
 from crawler.extraction.encoding import decode_html
 from crawler.extraction.markup import MarkupRules, clean_markup
+from crawler.extraction.nesting import flatten
 from crawler.extraction.signals import PageSignals, normalize_language, read_signals
 
 logger = logging.getLogger(__name__)
@@ -54,6 +56,15 @@ class ExtractionOptions:
     markup: MarkupRules = MarkupRules()
     #: Furniture blocks removed after extraction.
     blocks: BlockRules = BlockRules()
+    #: A page larger than this (bytes) is not extracted (``too_large``) ...
+    max_bytes: int = 16 * 1024 * 1024
+    #: ... nor one with more elements, or more characters of text (scripts and
+    #: styles not counted), than these: extraction time grows with both.
+    max_elements: int = 20_000
+    max_text: int = 1_000_000
+    #: htmldate's extensive date search runs regexes over the whole serialized
+    #: page (about 1 s per MB); on larger pages only metadata dates are read.
+    date_search_max_chars: int = 2_000_000
 
 
 @dataclass(kw_only=True)
@@ -181,6 +192,21 @@ def is_html(content_type: str | None, body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
 
 
+#: Bytes never found in HTML text (controls other than tab, newlines, form feed).
+_TEXT_BYTES = bytes([9, 10, 12, 13, *range(32, 127), *range(128, 256)])
+
+
+def looks_binary(body: bytes, content_type: str | None = None) -> bool:
+    """True for bytes that are not text whatever they are labelled (an image or
+    archive served as ``text/html``): more than 1% control bytes at the start.
+    UTF-16 and UTF-32, whose ASCII has NUL bytes, are text."""
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff") or "utf-16" in (content_type or "").lower() \
+            or "utf-32" in (content_type or "").lower():
+        return False
+    head = body[:8192]
+    return len(head.translate(None, _TEXT_BYTES)) * 100 > len(head)
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
     """Parse as trafilatura does (comments and processing instructions dropped:
     a comment inside a paragraph must not cut its text)."""
@@ -188,6 +214,24 @@ def parse_html(text: str) -> lxml.html.HtmlElement | None:
         return load_html(text)
     except (ParserError, ValueError):
         return None
+
+
+def _parser_gave_up_on_depth() -> bool:
+    """Whether the last parse stopped at libxml2's nesting limit."""
+    parser = getattr(trafilatura.utils, "HTML_PARSER", None)
+    return parser is not None and any(
+        "depth" in e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT")
+
+
+def parse_page(text: str) -> tuple[lxml.html.HtmlElement | None, str, int]:
+    """Parse a page; one nested too deep for the parser is flattened first
+    (:mod:`crawler.extraction.nesting`). Returns the tree, the text parsed and
+    how many elements flattening moved up."""
+    tree = parse_html(text)
+    if not _parser_gave_up_on_depth():
+        return tree, text, 0
+    flat, moved = flatten(text)
+    return parse_html(flat), flat, moved
 
 
 def extract(
@@ -202,27 +246,36 @@ def extract(
 
     ``body`` is the raw payload (bytes, decoded here) or already decoded text.
     Never raises for bad input: a page that gives no article comes back with
-    ``reason`` set (``not_html``, ``unparsable``, ``listing_page``, ``empty``,
-    ``too_short``).
+    ``reason`` set (``not_html``, ``binary``, ``too_large``, ``unparsable``,
+    ``listing_page``, ``empty``, ``too_short``).
     """
     opts = options or ExtractionOptions()
+    if len(body) > opts.max_bytes:
+        return Extraction(reason="too_large")
     if isinstance(body, bytes):
         if not is_html(content_type, body):
             return Extraction(reason="not_html")
+        if looks_binary(body, content_type):
+            return Extraction(reason="binary")
         text, _ = decode_html(body, content_type)
     else:
         text = body
     if not text.strip():
         return Extraction(reason="empty")
-    tree = parse_html(text)
+    tree, text, flattened = parse_page(text)
     if tree is None:
         return Extraction(reason="unparsable")
+    if (sum(1 for _ in tree.iter()) > opts.max_elements
+            or sum(map(len, _VISIBLE_TEXT(tree))) > opts.max_text):
+        return Extraction(reason="too_large")
     signals = read_signals(tree, url)
     anchors = _link_texts(tree)
     headlines = {a for a in anchors if a.count(" ") >= 3}
     # only untyped pages need the listing test
     linked_headings = 0 if signals.is_typed_article else len(_LINKED_HEADINGS(tree))
     removed = clean_markup(tree, url, opts.markup, source=text)
+    if flattened:
+        removed["deep_nesting"] = flattened
     if signals.is_typed_listing:
         return Extraction(reason="listing_page", canonical_url=signals.canonical_url,
                           language=signals.language)
@@ -237,7 +290,7 @@ def extract(
             fast=opts.fast,
             date_extraction_params={
                 "original_date": True,
-                "extensive_search": True,
+                "extensive_search": len(text) <= opts.date_search_max_chars,
                 "max_date": (fetched_at or datetime.now(timezone.utc)).strftime("%Y-%m-%d"),
             },
         )
@@ -271,6 +324,7 @@ def _link_texts(tree: lxml.html.HtmlElement) -> set[str]:
     return texts
 
 
+_VISIBLE_TEXT = etree.XPath("//text()[not(parent::script or parent::style or parent::noscript)]")
 _LINKED_HEADINGS = etree.XPath("//h2[.//a] | //h3[.//a] | //h4[.//a]")
 
 

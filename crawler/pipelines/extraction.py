@@ -3,10 +3,16 @@ drops it with a reason counted as ``extract/dropped/<reason>``. Extraction
 runs in ``CRAWLER_EXTRACT_PROCESSES`` worker processes (default: one per
 core; 0 runs it inline), so the reactor never waits for it; Scrapy's scraper
 limits (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``, ``CONCURRENT_ITEMS``) keep the pages
-waiting for extraction bounded in memory."""
+waiting for extraction bounded in memory.
+
+A page's charset problems are counted here, before extraction, as
+``extract/charset/mislabelled`` (a declaration the bytes contradict, logged)
+and ``extract/charset/undeclared``; a page flattened because it was nested too
+deep for the parser is logged and counted as ``extract/removed/deep_nesting``."""
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -15,12 +21,16 @@ from scrapy.exceptions import DropItem
 from crawler.articles import page_to_article
 from crawler.extraction import ExtractionOptions
 from crawler.extraction.blocks import BlockRules
+from crawler.extraction.core import is_html, looks_binary
+from crawler.extraction.encoding import check_charset
 from crawler.extraction.markup import MarkupRules
 from crawler.extraction.pool import ExtractionPool
 from crawler.items import Page
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
 
 
 def options_from_settings(settings) -> ExtractionOptions:  # noqa: ANN001 - scrapy Settings
@@ -34,6 +44,9 @@ def options_from_settings(settings) -> ExtractionOptions:  # noqa: ANN001 - scra
         blocks=BlockRules(label=settings.getbool("CRAWLER_BLOCKS_LABEL"),
                           linklist=settings.getbool("CRAWLER_BLOCKS_LINKLIST"),
                           repeat=settings.getbool("CRAWLER_BLOCKS_REPEAT")),
+        max_bytes=settings.getint("CRAWLER_EXTRACT_MAX_BYTES"),
+        max_elements=settings.getint("CRAWLER_EXTRACT_MAX_ELEMENTS"),
+        max_text=settings.getint("CRAWLER_EXTRACT_MAX_TEXT"),
     )
 
 
@@ -62,14 +75,35 @@ class ExtractionPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
             return item
+        self.check_charset(item)
         if self.pool is not None:
             article, removed = await self.pool.extract(item)
         else:
             article, removed = page_to_article(item, self.options)
         for rule, count in removed.items():
             self.stats.inc_value(f"extract/removed/{rule}", count)
+        if removed.get("deep_nesting"):
+            logger.info("Flattened %s: nested deeper than the HTML parser allows "
+                        "(%d elements moved up)", item.url, removed["deep_nesting"])
         if article.reason is not None:
             self.stats.inc_value(f"extract/dropped/{article.reason}")
             raise DropItem(f"{article.reason}: {item.url}")
         self.stats.inc_value("extract/articles")
         return article
+
+    def check_charset(self, page: Page) -> None:
+        """Count (and log) a page whose charset is mislabelled or undeclared:
+        a cheap test without sniffing, so it runs here rather than in a worker."""
+        if (page.status != 200 or len(page.body) > self.options.max_bytes
+                or not is_html(page.content_type, page.body)
+                or looks_binary(page.body, page.content_type)):
+            return
+        check = check_charset(page.body, page.content_type)
+        if check.problem is None:
+            return
+        self.stats.inc_value(f"extract/charset/{check.problem}")
+        if check.problem == "mislabelled":
+            logger.info("Charset mislabelled on %s: declared %s; decoded as %s", page.url,
+                        check.declared, check.encoding or "the charset its bytes suggest")
+        else:
+            logger.debug("No charset declared on %s", page.url)
