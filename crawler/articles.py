@@ -8,7 +8,7 @@ from typing import Any
 
 from crawler.extraction import EXTRACTOR_NAME, ExtractionOptions, extract, extractor_version
 from crawler.extraction.site import strip_template
-from crawler.extraction.template import SiteTemplates
+from crawler.extraction.template import SiteTemplates, block_hash
 from crawler.items import Page
 from crawler.schema import Article, ExtractorInfo, WarcPointer
 from crawler.state.store import VERSIONED_FIELDS, PageState, digest, field_digests
@@ -35,6 +35,8 @@ def page_to_article(page: Page, options: ExtractionOptions) -> tuple[Article, di
     fields: dict[str, Any] = {}
     if ext is not None:
         fields = {k: getattr(ext, k) for k in ARTICLE_FIELDS}
+        for block in ext.blocks:  # hashed here, in the extraction process
+            block_hash(block)
     article = Article(
         url=page.url,
         fetched_at=iso_utc(page.fetched_at),

@@ -38,8 +38,14 @@ T = TypeVar("T")
 
 
 def block_hash(block: Block) -> str:
-    key = _DIGITS.sub("0", block.key)
-    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+    """The block's identity across pages (digits are one digit), computed once
+    per block: in the extraction process, which ships it with the block."""
+    cached = block.__dict__.get("_template_hash")
+    if cached is None:
+        key = _DIGITS.sub("0", block.key)
+        cached = block.__dict__["_template_hash"] = hashlib.blake2b(
+            key.encode("utf-8"), digest_size=8).hexdigest()
+    return cached
 
 
 @dataclass
@@ -120,7 +126,11 @@ class SiteTemplates:
 
     def save(self, path: Path) -> None:
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(self.to_json(), separators=(",", ":")), "utf-8")
+        try:
+            tmp.write_text(json.dumps(self.to_json(), separators=(",", ":")), "utf-8")
+        except OSError:  # disk full: no half file left behind
+            tmp.unlink(missing_ok=True)
+            raise
         tmp.replace(path)
 
     @classmethod
