@@ -221,8 +221,10 @@ def test_quiet_shows_only_the_summary(mockserver, tmp_path) -> None:
     assert f"articles written: {summary['articles_written']} " in result.stdout
 
 
-def test_verbose_shows_scrapys_log_too(mockserver, tmp_path) -> None:
-    result, _ = crawl(mockserver, tmp_path, "--verbose")
+@pytest.mark.parametrize("args", [["--verbose"], ["-s", "LOG_LEVEL=INFO"]])
+def test_verbose_shows_scrapys_log_too(mockserver, tmp_path, args) -> None:
+    """--verbose, or a log level given (-L, or -s as a jobs file's settings do)."""
+    result, _ = crawl(mockserver, tmp_path, *args)
     err = result.stderr
     assert "[scrapy.utils.log] INFO: Scrapy" in err
     assert "[scrapy.core.engine] INFO: Spider opened" in err

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.log import get_scrapy_root_handler
 
 from crawler.extensions.progress import level_number
@@ -101,20 +102,21 @@ class Command(ScrapyCommand):
     def output_options(self, opts: argparse.Namespace) -> None:
         """What the crawl shows besides its summary: a progress display (live on a
         terminal, else log lines) unless --quiet; Scrapy's own log only with
-        --verbose or -L LEVEL. Scrapy logs its start-up while the crawler process
-        is made (before :meth:`run`), so that is done at WARNING; :meth:`run`
-        puts back the log level for the crawl."""
+        --verbose or a log level given (-L LEVEL, -s LOG_LEVEL=LEVEL). Scrapy logs
+        its start-up while the crawler process is made (before :meth:`run`), so
+        that is done at WARNING; :meth:`run` puts back the log level for the crawl."""
         s = self.settings
+        level_given = (s.getpriority("LOG_LEVEL") or 0) >= SETTINGS_PRIORITIES["cmdline"]
         if opts.quiet and opts.verbose:
             raise UsageError("--quiet and --verbose exclude each other", print_help=False)
         if opts.quiet:
             s.set("CRAWLER_PROGRESS_ENABLED", False, priority="cmdline")
-            if not opts.loglevel:
+            if not level_given:
                 s.set("LOG_LEVEL", "WARNING", priority="cmdline")
-        elif opts.verbose and not opts.loglevel:
+        elif opts.verbose and not level_given:
             s.set("LOG_LEVEL", "INFO", priority="cmdline")
         self.log_level: str | None = None
-        if not (opts.verbose or opts.loglevel):
+        if not (opts.verbose or level_given):
             self.log_level = s.get("LOG_LEVEL")
             if level_number(self.log_level) < logging.WARNING:
                 s.set("LOG_LEVEL", "WARNING", priority="cmdline")

@@ -45,7 +45,8 @@ class Command(CrawlCommand):
         self.fresh_start(Path(opts.output or self.settings.get("CRAWLER_OUTPUT_DIR")) / opts.job)
         for name, value in self.local_settings.items():
             self.settings.set(name, value, priority="cmdline")
-        if not opts.loglevel:  # the summary says it all; -L INFO shows Scrapy's log
+        if not (opts.loglevel or opts.verbose):
+            # the summary (and the live panel on a terminal) says it all
             self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
         try:
             super().process_options([self.server.base_url + "/"], opts)
