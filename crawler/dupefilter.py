@@ -39,8 +39,9 @@ class DiskDupeFilter(RFPDupeFilter):
         return df
 
     def request_seen(self, request: Request) -> bool:
-        if request.meta.get("seen_added") == request.url:
-            return False  # recorded by the spider when it found the link
+        if request.meta.get("seen_added") == request.url and not request.meta.get("redirect_times"):
+            return False  # recorded by the spider when it found the link (a redirect
+            # back to that URL is a loop: looked up like any other request)
         return not self.store.add(self._fingerprint(request))
 
     def close(self, reason: str) -> None:

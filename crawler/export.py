@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 FORMATS = ("parquet", "csv", "jsonl")
 #: Lists (``tags``, ``changed_fields``) are joined with this in CSV.
 CSV_LIST_SEPARATOR = "; "
-#: Records per Parquet row group.
-BATCH_SIZE = 5000
+#: Records per Parquet row group (memory stays bounded by one group).
+BATCH_SIZE = 1000
 
 
 def field_names() -> list[str]:

@@ -6,7 +6,7 @@ only positions are held in memory. Pure: no Scrapy."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,15 +49,22 @@ def _lines(files: list[Path]) -> Iterator[tuple[int, Path, int, dict[str, Any]]]
                 position += 1
 
 
-def iter_records(files: list[Path], all_versions: bool = False) -> Iterator[dict[str, Any]]:
+def iter_records(files: list[Path], all_versions: bool = False,
+                 every: Callable[[dict[str, Any]], None] | None = None
+                 ) -> Iterator[dict[str, Any]]:
     """The records of ``files`` in the order written; unless ``all_versions``,
-    only the latest version of each article."""
+    only the latest version of each article. ``every`` is called with every
+    record (all versions) before the first one is yielded."""
     if all_versions:
         for _, _, _, record in _lines(files):
+            if every is not None:
+                every(record)
             yield record
         return
     latest: dict[str, tuple[int, int]] = {}  # url -> (version, position)
     for position, _, _, record in _lines(files):
+        if every is not None:
+            every(record)
         version = record.get("version") or 0
         best = latest.get(record["url"])
         if best is None or version >= best[0]:

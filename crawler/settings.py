@@ -34,9 +34,21 @@ DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+#: Retries wait (crawler/downloadermiddlewares/retry.py): as long as a
+#: Retry-After header asks, else this many seconds, doubled for each next retry
+#: (0: retry at once) ...
+CRAWLER_RETRY_BACKOFF = 1.0
+#: ... and never longer than this (seconds), Retry-After included.
+CRAWLER_RETRY_MAX_DELAY = 120.0
 REDIRECT_MAX_TIMES = 10
+#: Bodies larger than this are abandoned, decompressed size included (a gzip
+#: bomb stops here); pages larger than the warning size are logged.
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+#: A response cut short (fewer bytes than its Content-Length) still reaches the
+#: WARC capture (marked WARC-Truncated: disconnect); the retry middleware then
+#: retries it and, when retries are spent, fails it as Scrapy would.
+DOWNLOAD_FAIL_ON_DATALOSS = False
 #: Error pages reach the spider so they are counted as dropped by reason.
 HTTPERROR_ALLOW_ALL = True
 
@@ -182,6 +194,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.distributed.robots.SharedRobotsTxtMiddleware": 100,
     "crawler.downloadermiddlewares.budget.SiteBudgetMiddleware": 110,
     "crawler.downloadermiddlewares.state.JobStateMiddleware": 120,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.downloadermiddlewares.retry.BackoffRetryMiddleware": 550,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.unchanged.UnchangedPagePipeline": 50,

@@ -9,6 +9,7 @@ query, normalised percent-encoding).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -88,9 +89,22 @@ def is_http_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+def ascii_host(host: str) -> str:
+    """A host name as requests carry it: lower case, non-ASCII labels in IDNA
+    (``bücher.example`` -> ``xn--bcher-kva.example``), as w3lib encodes them."""
+    host = host.lower()
+    if host.isascii():
+        return host
+    try:
+        return unicodedata.normalize("NFKC", host).encode("idna").decode("ascii")
+    except UnicodeError:  # not a valid IDN: kept as written
+        return host
+
+
 def site_of(url: str) -> str:
-    """The site a URL belongs to for scope: its host without a leading ``www.``."""
-    host = (urlsplit(url).hostname or "").lower()
+    """The site a URL belongs to for scope: its host (in ASCII, see
+    :func:`ascii_host`) without a leading ``www.``."""
+    host = ascii_host(urlsplit(url).hostname or "")
     return host[4:] if host.startswith("www.") else host
 
 

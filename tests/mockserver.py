@@ -9,6 +9,8 @@ Tests use the :class:`MockServer` context manager and compare what the crawler
 did against :data:`MANIFEST`.  Article data lives in ``tests/mocksite/``; the
 optional state file (``{"articles": {path: {field: value}}}``) is re-read on
 every request, so article text can be changed between crawls without a restart.
+Pages under ``/hostile/`` (tests/mockhostile.py) are broken on purpose; nothing
+of the regular site links to them. Each logged request carries its ``time``.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import traceback
 from datetime import datetime, timezone
 from email.message import Message
@@ -36,6 +39,9 @@ from types import TracebackType
 from typing import IO, Any, Callable
 from urllib.parse import urlsplit
 
+from tests.mockhostile import PREFIX as HOSTILE_PREFIX
+from tests.mockhostile import Hostile
+
 SITE_DIR = Path(__file__).resolve().parent / "mocksite"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTICLES: list[dict[str, Any]] = json.loads((SITE_DIR / "articles.json").read_text("utf-8"))
@@ -46,7 +52,10 @@ ARTICLE_HEAD = Template((SITE_DIR / "article_head.html").read_text("utf-8"))
 PAGES: dict[str, Any] = json.loads((SITE_DIR / "pages.json").read_text("utf-8"))
 PDF_BYTES = (SITE_DIR / "annual-report.pdf").read_bytes()  # minimal valid one-page PDF
 
-Response = tuple[int, dict[str, str], bytes]
+#: ``(status, headers, body)``; a body may be a function that writes to the
+#: socket itself (the hostile pages that stall or close early), and then the
+#: headers carry their own Content-Length.
+Response = tuple[int, dict[str, str], Any]
 #: The ad in every article; a state override of ``ad_copy`` changes the page, not its text.
 DEFAULT_AD_COPY = ("Sponsored: Harbour View Dental is welcoming new patients this autumn. "
                    "Book online today.")
@@ -124,6 +133,7 @@ class Site:
     def __init__(self, base: str, state_path: str | None = None) -> None:
         self.base = base
         self.state_path = state_path
+        self.hostile = Hostile(base)
 
     # -- data -------------------------------------------------------------
     def _overrides(self) -> tuple[dict[str, dict[str, Any]], float]:
@@ -163,6 +173,8 @@ class Site:
     def respond(self, raw_path: str, headers: Message) -> Response:
         """Route one GET/HEAD request to its page."""
         path = urlsplit(raw_path).path
+        if path.startswith(HOSTILE_PREFIX):
+            return self.hostile.respond(raw_path)
         articles = self.articles()
         if path in REDIRECTS:
             return self.redirect(*REDIRECTS[path])
@@ -354,7 +366,8 @@ class MockHTTPServer(ThreadingHTTPServer):
         """Append one request to the log and flush it immediately."""
         if self.log_file is None:
             return
-        line = json.dumps({"method": method, "path": path, "headers": headers, "status": status})
+        line = json.dumps({"method": method, "path": path, "headers": headers, "status": status,
+                           "time": time.time()})
         with self.log_lock:
             self.log_file.write(line + "\n")
             self.log_file.flush()
@@ -382,10 +395,14 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
-        if status != 304:
+        if status != 304 and "Content-Length" not in headers:
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        if send_body and status != 304:
+        if callable(body):  # writes (part of) the body itself, then the connection is closed
+            self.close_connection = True
+            if send_body:
+                body(self.wfile)
+        elif send_body and status != 304:
             self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002

@@ -178,6 +178,9 @@ def test_latest_version_wins_and_ties_go_to_the_last_written(tmp_path: Path) -> 
     assert files == [a, b]
     assert [r["n"] for r in iter_records(files)] == [1, 4]
     assert [r["n"] for r in iter_records(files, all_versions=True)] == [1, 2, 3, 4]
+    seen: list[dict] = []
+    assert [r["n"] for r in iter_records(files, every=seen.append)] == [1, 4]
+    assert [r["n"] for r in seen] == [1, 2, 3, 4]
     b.write_text('{"url":"u1"}\nnot json\n')
     with pytest.raises(RecordError, match="articles-2.jsonl:2: not JSON"):
         list(iter_records(files))

@@ -325,3 +325,66 @@ def test_request_log(server: MockServer) -> None:
 def test_command_line_prints_single_url_line(server: MockServer) -> None:
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", server.base)
     assert server.url("/x") == server.base + "/x" and server.url("x") == server.base + "/x"
+
+
+# -- the hostile corner (tests/mockhostile.py) ---------------------------------------
+
+def test_nothing_regular_links_to_the_hostile_corner(server: MockServer) -> None:
+    for path in ["/", "/news/", "/sport/", "/robots.txt", *MANIFEST["sitemaps"], *MANIFEST["feeds"]]:
+        assert b"/hostile" not in fetch(server, path)[2], path
+    status, _, body = fetch(server, "/hostile/")
+    assert status == 200 and b"/hostile/stall.html" in body
+
+
+def test_hostile_rate_limit_is_enforced(server: MockServer) -> None:
+    first = fetch(server, "/hostile/rate-limited.html")
+    again = fetch(server, "/hostile/rate-limited.html")
+    assert first[0] == again[0] == 429
+    assert first[1]["Retry-After"] == "2" and again[1]["Retry-After"] in ("1", "2")
+    status, headers, _ = fetch(server, "/hostile/rate-limited-date.html")
+    assert status == 429 and headers["Retry-After"].endswith(" GMT")
+
+
+def test_hostile_truncated_and_stalling_bodies(server: MockServer) -> None:
+    parts = urlsplit(server.base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    conn.request("GET", "/hostile/truncated.html")
+    resp = conn.getresponse()
+    with pytest.raises(http.client.IncompleteRead):
+        resp.read()
+    conn.close()
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=1)
+    conn.request("GET", "/hostile/stall.html")
+    resp = conn.getresponse()  # the headers come at once ...
+    assert resp.status == 200 and int(resp.headers["Content-Length"]) > 512
+    with pytest.raises(TimeoutError):
+        resp.read()  # ... the rest of the body never does
+    conn.close()
+
+
+def test_hostile_gzip_bomb_expands_to_gigabytes(server: MockServer) -> None:
+    import zlib
+
+    from tests.mockhostile import BOMB_MEMBER_SIZE, BOMB_MEMBERS
+
+    status, headers, body = fetch(server, "/hostile/gzip-bomb.html", {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    member = len(body) // BOMB_MEMBERS
+    assert body == body[:member] * BOMB_MEMBERS
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = 0
+    chunk = inflate.decompress(body[:member], 1 << 20)
+    while chunk:
+        assert chunk.count(0) == len(chunk)
+        out += len(chunk)
+        chunk = inflate.decompress(inflate.unconsumed_tail, 1 << 20)
+    assert inflate.eof and out == BOMB_MEMBER_SIZE
+    assert BOMB_MEMBER_SIZE * BOMB_MEMBERS >= 4 * 1024 ** 3
+
+
+def test_hostile_odd_urls_answer_at_their_escaped_paths(server: MockServer) -> None:
+    from tests.mockhostile import ODD_LINKS
+
+    for path in set(ODD_LINKS.values()):
+        assert fetch(server, path)[0] == 200, path
+    assert fetch(server, "/hostile/odd%2520path/a%2520b.html")[0] == 404  # escaped twice

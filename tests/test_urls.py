@@ -39,3 +39,13 @@ def test_helpers() -> None:
     assert not is_http_url("http:///nohost")
     assert not is_http_url("x.org")
     assert site_of("https://WWW.Example.com/a") == "example.com"
+
+
+def test_idn_hosts_are_in_ascii() -> None:
+    from crawler.urls import ascii_host
+
+    assert ascii_host("Bücher.Example") == "xn--bcher-kva.example"
+    assert ascii_host("news.example") == "news.example"
+    # a link written in Unicode and one in punycode belong to the same site
+    assert site_of("http://www.bücher.example/a") == site_of("http://xn--bcher-kva.example/b") \
+        == "xn--bcher-kva.example"

@@ -1,5 +1,9 @@
 """WARC capture of every raw response (``response_downloaded``), redirects and
-error pages included, before any downloader middleware touches it.
+error pages included, before any downloader middleware touches it. A
+response cut short by the server is kept as received, marked
+``WARC-Truncated: disconnect`` (stat ``warc/truncated``); one that times out,
+or grows past ``DOWNLOAD_MAXSIZE`` on the wire, is dropped by Scrapy's
+download handler before this extension sees it.
 
 The response record's location is stored in ``request.meta["warc"]`` so the
 spider can hand it on with the page; a redirect's next hop overwrites it.
@@ -108,13 +112,17 @@ class WarcCapture:
             headers=header_pairs(request.headers), body=request.body or b"",
         )
         digest = payload_digest(response.body)  # once: for the revisit test and the record
+        extra = {"url": response.url, "WARC-Payload-Digest": digest}
+        if "dataloss" in response.flags:  # the server closed the connection early
+            extra["WARC-Truncated"] = "disconnect"
+            self.stats.inc_value("warc/truncated")
         resp = HttpResponseData(
             status=response.status,
             headers=header_pairs(response.headers),
             body=response.body,
             protocol=(response.protocol or "HTTP/1.1").upper(),
             ip_address=str(response.ip_address) if response.ip_address else None,
-            extra={"url": response.url, "WARC-Payload-Digest": digest},
+            extra=extra,
         )
         refers, profile, unchanged = self.revisit_of(request, response, digest)
         try:

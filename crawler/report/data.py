@@ -91,11 +91,12 @@ def summary_of(record: dict) -> dict:
 
 
 def add_articles(data: ReportData, files: list[Path]) -> None:
-    for record in iter_records(files, all_versions=True):
+    def version(record: dict) -> None:
         data.versions += 1
         data.site(site_of(record["url"])).versions += 1
+
     newest: list[tuple[str, dict]] = []
-    for record in iter_records(files):
+    for record in iter_records(files, every=version):
         row = data.site(site_of(record["url"]))
         row.articles += 1
         data.articles += 1

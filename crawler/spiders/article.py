@@ -25,10 +25,12 @@ from crawler.dupefilter import seen_store
 from crawler.fingerprint import cleaner_from_settings, key_fingerprint
 from crawler.items import Page
 from crawler.jobs import job_name_for
-from crawler.urls import is_http_url, netloc_of, site_of
+from crawler.spiders.failures import fetch_failed, request_dropped
+from crawler.urls import ascii_host, is_http_url, netloc_of, site_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +114,8 @@ class ArticleSpider(Spider):
         spider.seen_raw = RecentSet(settings.getint("CRAWLER_RECENT_LINKS"))
         spider.scope_memo: dict[str, bool] = {}
         sites = {site_of(u) for u in spider.start_urls}
-        sites.update(d.lower().lstrip(".") for d in settings.getlist("CRAWLER_ALLOWED_DOMAINS"))
-        sites.update(d.lower().lstrip(".") for d in spider.extra_domains)
+        extra = [*settings.getlist("CRAWLER_ALLOWED_DOMAINS"), *spider.extra_domains]
+        sites.update(ascii_host(d.lstrip(".")) for d in extra)  # IDNs as requests carry them
         spider.distributed = settings.getbool("CRAWLER_REDIS_ENABLED")
         spider.scope_checked = 0.0
         spider.counts = Counter()
@@ -121,6 +123,7 @@ class ArticleSpider(Spider):
             sites = shared_scope(settings, sites)
         spider.allowed_domains = sorted(sites)
         crawler.signals.connect(spider._robots_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
     # -- scope -----------------------------------------------------------------
@@ -167,8 +170,14 @@ class ArticleSpider(Spider):
             if not self.seen.add(key_fingerprint(key)):
                 self.counts["discovery/seen_before"] += 1
                 return None
-            meta = {**meta, "seen_added": url}  # the dupefilter need not look again
-        return Request(url, callback=self.parse, meta={**meta, "url_key": (url, key)})
+        request = Request(url, callback=self.parse, errback=self.fetch_failed,
+                          meta={**meta, "url_key": (url, key)})
+        if link:
+            # the dupefilter need not look again; Request escapes the URL (spaces,
+            # non-ASCII), so the escaped URL is the one to compare with
+            request.meta["seen_added"] = request.url
+            request.meta["url_key"] = (request.url, key)
+        return request
 
     def flush_counts(self) -> None:
         """Per-link counts go to the stats once per page (the stats collector
@@ -182,7 +191,16 @@ class ArticleSpider(Spider):
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
             yield Request(self.cleaner.clean(url), callback=self.parse,
-                          meta={"discovery": "seed"})
+                          errback=self.fetch_failed, meta={"discovery": "seed"})
+
+    def fetch_failed(self, failure: Failure) -> None:
+        """A request that got no page (time-out, data loss, redirect loop, ...):
+        one log line and a ``fetch/failed/<reason>`` stat."""
+        fetch_failed(self.crawler, failure)
+
+    def request_dropped(self, request: Request) -> None:
+        """A redirect back to a URL of its own chain: a loop, logged and counted."""
+        request_dropped(self.crawler, request)
 
     def _robots_downloaded(self, response: Response, request: Request) -> None:
         """Sitemaps named in robots.txt: Scrapy's robots.txt middleware fetches the
