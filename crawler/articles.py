@@ -3,6 +3,7 @@ Scrapy pipelines) and in replay (``crawler/replay``). Pure: no Scrapy."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from crawler.extraction.template import SiteTemplates, block_hash
 from crawler.items import Page
 from crawler.schema import Article, ExtractorInfo, WarcPointer
 from crawler.state.store import VERSIONED_FIELDS, PageState, digest, field_digests
-from crawler.urls import UrlCleaner, site_of
+from crawler.urls import InvalidUrl, UrlCleaner, site_of
 
 ARTICLE_FIELDS = ("canonical_url", "title", "author", "date", "sitename", "language",
                   "description", "tags", "image", "text", "comments", "blocks")
@@ -78,8 +79,12 @@ def article_keys(article: Article, cleaner: UrlCleaner) -> set[str]:
     """De-duplication keys: the URL, and the canonical URL when it is on the same
     site (a misconfigured site that points every page at its home page must not
     collapse all its articles into one)."""
-    keys = {cleaner.key(article.url)}
+    try:
+        keys = {cleaner.key(article.url)}
+    except InvalidUrl:  # a replayed record's WARC-Target-URI can be anything
+        keys = {article.url}
     canon = article.canonical_url
     if canon and site_of(canon) == site_of(article.url):
-        keys.add(cleaner.key(canon))
+        with contextlib.suppress(InvalidUrl):  # the page's own claim: ignored when unparsable
+            keys.add(cleaner.key(canon))
     return keys

@@ -43,8 +43,11 @@ def html_links(html: str | bytes, page_url: str) -> PageLinks:
     base = page_url
     node = tree.css_first("base[href]")
     if node is not None and (node.attributes.get("href") or "").strip():
-        base = urljoin(page_url, node.attributes["href"].strip())
-    joiner = UrlJoiner(base)
+        base = _join(page_url, node.attributes["href"].strip()) or page_url
+    try:
+        joiner = UrlJoiner(base)
+    except ValueError:  # an unparsable page URL: nothing to resolve links against
+        return PageLinks(page_url, [], [])
     feeds = []
     for node in tree.css("link[href]"):
         attrs = node.attributes
@@ -52,7 +55,9 @@ def html_links(html: str | bytes, page_url: str) -> PageLinks:
         ctype = (attrs.get("type") or "").lower().strip()
         href = (attrs.get("href") or "").strip()
         if "alternate" in rel and ctype in FEED_TYPES[:2] and href:
-            feeds.append(joiner.join(href))
+            url = joiner.join(href)
+            if url:
+                feeds.append(url)
     hrefs: dict[str, None] = {}
     for node in tree.css("a[href], area[href]"):
         href = (node.attributes.get("href") or "").strip()
@@ -88,8 +93,8 @@ def parse_feed(body: bytes, base_url: str) -> list[FeedEntry]:
             if guid is not None and guid.get("isPermaLink", "true") != "false":
                 link = guid.text
         updated = item.findtext("pubDate") or item.findtext("{*}date")
-        if link and link.strip():
-            entries.append(FeedEntry(urljoin(base_url, link.strip()), updated))
+        if link and link.strip() and (url := _join(base_url, link.strip())):
+            entries.append(FeedEntry(url, updated))
     for entry in root.iter(f"{_ATOM}entry"):
         href = None
         for link in entry.iter(f"{_ATOM}link"):
@@ -97,6 +102,14 @@ def parse_feed(body: bytes, base_url: str) -> list[FeedEntry]:
                 href = link.get("href")
                 break
         updated = entry.findtext(f"{_ATOM}updated") or entry.findtext(f"{_ATOM}published")
-        if href:
-            entries.append(FeedEntry(urljoin(base_url, href.strip()), updated))
+        if href and (url := _join(base_url, href.strip())):
+            entries.append(FeedEntry(url, updated))
     return entries
+
+
+def _join(base: str, href: str) -> str:
+    """urljoin; ``""`` for a link it cannot parse (bad IPv6 brackets, host)."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return ""

@@ -51,6 +51,9 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 DOWNLOAD_FAIL_ON_DATALOSS = False
 #: Error pages reach the spider so they are counted as dropped by reason.
 HTTPERROR_ALLOW_ALL = True
+#: Only http(s) is fetched: no handler for file://, ftp://, s3:// (a hostile
+#: page, feed or sitemap must never make the crawler read local files).
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None}
 
 # --- Scope and traps ----------------------------------------------------------
 #: Links deeper than this many hops from a seed are not followed.

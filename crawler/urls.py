@@ -25,7 +25,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 class InvalidUrl(ValueError):
     """A string that cannot be parsed as a URL (bad port, bad IPv6 brackets, a
-    host that is not valid after normalization); the message names the URL."""
+    host that is not valid after normalization, a lone surrogate); the message
+    names the URL. The only exception :class:`UrlCleaner` raises."""
 
 
 class UrlCleaner:
@@ -44,6 +45,14 @@ class UrlCleaner:
         return name in self.params or name.startswith(self.prefixes)
 
     def clean(self, url: str) -> str:
+        """``url`` without tracking parameters and fragment, scheme and host
+        lower-cased, default port dropped. Raises :class:`InvalidUrl`."""
+        try:
+            return self._clean(url)
+        except ValueError as exc:  # urllib: port, IPv6 brackets, NFKC-invalid host
+            raise InvalidUrl(f"not a valid URL: {url!r} ({exc})") from None
+
+    def _clean(self, url: str) -> str:
         parts = urlsplit(url.strip())
         scheme = parts.scheme.lower()
         host = (parts.hostname or "").rstrip(".")
@@ -63,12 +72,20 @@ class UrlCleaner:
         return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
     def key(self, url: str) -> str:
-        return canonicalize_url(self.clean(url))
+        """The de-duplication key. Raises :class:`InvalidUrl`."""
+        return _canonical(self.clean(url))
 
     def clean_and_key(self, url: str) -> tuple[str, str]:
-        """Both at once, cleaning only once."""
+        """Both at once, cleaning only once. Raises :class:`InvalidUrl`."""
         clean = self.clean(url)
-        return clean, canonicalize_url(clean)
+        return clean, _canonical(clean)
+
+
+def _canonical(url: str) -> str:
+    try:
+        return canonicalize_url(url)
+    except ValueError as exc:  # w3lib: a lone surrogate (UnicodeEncodeError), an IDNA failure
+        raise InvalidUrl(f"not a valid URL: {url!r} ({exc})") from None
 
 
 _default = UrlCleaner()
@@ -85,8 +102,13 @@ def url_key(url: str) -> str:
 
 
 def is_http_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    """An absolute http(s) URL with a host and a valid port, if any."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # bad port or IPv6 brackets, NFKC-invalid host
+        return False
 
 
 def ascii_host(host: str) -> str:
@@ -103,8 +125,12 @@ def ascii_host(host: str) -> str:
 
 def site_of(url: str) -> str:
     """The site a URL belongs to for scope: its host (in ASCII, see
-    :func:`ascii_host`) without a leading ``www.``."""
-    host = ascii_host(urlsplit(url).hostname or "")
+    :func:`ascii_host`) without a leading ``www.``; ``""`` for a URL that
+    cannot be parsed."""
+    try:
+        host = ascii_host(urlsplit(url).hostname or "")
+    except ValueError:  # bad IPv6 brackets, NFKC-invalid host
+        return ""
     return host[4:] if host.startswith("www.") else host
 
 
@@ -126,6 +152,8 @@ class UrlJoiner:
         self.origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else None
 
     def join(self, href: str) -> str:
+        """The absolute URL of ``href``; ``""`` when urljoin cannot parse it
+        (a hostile link: bad IPv6 brackets, NFKC-invalid host)."""
         if _NEEDS_URLJOIN.search(href) is None:
             if href.startswith(("http://", "https://")):
                 return href
@@ -134,7 +162,10 @@ class UrlJoiner:
                     return f"{self.scheme}:{href}"
             elif href.startswith("/") and self.origin is not None:
                 return self.origin + href
-        return urljoin(self.base, href)
+        try:
+            return urljoin(self.base, href)
+        except ValueError:
+            return ""
 
 
 def netloc_of(url: str) -> str:

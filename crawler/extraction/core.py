@@ -305,11 +305,18 @@ def extract(
     result.removed = {k: v for k, v in removed.items() if v}
     result.reason = _article_reason(result.text, signals, headlines, linked_headings, opts)
     if result.reason is None and not signals.is_typed_article and url and SERVICE_PAGE.search(
-            urlsplit(url).path):
+            _path(url)):
         result.reason = "service_page"
     if result.reason is not None:
         result.text = None
     return result
+
+
+def _path(url: str) -> str:
+    try:
+        return urlsplit(url).path
+    except ValueError:  # an unparsable URL (bad brackets, NFKC-invalid host)
+        return ""
 
 
 def _link_texts(tree: lxml.html.HtmlElement) -> set[str]:

@@ -216,7 +216,10 @@ def clean_markup(tree: HtmlElement, url: str | None, rules: MarkupRules,
     """Remove matching elements from ``tree`` in place; return counts per rule set.
     ``source``, the page's HTML text, lets costly queries be skipped when the
     page cannot match them."""
-    host = (urlsplit(url).hostname or "") if url else ""
+    try:
+        host = (urlsplit(url).hostname or "") if url else ""
+    except ValueError:  # an unparsable URL (bad brackets, NFKC-invalid host): no host rules
+        host = ""
     found: list[tuple[str, list[HtmlElement]]] = []
     if rules.adnet:
         found.append(("adnet", _adnet(tree, source)))

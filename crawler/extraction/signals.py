@@ -126,5 +126,8 @@ def read_signals(tree: HtmlElement, url: str | None = None) -> PageSignals:
     )
     if canon and canon[0].strip():
         href = canon[0].strip()
-        signals.canonical_url = urljoin(url, href) if url else href
+        try:
+            signals.canonical_url = urljoin(url, href) if url else href
+        except ValueError:  # an unparsable canonical URL is no canonical URL
+            signals.canonical_url = None
     return signals

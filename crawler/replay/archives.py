@@ -14,9 +14,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
+from warcio.bufferedreaders import ChunkedDataReader
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
 
 from crawler.items import Page
+from crawler.replay.payload import PayloadError, decode_body
 
 logger = logging.getLogger(__name__)
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -24,6 +27,10 @@ WARC_SUFFIXES = (".warc", ".warc.gz")
 
 class ArchiveError(Exception):
     """A path that is not an archive we can read."""
+
+
+class WarcFormatError(ArchiveError):
+    """Bytes in a WARC file that are not a readable record (truncated, corrupt)."""
 
 
 @dataclass(frozen=True)
@@ -81,9 +88,66 @@ def _expand(path: Path) -> list[Archive]:
 
 
 def warc_date(value: str | None) -> datetime:
-    if not value:
-        return datetime.now(timezone.utc)
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+    """A WARC-Date as an aware UTC datetime; missing or unreadable: now (logged)."""
+    if value:
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+        except (ValueError, OverflowError):
+            logger.warning("unreadable WARC-Date %r: using the current time", value)
+    return datetime.now(timezone.utc)
+
+
+def http_status(headers: StatusAndHeaders) -> int:
+    """The status code of an HTTP response record; 0 when it is not a number."""
+    code = (headers.get_statuscode() or "").strip()
+    return int(code) if code.isascii() and code.isdigit() and len(code) <= 3 else 0
+
+
+@dataclass
+class RawRecord:
+    """A record as read by :func:`read_records`: ``body`` is the HTTP payload
+    with chunked framing removed but still content-coded (see ``payload.py``)."""
+
+    record: ArcWarcRecord
+    offset: int
+    length: int
+    body: bytes
+
+
+def read_records(stream: BinaryIO, *, bodies: bool = True,
+                 check_digests: bool = False) -> Iterator[RawRecord]:
+    """warcio's records of ``stream`` with their offsets (and bodies). warcio
+    fails on broken bytes with many exception types (``ArchiveLoadFailed``,
+    ``ValueError``, ``zlib.error``, ``AttributeError`` for a response without
+    ``WARC-Target-URI``...): each becomes a :class:`WarcFormatError` naming the
+    offset after the last good record. ``OSError`` (the disk) passes through."""
+    records = ArchiveIterator(stream, check_digests=check_digests)
+    iterator = iter(records)
+    end = 0
+    while True:
+        try:
+            record = next(iterator)
+            body = b""
+            if bodies:
+                body = read_raw_body(record)
+            offset, length = records.get_record_offset(), records.get_record_length()
+        except StopIteration:
+            return
+        except OSError:
+            raise
+        except Exception as exc:  # warcio's parser on hostile bytes
+            raise WarcFormatError(f"no readable WARC record after offset {end}: "
+                                  f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
+        end = offset + length
+        yield RawRecord(record, offset, length, body)
+
+
+def read_raw_body(record: ArcWarcRecord) -> bytes:
+    stream = record.raw_stream
+    http = record.http_headers
+    if http is not None and (http.get_header("Transfer-Encoding") or "").lower() == "chunked":
+        stream = ChunkedDataReader(stream)  # falls back to the raw bytes when not chunked
+    return stream.read()
 
 
 @dataclass
@@ -100,24 +164,23 @@ def iter_pages(archive: Archive, display_name: str,
     resolved to the original they refer to (by ``WARC-Refers-To`` or by URI and
     payload digest). ``originals`` is shared across the archives of a replay so
     a revisit can refer to an earlier file. A truncated or broken file yields
-    what it has, then logs the problem."""
+    what it has, then logs the problem; a record whose body cannot be decoded
+    is skipped with a warning. Never raises for what the file holds."""
     originals = originals if originals is not None else {}
     try:
         with archive.open() as stream:
-            records = ArchiveIterator(stream)
-            for record in records:
+            for raw in read_records(stream):
+                record = raw.record
                 rtype = record.rec_type
-                if rtype not in ("response", "revisit") or record.http_headers is None:
-                    continue
                 headers = record.rec_headers
                 url = headers.get_header("WARC-Target-URI")
-                record_id = headers.get_header("WARC-Record-ID")
-                body = record.content_stream().read() if rtype == "response" else b""
-                offset, length = records.get_record_offset(), records.get_record_length()
-                pointer = {"filename": display_name, "offset": offset, "length": length,
+                if rtype not in ("response", "revisit") or record.http_headers is None or not url:
+                    continue
+                record_id = headers.get_header("WARC-Record-ID") or f"{display_name}@{raw.offset}"
+                pointer = {"filename": display_name, "offset": raw.offset, "length": raw.length,
                            "record_id": record_id}
                 if rtype == "response":
-                    original = _Original(archive, offset, length, record_id)
+                    original = _Original(archive, raw.offset, raw.length, record_id)
                     originals[record_id] = original
                     digest = headers.get_header("WARC-Payload-Digest")
                     if digest:
@@ -129,22 +192,32 @@ def iter_pages(archive: Archive, display_name: str,
                     if original is None:
                         logger.warning("revisit of %s: original %s not found", url, refers)
                         continue
-                    body = read_payload(original.archive, original.offset)
-                    pointer = dict(pointer, record_id=record_id)
-                status = int(record.http_headers.get_statuscode() or 0)
-                yield Page(url=url, status=status, body=body,
+                try:
+                    if rtype == "response":
+                        body = decode_body(raw.body, record.http_headers)
+                    else:  # the original's body, decoded by the original's headers
+                        body = read_payload(original.archive, original.offset)
+                except (PayloadError, ArchiveError, OSError, EOFError, zipfile.BadZipFile) as exc:
+                    logger.warning("%s: skipping the record of %s at offset %d: %s",
+                                   archive.name, url, raw.offset, exc)
+                    continue
+                yield Page(url=url, status=http_status(record.http_headers), body=body,
                            content_type=record.http_headers.get_header("Content-Type"),
                            fetched_at=warc_date(headers.get_header("WARC-Date")),
                            warc=pointer, meta={"record_type": rtype})
-    except (ArchiveLoadFailed, OSError, EOFError, zipfile.BadZipFile) as exc:
+    except (ArchiveError, OSError, EOFError, zipfile.BadZipFile) as exc:
         logger.error("%s: unreadable after the records above (%s)", archive.name, exc)
 
 
 def read_payload(archive: Archive, offset: int) -> bytes:
+    """The decoded HTTP body of the response record at ``offset``. Raises
+    :class:`WarcFormatError` when there is no readable record there and
+    :class:`~crawler.replay.payload.PayloadError` when its body cannot be decoded."""
     with archive.open() as stream:
         if archive.member is None:
             stream.seek(offset)
         else:  # zip members are streams: skip forward
             stream.read(offset)
-        record = next(iter(ArchiveIterator(stream)))
-        return record.content_stream().read()
+        for raw in read_records(stream):
+            return decode_body(raw.body, raw.record.http_headers)
+    raise WarcFormatError(f"{archive.name}: no WARC record at offset {offset}")

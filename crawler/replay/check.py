@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from crawler.replay.archives import ArchiveError, read_records
 from crawler.schema import validator
 
 
@@ -31,19 +31,15 @@ def check_warc(path: Path, counts: CheckCounts | None = None) -> Iterator[str]:
     try:
         size = path.stat().st_size
         with open(path, "rb") as stream:
-            records = ArchiveIterator(stream, check_digests=True)
-            for record in records:
-                offset = records.get_record_offset()
-                stream_ = record.content_stream()
-                while stream_.read(1 << 20):
-                    pass
-                records.read_to_end()
-                end = offset + records.get_record_length()
+            # the bytes as stored: no content decoding (a br or gzip body is checked as is)
+            for raw in read_records(stream, bodies=False, check_digests=True):
+                offset, end = raw.offset, raw.offset + raw.length
                 counts.records += 1
-                if record.digest_checker.passed is False:
-                    for problem in record.digest_checker.problems:
+                checker = raw.record.digest_checker
+                if checker.passed is False:
+                    for problem in checker.problems:
                         yield f"{path}: offset {offset}: {problem}"
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
+    except (ArchiveError, ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as exc:
         yield f"{path}: unreadable after offset {offset} (truncated or corrupt): {exc}".rstrip()
         return
     if end + 4 == size and not path.name.endswith((".gz", ".gz.open")):
@@ -85,10 +81,10 @@ def resolve_pointer(base: Path, pointer: dict, url: str) -> str | None:
         with open(path, "rb") as f:
             f.seek(pointer["offset"])
             data = f.read(pointer["length"])
-        record = next(iter(ArchiveIterator(io.BytesIO(data))))
+        record = next(read_records(io.BytesIO(data), bodies=False)).record
     except FileNotFoundError:
         return f"WARC file not found: {path}"
-    except (ArchiveLoadFailed, StopIteration, OSError, EOFError, ValueError) as exc:
+    except (ArchiveError, StopIteration, OSError, EOFError, ValueError) as exc:
         return f"no WARC record at {path}:{pointer['offset']} ({exc or 'empty'})"
     if record.rec_type != "response":
         return f"record at {path}:{pointer['offset']} is a {record.rec_type}, not a response"

@@ -26,7 +26,7 @@ from crawler.fingerprint import cleaner_from_settings, key_fingerprint
 from crawler.items import Page
 from crawler.jobs import job_name_for
 from crawler.spiders.failures import fetch_failed, request_dropped
-from crawler.urls import ascii_host, is_http_url, netloc_of, site_of
+from crawler.urls import InvalidUrl, ascii_host, is_http_url, netloc_of, site_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -165,7 +165,16 @@ class ArticleSpider(Spider):
             if not self.seen_raw.add(url):
                 self.counts["discovery/seen_before"] += 1
                 return None
-        url, key = self.cleaner.clean_and_key(url)
+        try:
+            url, key = self.cleaner.clean_and_key(url)
+        except InvalidUrl:  # a hostile href: unparsable port, host or brackets
+            self.counts["discovery/invalid_url"] += 1
+            return None
+        if not url.startswith(("http://", "https://")):
+            # a feed, sitemap or robots.txt naming file://<in-scope host>/etc/passwd
+            # (or ftp:, s3:, mailto:) on a site in scope: never fetched
+            self.counts["discovery/not_http"] += 1
+            return None
         if link:
             if not self.seen.add(key_fingerprint(key)):
                 self.counts["discovery/seen_before"] += 1
@@ -253,7 +262,12 @@ class ArticleSpider(Spider):
             if not loc:
                 continue
             meta = {"discovery": "sitemap", "lastmod": entry.get("lastmod")}
-            req = self.follow(response.urljoin(loc), meta=meta)
+            try:
+                url = response.urljoin(loc)
+            except ValueError:  # unparsable <loc>
+                self.counts["discovery/invalid_url"] += 1
+                continue
+            req = self.follow(url, meta=meta)
             if req is not None:
                 yield req
         self.flush_counts()
