@@ -61,6 +61,8 @@ DEPTH_LIMIT = 6
 DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+#: Scrapy's scheduler whose disk queue fails safe on a full disk (crawler/scheduler.py).
+SCHEDULER = "crawler.scheduler.SafeDiskScheduler"
 #: Follow links found on HTML pages (within scope).
 CRAWLER_FOLLOW_LINKS = True
 #: Links as found on pages remembered to skip them cheaply (a bounded cache;
@@ -187,6 +189,8 @@ EXTENSIONS = {
     "crawler.distributed.worker.DistributedWorker": 60,
     "crawler.extensions.runstats.RunStats": 40,  # before JobState: its store is still open
     "crawler.extensions.recovery.LeftoverRepair": 30,  # before the job state is opened
+    # spider.state is not used; with JOBDIR it would be one more file to write at the end
+    "scrapy.extensions.spiderstate.SpiderState": None,
     "crawler.extensions.jobstate.JobState": 50,
     "crawler.extensions.warccapture.WarcCapture": 100,
     "crawler.extensions.progress.Progress": 500,

@@ -21,6 +21,13 @@ def dropped_by_reason(stats: Mapping[str, Any]) -> dict[str, int]:
     return dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def failed_fetches(stats: Mapping[str, Any]) -> dict[str, int]:
+    """Requests that got no page, by reason (``fetch/failed/<reason>``)."""
+    prefix = "fetch/failed/"
+    found = {k.removeprefix(prefix): v for k, v in stats.items() if k.startswith(prefix)}
+    return dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def responses_by_status(stats: Mapping[str, Any]) -> dict[str, int]:
     prefix = "downloader/response_status_count/"
     return {k.removeprefix(prefix): v for k, v in sorted(stats.items()) if k.startswith(prefix)}
@@ -42,6 +49,7 @@ def summary_data(stats: Mapping[str, Any]) -> dict[str, Any]:
         "articles_per_second": round(articles / elapsed, 2) if elapsed else None,
         "dropped": dropped_by_reason(stats),
         "responses_by_status": responses_by_status(stats),
+        "failed": failed_fetches(stats),
         "errors": {k: v for k, v in stats.items()
                    if k.startswith(("log_count/ERROR", "warc/errors", "jsonl/errors"))},
         "warc_files": stats.get("warc/files", []),
@@ -64,6 +72,8 @@ def format_summary(data: Mapping[str, Any]) -> str:
     if data["responses_by_status"]:
         lines.append("  responses:        " + ", ".join(
             f"{k}: {v}" for k, v in data["responses_by_status"].items()))
+    if data.get("failed"):
+        lines.append("  failed fetches:   " + ", ".join(f"{k} {v}" for k, v in data["failed"].items()))
     for warning in data.get("health_warnings", []):
         lines.append("  health warning:   " + warning)
     if data["errors"]:

@@ -70,7 +70,7 @@ def crawl(server: MockServer, tmp_path_factory: pytest.TempPathFactory) -> dict[
             for rec in ArchiveIterator(f):
                 if rec.rec_type == "response":
                     responses.append((rec.rec_headers, rec.http_headers, rec.raw_stream.read()))
-    return {"log": result.stderr, "job": job, "records": records, "responses": responses,
+    return {"log": result.stderr, "stdout": result.stdout, "job": job, "records": records, "responses": responses,
             "requests": server.requests(), "stats": scrapy_stats(result.stderr),
             "summary": json.loads(summary.read_text())}
 
@@ -268,4 +268,8 @@ def test_log_lines_are_single_lines(crawl) -> None:
 def test_stats_are_in_the_summary(crawl) -> None:
     dropped = crawl["summary"]["dropped"]
     assert dropped["binary"] == 1 and dropped["too_large"] == 1
+    assert crawl["summary"]["failed"] == {
+        "data_loss": 1, "redirect_loop": 1, "timeout": 1, "too_large_decompressed": 1,
+        "too_many_redirects": 1}
+    assert "failed fetches:   data_loss 1, redirect_loop 1, timeout 1" in crawl["stdout"]
 

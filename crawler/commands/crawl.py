@@ -29,8 +29,9 @@ LIBRARY_LOGGERS = ("scrapy", "scrapy_redis", "twisted", "filelock")
 def check_writable(directory: Path) -> None:
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=directory, prefix=".write-test-"):
-            pass
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".write-test-") as f:
+            f.write(b"\0" * 4096)  # a full disk fails here, not once the crawl runs
+            f.flush()
     except OSError as exc:
         raise UsageError(f"output folder {str(directory)!r} is not writable: "
                          f"{exc.strerror or exc}", print_help=False) from None
@@ -190,7 +191,8 @@ class Command(ScrapyCommand):
         print(format_summary(data))
         if opts.summary_json:
             Path(opts.summary_json).write_text(json.dumps(data, default=str, indent=2))
-        if data["finish_reason"] not in ("finished", "closespider_pagecount"):
+        if (data["finish_reason"] not in ("finished", "closespider_pagecount")
+                or crawler.stats.get_value("output/write_error")):  # e.g. at the very end
             self.exitcode = 1
         if self.queue is not None:
             shutil.rmtree(self.queue, ignore_errors=True)

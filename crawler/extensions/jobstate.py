@@ -20,6 +20,7 @@ from crawler.articles import assign_version
 from crawler.fingerprint import cleaner_from_settings
 from crawler.jobs import job_dir
 from crawler.state.store import Capture, StateStore
+from crawler.writefailure import report_write_error, write_failed
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -39,6 +40,7 @@ def get_store(crawler: Crawler) -> StateStore:
             store = redis_store(crawler)
         else:
             store = StateStore(job_dir(crawler.settings) / STATE_FILE)
+            store.on_write_error = lambda exc: report_write_error(crawler, store.path, exc)
         crawler._crawler_state_store = store  # type: ignore[attr-defined]
         if store.resumed:
             logger.info("Resuming run %d of job %s", store.run, crawler.settings.get("CRAWLER_JOB"))
@@ -143,7 +145,7 @@ class JobState:
         self.store.touch(self.cleaner.key(url), url, when, None)
 
     def spider_closed(self, reason: str) -> None:
-        if reason in COMPLETE:
+        if reason in COMPLETE and not write_failed(self.crawler):
             self.store.finish_run(reason)
         self.stats.set_value("state/articles_known", self.store.count())
         self.store.close()

@@ -19,7 +19,6 @@ from importlib.metadata import version
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.defer import deferred_from_coro
 
 from crawler import __version__
 from crawler.jobs import job_dir
@@ -33,6 +32,7 @@ from crawler.warc import (
     RollingWarcWriter,
     payload_digest,
 )
+from crawler.writefailure import report_write_error, write_failed
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -103,7 +103,7 @@ class WarcCapture:
         )
 
     def response_downloaded(self, response: Response, request: Request) -> None:
-        if self.writer is None or self.failed:
+        if self.writer is None or self.failed or write_failed(self.crawler):
             return
         when = datetime.now(timezone.utc)
         request.meta["fetched_at"] = when
@@ -128,13 +128,13 @@ class WarcCapture:
         try:
             pointer = self.writer.write_exchange(req, resp, when, revisit_of=refers,
                                                  profile=profile)
-        except OSError:
-            # Disk full or unwritable: stop writing, keep what is written valid, end the crawl.
-            logger.error("Cannot write WARC record for %s; stopping the crawl", request.url,
-                         exc_info=True)
+        except OSError as exc:
+            # Disk full or unwritable: the writer has undone the half-written exchange;
+            # stop writing and end the crawl (crawler/writefailure.py).
             self.stats.inc_value("warc/errors")
             self.failed = True
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_write_error"))
+            report_write_error(self.crawler, self.writer.current_path or self.writer.directory,
+                               exc)
             return
         self.stats.inc_value("warc/records_written", 2)
         self.stats.inc_value("warc/bytes_written", pointer.length)
@@ -177,14 +177,20 @@ class WarcCapture:
             return
         try:
             self.writer.close()
-        except OSError:
-            logger.error("Cannot close WARC file", exc_info=True)
+        except OSError as exc:  # left .open: the next crawl or crawler check --repair closes it
             self.stats.inc_value("warc/errors")
+            report_write_error(self.crawler, self.writer.current_path or self.writer.directory,
+                               exc)
         self.stats.set_value("warc/files", [str(p) for p in self.writer.closed_files])
-        if self.writer.closed_files and self.crawler.settings.getbool("CRAWLER_CDXJ_ENABLED"):
-            directory = self.writer.directory
+        directory = self.writer.directory
+        if self.writer.closed_files and write_failed(self.crawler):
+            logger.info("No CDXJ index after the write error ('crawler index' makes it)")
+        elif self.writer.closed_files and self.crawler.settings.getbool("CRAWLER_CDXJ_ENABLED"):
             try:
                 index = write_cdxj(warcs_in(directory), directory / INDEX_NAME)
+            except OSError as exc:
+                self.stats.inc_value("warc/index_errors")
+                report_write_error(self.crawler, directory / INDEX_NAME, exc)
             except Exception:  # an index can be rebuilt with `crawler index`; never fail the crawl
                 logger.error("Cannot write the CDXJ index of %s", directory, exc_info=True)
                 self.stats.inc_value("warc/index_errors")

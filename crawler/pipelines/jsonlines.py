@@ -2,23 +2,30 @@
 single ``write`` on an append-only descriptor, so a killed crawl keeps every
 completed line and never leaves half of one.
 
+A write that fails (disk full, read-only, I/O error) leaves the file as it
+was and stops the crawl (``crawler/writefailure.py``); no line is written after
+that (those articles are not recorded, so the resumed run writes them). The
+file is locked while written (``crawler/filelock.py``).
+
 Articles pass through the site-template finisher first (``pipelines/template.py``),
 which may hold a site's first articles until its template is known; those are
 written when released or when the crawl ends."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.defer import deferred_from_coro
 
 from crawler.extensions.jobstate import job_state
+from crawler.filelock import try_lock
 from crawler.jobs import job_dir, process_tag, run_stamp
 from crawler.pipelines.template import TemplateFinisher
 from crawler.schema import Article
+from crawler.writefailure import report_write_error, write_failed
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -47,7 +54,12 @@ class JsonLinesWriter:
         directory = job_dir(self.crawler.settings)
         directory.mkdir(parents=True, exist_ok=True)
         self.path = str(directory / f"articles-{run_stamp()}-{process_tag()}.jsonl")
-        self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        except OSError as exc:
+            report_write_error(self.crawler, self.path, exc)
+            return
+        try_lock(self.fd)
         self.stats.set_value("jsonl/filename", self.path)
 
     def close_spider(self) -> None:
@@ -67,7 +79,8 @@ class JsonLinesWriter:
         return item
 
     def write(self, item: Article) -> None:
-        if self.fd is None:
+        if self.fd is None or write_failed(self.crawler):
+            self.stats.inc_value("jsonl/not_written")
             return
         state = job_state(self.crawler)
         if state is not None:
@@ -78,16 +91,16 @@ class JsonLinesWriter:
         data = (item.to_json() + "\n").encode("utf-8")
         size = os.fstat(self.fd).st_size
         try:
-            written = os.write(self.fd, data)
-            if written != len(data):
+            done = os.write(self.fd, data)
+            while done < len(data):  # a short write: the next one says why
+                done += os.write(self.fd, data[done:])
+        except OSError as exc:
+            with contextlib.suppress(OSError):
                 os.ftruncate(self.fd, size)  # never leave half a line behind
-                raise OSError(f"short write: {written} of {len(data)} bytes")
-        except OSError:
-            logger.error("Cannot write to %s; stopping the crawl", self.path, exc_info=True)
             self.stats.inc_value("jsonl/errors")
             os.close(self.fd)
             self.fd = None
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="jsonl_write_error"))
+            report_write_error(self.crawler, self.path or "", exc)
             return
         self.stats.inc_value("jsonl/records_written")
         if state is not None:

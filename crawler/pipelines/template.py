@@ -22,6 +22,7 @@ from crawler.extraction.template import Holdback, SiteTemplates, TemplateOptions
 from crawler.jobs import job_dir
 from crawler.schema import Article
 from crawler.urls import site_of
+from crawler.writefailure import report_write_error, write_failed
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -55,6 +56,7 @@ def shared_templates(crawler: Crawler) -> SiteTemplates | None:
 
 class TemplateFinisher:
     def __init__(self, crawler: Crawler, path: Path) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
         self.path = path
         self.min_chars = crawler.settings.getint("CRAWLER_ARTICLE_MIN_CHARS")
@@ -79,10 +81,13 @@ class TemplateFinisher:
         """At the end of the crawl: every held article, finished; saves the template."""
         yield from self._finish(list(self.holdback.flush()))
         self.stats.set_value("template/held", 0)
+        if write_failed(self.crawler):
+            logger.info("Site templates not saved after the write error")
+            return
         try:
             self.templates.save(self.path)
-        except OSError:
-            logger.error("Cannot save site templates to %s", self.path, exc_info=True)
+        except OSError as exc:
+            report_write_error(self.crawler, self.path, exc)
 
     def _finish(self, articles: list[Article]) -> Iterator[Article]:
         for article in articles:

@@ -16,8 +16,12 @@ def write_cdxj(warcs: Sequence[Path], output: Path, root: Path | None = None) ->
     filenames in it are relative to ``root`` (default: the output's folder)."""
     root = root or output.parent
     tmp = output.with_name(f"{output.name}.{os.getpid()}.tmp")  # workers may share a folder
-    CDXJIndexer(output=str(tmp), inputs=[str(p) for p in warcs], sort=True,
-                dir_root=str(root), post_append=False).process_all()
+    try:
+        CDXJIndexer(output=str(tmp), inputs=[str(p) for p in warcs], sort=True,
+                    dir_root=str(root), post_append=False).process_all()
+    except BaseException:  # disk full: no half index left behind
+        tmp.unlink(missing_ok=True)
+        raise
     tmp.replace(output)
     return output
 

@@ -86,6 +86,17 @@ class StateStore:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
         self.run = self._open_run()
+        #: Called with a failed write (disk full, read-only, I/O error) instead
+        #: of raising it; the write is then lost (see ``reconcile``).
+        self.on_write_error: Callable[[sqlite3.OperationalError], None] | None = None
+
+    def _write(self, sql: str, params: tuple[Any, ...] = ()) -> None:
+        try:
+            self.db.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            if self.on_write_error is None:
+                raise
+            self.on_write_error(exc)
 
     def _open_run(self) -> int:
         """Resume the last run if it did not finish, else start a new one."""
@@ -97,7 +108,7 @@ class StateStore:
         return int(self.db.execute("INSERT INTO runs (started) VALUES (?)", (_now(),)).lastrowid)
 
     def finish_run(self, reason: str) -> None:
-        self.db.execute("UPDATE runs SET finished = ?, reason = ? WHERE id = ?",
+        self._write("UPDATE runs SET finished = ?, reason = ? WHERE id = ?",
                         (_now(), reason, self.run))
 
     def close(self) -> None:
@@ -119,10 +130,10 @@ class StateStore:
     def touch(self, key: str, url: str, fetched_at: datetime, capture: Capture | None) -> None:
         """A fetch that changed no article: new fetch time (and capture, if any)."""
         if capture is None:
-            self.db.execute("UPDATE pages SET fetched_at = ?, fetched_run = ? WHERE key = ?",
+            self._write("UPDATE pages SET fetched_at = ?, fetched_run = ? WHERE key = ?",
                             (fetched_at.isoformat(), self.run, key))
             return
-        self.db.execute(
+        self._write(
             "UPDATE pages SET fetched_at = ?, fetched_run = ?, etag = ?, last_modified = ?, "
             "payload_digest = ?, capture_record_id = ?, capture_uri = ?, capture_date = ? "
             "WHERE key = ?",
@@ -133,7 +144,7 @@ class StateStore:
                        capture: Capture | None) -> None:
         """An article version was written."""
         capture = capture or Capture()
-        self.db.execute(
+        self._write(
             "INSERT INTO pages (key, url, etag, last_modified, payload_digest, "
             "capture_record_id, capture_uri, capture_date, fetched_at, fetched_run, version, "
             "written_run, article_warc, text_digest, fields) "
@@ -188,14 +199,14 @@ class StateStore:
     def mark_short(self, key: str, short: bool) -> None:
         """Remember (or forget) that the page's extraction came out empty or short."""
         if short:
-            self.db.execute("INSERT OR IGNORE INTO short_pages (key, run) VALUES (?, ?)",
+            self._write("INSERT OR IGNORE INTO short_pages (key, run) VALUES (?, ?)",
                             (key, self.run))
         else:
-            self.db.execute("DELETE FROM short_pages WHERE key = ?", (key,))
+            self._write("DELETE FROM short_pages WHERE key = ?", (key,))
 
     def save_run_stats(self, data: dict[str, Any]) -> None:
         """Keep the current run's final stats (``extensions/runstats.py``)."""
-        self.db.execute("INSERT OR REPLACE INTO run_stats (run, data) VALUES (?, ?)",
+        self._write("INSERT OR REPLACE INTO run_stats (run, data) VALUES (?, ?)",
                         (self.run, json.dumps(data, ensure_ascii=False, sort_keys=True)))
 
 
