@@ -29,6 +29,8 @@ from tests.conftest import run_crawler
 from tests.mockhostile import MANIFEST
 from tests.mockserver import MockServer
 
+pytestmark = pytest.mark.slow  # one crawl of about 30 s (the stalling server times out 3 times)
+
 TIMEOUT = 6
 BACKOFF = 0.5
 IDN_ASCII = "xn--bcher-kva.localhost"
