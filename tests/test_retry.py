@@ -71,6 +71,8 @@ def test_truncated_response_is_retried_then_fails() -> None:
     stats = crawler.stats
     assert stats.get_value("retry/reason_count/scrapy.exceptions.ResponseDataLossError") == 2
     assert stats.get_value("retry/max_reached") == 1
+    with pytest.raises(ResponseDataLossError):  # never passed on as a page
+        asyncio.run(mw.process_response(Request(cut.url, meta={"dont_retry": True}), cut))
 
 
 def test_status_codes_and_exceptions_are_retried_as_scrapy_does() -> None:
