@@ -104,8 +104,13 @@ CRAWLER_WARC_MAX_SIZE = 1_000_000_000
 #: Level of each record's gzip member (zlib-ng): 6 (gzip's default) compresses
 #: HTML within 0.5 % of 9 (warcio's) at ~1/3 of the CPU; 1 is faster, ~40 % larger.
 CRAWLER_WARC_GZIP_LEVEL = 6
-#: Request headers replaced by ``[redacted]`` in WARC request records.
-CRAWLER_WARC_REDACT_HEADERS = ["Authorization", "Proxy-Authorization", "Cookie"]
+#: Request headers whose name contains one of these (case-insensitive) are
+#: written as ``[redacted]`` in WARC request records: credentials from
+#: ``http_user``/``http_pass``, cookies, API keys in ``DEFAULT_REQUEST_HEADERS``.
+CRAWLER_WARC_REDACT_HEADERS = ["Authorization", "Proxy-Authorization", "Cookie", "Auth",
+                               "Token", "Secret", "Api-Key", "Apikey", "Password", "Session"]
+#: Keep those headers as sent (no redaction): only for archives that stay private.
+CRAWLER_WARC_KEEP_SECRETS = False
 
 #: Write warc/index.cdxj (cdxj-indexer) when a crawl ends.
 CRAWLER_CDXJ_ENABLED = True

@@ -110,12 +110,12 @@ def _high_pipe() -> tuple[int, int]:
     return ends[0], ends[1]
 
 
-def load(path: Path, width: int = 1200, height: int = 900, timeout: float = 60,
-         evaluate: str | None = None) -> PageLoad:
-    """Open ``path`` (a local HTML file), wait for its load event, screenshot the
-    whole page, run ``evaluate`` (a JavaScript expression) if given, and close
-    the browser."""
-    url = path.resolve().as_uri()
+def load(path: Path | str, width: int = 1200, height: int = 900, timeout: float = 60,
+         evaluate: str | None = None, settle: float = 0.0) -> PageLoad:
+    """Open ``path`` (a local HTML file, or an http URL), wait for its load event
+    and ``settle`` seconds more, screenshot the whole page, run ``evaluate`` (a
+    JavaScript expression) if given, and close the browser."""
+    url = path if isinstance(path, str) else path.resolve().as_uri()
     to_chrome_r, to_chrome_w = _high_pipe()
     from_chrome_r, from_chrome_w = _high_pipe()
     with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
@@ -139,6 +139,7 @@ def load(path: Path, width: int = 1200, height: int = 900, timeout: float = 60,
                 session=session)
             pipe.send("Page.navigate", {"url": url}, session=session)
             pipe.wait_for("Page.loadEventFired")
+            time.sleep(settle)
             shot = pipe.send("Page.captureScreenshot",
                              {"format": "png", "captureBeyondViewport": True}, session=session)
             result = pipe.send("Runtime.evaluate", {"expression": evaluate or "null",

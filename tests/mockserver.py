@@ -51,6 +51,8 @@ ARTICLE = Template((SITE_DIR / "article.html").read_text("utf-8"))
 ARTICLE_HEAD = Template((SITE_DIR / "article_head.html").read_text("utf-8"))
 PAGES: dict[str, Any] = json.loads((SITE_DIR / "pages.json").read_text("utf-8"))
 PDF_BYTES = (SITE_DIR / "annual-report.pdf").read_bytes()  # minimal valid one-page PDF
+#: Value of the cookie ``/session.html`` sets (Set-Cookie is archived with the response).
+SESSION_COOKIE = "server-set-7f3a9c"
 
 #: ``(status, headers, body)``; a body may be a function that writes to the
 #: socket itself (the hostile pages that stall or close early), and then the
@@ -194,6 +196,10 @@ class Site:
             "/private/secret.html": lambda: self.static(
                 "private", path, head='<meta name="robots" content="noindex, nofollow">'),
             "/broken.html": lambda: self.static("broken", path, status=500),
+            # linked from nowhere: tests/test_security.py seeds it (a session cookie)
+            "/session.html": lambda: (200, {"Content-Type": "text/html; charset=utf-8",
+                                            "Set-Cookie": f"session={SESSION_COOKIE}; HttpOnly"},
+                                      b"<html><body><a href='/'>home</a></body></html>"),
         }
         if path in routes:
             return routes[path]()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, example, given, settings
 from warcio.statusandheaders import StatusAndHeaders
@@ -25,7 +25,7 @@ from benchmarks.fuzz_targets import (
 
 FAST = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck))
-WHEN = datetime(2024, 5, 1, tzinfo=timezone.utc)
+WHEN = datetime(2024, 5, 1, tzinfo=UTC)
 TEXT = " ".join(f"Sentence {i} of the story tells what happened in the town that day." for i in
                 range(30))
 
@@ -69,7 +69,7 @@ BROTLI = warc((URI, [*HTML, ("Content-Encoding", "br")],
 # a host invalid under NFKC normalization: urlsplit raised in markup rules and signals
 @example(((article_page(), None), "http://\u2100.com/", WHEN))
 @example(((article_page('<link rel="canonical" href="http://[::1/a">'), None), URI, WHEN))
-def test_extraction(case) -> None:  # noqa: ANN001 - hypothesis input
+def test_extraction(case) -> None:
     check_extraction(case)
 
 
@@ -82,7 +82,7 @@ def test_extraction(case) -> None:  # noqa: ANN001 - hypothesis input
 @example(("", "http://[x/", ["http://[::1/", "//[zz]/", "https://www.example.com:65536/"]))
 # a feed link to file://<in-scope host>/etc/passwd: was requested (read the local file)
 @example(("", "", ["file://www.example.com/etc/passwd", "mailto://example.com/"]))
-def test_urls(case) -> None:  # noqa: ANN001 - hypothesis input
+def test_urls(case) -> None:
     check_urls(case)
 
 

@@ -108,6 +108,10 @@ class Command(ScrapyCommand):
                             help="address to listen on (default: 127.0.0.1, this machine only)")
         parser.add_argument("--setup", action="store_true",
                             help="only install pywb into the tools venv, then exit")
+        parser.add_argument("--no-sandbox", dest="sandbox", action="store_false",
+                            help="serve archived pages in this server's origin (pywb's "
+                                 "default): JavaScript-heavy pages replay better, but their "
+                                 "scripts can read every page of the server")
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
@@ -153,11 +157,15 @@ class Command(ScrapyCommand):
         if opts.host in WILDCARD_HOSTS:
             print(f"warning: listening on {opts.host or '0.0.0.0'}: the archive is reachable "
                   "from other machines too", file=sys.stderr)
+        if not opts.sandbox:
+            print("warning: --no-sandbox: archived pages' scripts run in this server's "
+                  "origin and can read all of it", file=sys.stderr)
         name = collection_name(args)
         workdir = Path(tempfile.mkdtemp(prefix="crawler-serve-"))
         try:
             try:
-                root = build_collection(self.archives.files, workdir, name, venv=venv)
+                root = build_collection(self.archives.files, workdir, name, venv=venv,
+                                        sandbox=opts.sandbox)
             except RuntimeError as exc:
                 print(f"crawler: error: {exc}", file=sys.stderr)
                 self.exitcode = 1

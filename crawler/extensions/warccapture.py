@@ -98,7 +98,8 @@ class WarcCapture:
             prefix=s.get("CRAWLER_WARC_PREFIX"),
             max_size=s.getint("CRAWLER_WARC_MAX_SIZE"),
             info=info,
-            redact_headers=s.getlist("CRAWLER_WARC_REDACT_HEADERS"),
+            redact_headers=(() if s.getbool("CRAWLER_WARC_KEEP_SECRETS")
+                            else s.getlist("CRAWLER_WARC_REDACT_HEADERS")),
             gzip_level=s.getint("CRAWLER_WARC_GZIP_LEVEL"),
         )
 

@@ -38,6 +38,21 @@ collections_root: collections
 framed_replay: true
 enable_memento: true
 """
+#: pywb's own Content-Security-Policy for archived content (``mp_`` responses:
+#: what the replay frame shows), which keeps its loads on this server...
+PYWB_CSP = ("default-src 'unsafe-eval' 'unsafe-inline' 'self' data: blob: mediastream: "
+            "ws: wss: ; form-action 'self'")
+#: ... plus ``sandbox`` without ``allow-same-origin``: the archived page runs in
+#: an opaque origin, so its scripts cannot read pywb's pages or other captures
+#: (fetch is cross-origin), nor script the replay frame around it, nor use the
+#: server's cookies or storage; links, forms, pop-ups (sandboxed too) still work.
+SANDBOX_CSP = PYWB_CSP + "; sandbox allow-scripts allow-forms allow-popups allow-modals " \
+    "allow-downloads"
+
+
+def config_yaml(sandbox: bool = True) -> str:
+    """pywb's config.yaml; ``sandbox`` isolates archived pages (see SANDBOX_CSP)."""
+    return CONFIG_YAML + f'csp-header: "{SANDBOX_CSP if sandbox else PYWB_CSP}"\n'
 
 _COLL_UNSAFE = re.compile(r"[^\w-]+")
 
@@ -125,13 +140,15 @@ def _link_name(path: Path, taken: set[str]) -> str:
 
 
 def build_collection(archives: Iterable[str | Path], root: str | Path | None = None,
-                     name: str = "crawl", venv: Path | None = None) -> Path:
+                     name: str = "crawl", venv: Path | None = None,
+                     sandbox: bool = True) -> Path:
     """Lay out a pywb root with one collection ``name`` over ``archives``
     (WARC files, symlinked, not copied) and index it with pywb's own
     ``wb-manager reindex``. Returns the root (a new temporary folder when
     ``root`` is None; the caller removes it). An existing collection of
     that name under ``root`` is replaced. ``venv``: the tools venv (default:
-    :func:`crawler.replay.sidecar.tools_venv_dir`)."""
+    :func:`crawler.replay.sidecar.tools_venv_dir`). ``sandbox``: archived
+    pages run in an opaque origin (:data:`SANDBOX_CSP`)."""
     files = [Path(a).expanduser().resolve() for a in archives]
     if not files:
         raise ValueError("no WARC files to serve")
@@ -144,7 +161,7 @@ def build_collection(archives: Iterable[str | Path], root: str | Path | None = N
         shutil.rmtree(coll)  # symlinks are removed, never followed
     (coll / "archive").mkdir(parents=True)
     (coll / "indexes").mkdir()
-    (root / "config.yaml").write_text(CONFIG_YAML)
+    (root / "config.yaml").write_text(config_yaml(sandbox))
     taken: set[str] = set()
     for path in files:
         (coll / "archive" / _link_name(path, taken)).symlink_to(path)

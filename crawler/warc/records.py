@@ -66,17 +66,27 @@ def _header_value(value: str) -> str:
     return value.replace("\r", " ").replace("\n", " ")
 
 
+def is_secret(name: str, redact: Iterable[str]) -> bool:
+    """True when header ``name`` contains one of ``redact`` (case-insensitive):
+    ``Auth`` covers ``Authorization``, ``Proxy-Authorization``, ``X-Auth-Token``."""
+    lname = name.lower()
+    return any(part.lower() in lname for part in redact)
+
+
 def request_headers(request: HttpRequestData, redact: Iterable[str] = ()) -> StatusAndHeaders:
+    """The request record's HTTP headers; a header whose name contains one of
+    ``redact`` (case-insensitive) has its value replaced by ``[redacted]``."""
     parts = urlsplit(request.url)
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
-    redacted = {h.lower() for h in redact}
+    redact = tuple(r for r in redact if r)
     headers: list[tuple[str, str]] = []
     if not any(k.lower() == "host" for k, _ in request.headers):
-        headers.append(("Host", parts.netloc))
+        # as sent: user:password@ of a URL never goes into the Host header
+        headers.append(("Host", parts.netloc.rpartition("@")[2]))
     for name, value in request.headers:
-        headers.append((name, REDACTED if name.lower() in redacted else _header_value(value)))
+        headers.append((name, REDACTED if is_secret(name, redact) else _header_value(value)))
     return StatusAndHeaders(f"{request.method} {path} {request.protocol}", headers,
                             is_http_request=True)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -84,12 +85,24 @@ class RecordPointer:
     date: str = ""
 
 
+_UNSAFE_PART = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _name_part(value: str, fallback: str) -> str:
+    """A file-name part: no separator, NUL or leading dot, at most 80 characters."""
+    return _UNSAFE_PART.sub("_", value).strip("._")[:80] or fallback
+
+
 def warc_filename(prefix: str, serial: int, when: datetime | None = None,
                   host: str | None = None, pid: int | None = None) -> str:
+    """``<prefix>-<timestamp>-<host>-<pid>-<serial>.warc.gz``; the prefix and
+    host reduced to letters, digits, ``.``, ``_`` (and ``-`` in the prefix),
+    so no value makes a name outside the WARC folder."""
     when = when or datetime.now(timezone.utc)
     stamp = when.strftime("%Y%m%d%H%M%S") + f"{when.microsecond // 1000:03d}"
-    host = (host or socket.gethostname()).replace("-", "_").replace("/", "_")
-    return f"{prefix}-{stamp}-{host}-{pid or os.getpid()}-{serial:05d}.warc.gz"
+    host = _name_part((host or socket.gethostname()).replace("-", "_"), "host")
+    return (f"{_name_part(prefix, 'crawler')}-{stamp}-{host}-{pid or os.getpid()}-"
+            f"{serial:05d}.warc.gz")
 
 
 class RollingWarcWriter:
