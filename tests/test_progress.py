@@ -286,3 +286,15 @@ def test_live_panel_on_a_terminal(mockserver, tmp_path) -> None:
     assert not re.search(r"\[scrapy[.\w]*\] INFO", text)  # Scrapy's INFO log stays hidden
     assert "] ERROR: Gave up retrying" in text  # its errors are shown (above the panel)
     assert out.startswith("Crawl finished in")  # the summary, on stdout
+
+
+def test_replay_progress_on_a_terminal(mockserver, tmp_path) -> None:
+    crawl(mockserver, tmp_path, "--quiet")
+    out = tmp_path / "replayed.jsonl"
+    code, terminal, _ = run_on_a_terminal(["replay", str(tmp_path / "mock"), "-o", str(out)])
+    assert code == 0, terminal[-3000:]
+    articles = len(out.read_text("utf-8").splitlines())
+    text = ANSI.sub("", terminal)
+    assert re.search(rf"replay: \d+ pages, {articles} articles \([\d.]+ pages/s\)", text)
+    assert f"replay: done, {articles} articles from" in text
+    assert "\x1b[2K" in terminal  # the line is redrawn in place, then cleared

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
@@ -17,9 +18,41 @@ from crawler.replay.archives import ArchiveError, find_archives
 from crawler.replay.reextract import ReplayOptions, ReplayStats, replay
 
 
-def print_progress(stats: ReplayStats) -> None:
-    c = stats.counts
-    print(f"replay: {c['pages']} pages, {c['articles']} articles", file=sys.stderr, flush=True)
+class Progress:
+    """Replay progress on stderr (called every 200 pages and at the end): one
+    line redrawn in place on a terminal (unless the articles go to the same
+    terminal), else one line each time."""
+
+    def __init__(self, articles_to_terminal: bool = False) -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=True, highlight=False)
+        self.live_line = (self.console.is_terminal and not self.console.is_dumb_terminal
+                          and not articles_to_terminal)
+        self.live = None
+        self.started = time.monotonic()
+
+    def __call__(self, stats: ReplayStats) -> None:
+        c = stats.counts
+        line = f"replay: {c['pages']} pages, {c['articles']} articles"
+        if not self.live_line:
+            print(line, file=sys.stderr, flush=True)
+            return
+        from rich.live import Live
+        from rich.text import Text
+
+        elapsed = time.monotonic() - self.started
+        text = Text(f"{line} ({c['pages'] / elapsed if elapsed else 0:.1f} pages/s)")
+        if self.live is None:
+            self.live = Live(text, console=self.console, auto_refresh=False, transient=True,
+                             redirect_stdout=False, redirect_stderr=False)
+            self.live.start()
+        self.live.update(text, refresh=True)
+
+    def close(self) -> None:
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
 
 
 class Command(ScrapyCommand):
@@ -62,7 +95,7 @@ class Command(ScrapyCommand):
             relative_to=out_path.parent if out_path is not None else None,
         )
         stats = ReplayStats()
-        progress = None if opts.quiet else print_progress
+        progress = None if opts.quiet else Progress(to_stdout and sys.stdout.isatty())
         try:
             out = sys.stdout if to_stdout else open(out_path, "w", encoding="utf-8")  # noqa: SIM115
         except OSError as exc:
@@ -73,6 +106,8 @@ class Command(ScrapyCommand):
                 out.write(article.to_json() + "\n")
                 out.flush()
         finally:
+            if progress is not None:
+                progress.close()
             if not to_stdout:
                 out.close()
         if not opts.quiet:
