@@ -130,3 +130,12 @@ def test_replay_decodes_brotli_and_bounds_gzip() -> None:
         pages = list(iter_pages(Archive(path), "x.warc.gz"))
     assert [p.url for p in pages] == [URI, "https://news.example/c"]
     assert pages[0].body == article_page() and pages[1].body == b"<p>c</p>"
+
+
+def test_feed_links_that_cannot_be_parsed_are_skipped() -> None:
+    from crawler.discovery import parse_feed
+
+    feed = (b'<rss><channel><item><link>http://[::1/x</link></item>'
+            b'<item><link>/ok.html</link></item></channel></rss>')
+    entries = parse_feed(feed, "https://news.example/")
+    assert [e.url for e in entries] == ["https://news.example/ok.html"]
