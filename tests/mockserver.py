@@ -368,6 +368,11 @@ class MockHTTPServer(ThreadingHTTPServer):
     log_file: IO[str] | None = None
     log_lock = threading.Lock()
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (a killed crawl) is no error of the site."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
     def log_request_json(self, method: str, path: str, headers: dict[str, str], status: int) -> None:
         """Append one request to the log and flush it immediately."""
         if self.log_file is None:
