@@ -36,8 +36,11 @@ sys.path.insert(0, str(ROOT))
 
 from tests.mockserver import MANIFEST, MockServer
 
-#: The crawl, paced so that it lasts a few seconds and kills land mid-crawl.
-PACE = ["-s", "DOWNLOAD_DELAY=0.1", "-s", "AUTOTHROTTLE_ENABLED=0"]
+#: The crawl, paced to last about ten seconds with articles written all along
+#: (a site's articles are held back only until it has 3 pages, not 10), so
+#: that kills land while pages are fetched and articles written.
+PACE = ["-s", "DOWNLOAD_DELAY=0.2", "-s", "AUTOTHROTTLE_ENABLED=0",
+        "-s", "CRAWLER_TEMPLATE_HOLD_PAGES=3"]
 WARCIO = Path(sys.executable).with_name("warcio")
 
 
@@ -51,6 +54,7 @@ class Result:
     warc_failures: list[str] = field(default_factory=list)
     repairs: int = 0  # files repaired by crawler check --repair
     auto_repairs: int = 0  # files repaired by a crawl at start
+    cut: int = 0  # repairs that cut an incomplete record off a WARC file
     check_failures: list[str] = field(default_factory=list)
     run_failures: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
@@ -72,7 +76,7 @@ class Result:
              f"{len(self.warc_failures)} failed"),
             (f"repairs done:                 {self.repairs + self.auto_repairs} "
              f"({self.repairs} by crawler check --repair, {self.auto_repairs} by the "
-             "resumed crawl at start)"),
+             f"resumed crawl at start; {self.cut} cut an incomplete record)"),
             (f"articles:                     {self.articles} written, {self.before_final} "
              f"of them by killed runs; expected {len(MANIFEST['articles'])} per job"),
             f"lost articles:                {len(self.lost)}",
@@ -137,6 +141,7 @@ def run_job(server: MockServer, out: Path, name: str, kills: int, rng: random.Ra
                 proc.wait()
         text = log_path.read_text("utf-8", "replace")
         result.auto_repairs += len(re.findall(r"Repaired .* left by an interrupted crawl", text))
+        result.cut += len(re.findall(r"left by an interrupted crawl: cut \d+ bytes", text))
         if proc.returncode != -signal.SIGKILL:
             result.finished_first += 1
             log(f"  {name}: run finished before its kill at {delay:.2f} s")
@@ -151,10 +156,13 @@ def run_job(server: MockServer, out: Path, name: str, kills: int, rng: random.Ra
         if problem:
             result.warc_failures.append(f"{name}, kill {landed}: {problem}")
         how = "repaired by the next crawl"
-        if result.trials % 2 and job.exists():
+        written = [*closed_warcs(job), *(job / "warc").glob("*.open"), *job.glob("*.jsonl")] \
+            if job.exists() else []
+        if result.trials % 2 and written:
             check = subprocess.run(cli("check", "--repair", str(job)), cwd=ROOT, check=False,
                                    capture_output=True, text=True)
             found = re.search(r"^repaired (\d+) file\(s\)$", check.stdout, re.MULTILINE)
+            result.cut += len(re.findall(r": repaired: cut \d+ bytes", check.stdout))
             result.repairs += int(found[1]) if found else 0
             if check.returncode != 0:
                 result.check_failures.append(f"{name}, kill {landed}, after --repair: "
@@ -169,6 +177,7 @@ def run_job(server: MockServer, out: Path, name: str, kills: int, rng: random.Ra
     (logs / f"{name}-{result.runs}.log").write_text(final.stderr + final.stdout, "utf-8")
     result.auto_repairs += len(re.findall(r"Repaired .* left by an interrupted crawl",
                                           final.stderr))
+    result.cut += len(re.findall(r"left by an interrupted crawl: cut \d+ bytes", final.stderr))
     if final.returncode != 0:
         result.run_failures.append(f"{name}: final run exit code {final.returncode}")
     check = subprocess.run(cli("check", str(job)), cwd=ROOT, capture_output=True, text=True,
@@ -187,7 +196,7 @@ def run_job(server: MockServer, out: Path, name: str, kills: int, rng: random.Ra
 
 
 def run(trials: int = 24, kills_per_job: int = 4, seed: int | None = None,
-        max_delay: float = 6.0, out: Path | None = None,
+        max_delay: float = 9.0, out: Path | None = None,
         log: Callable[[str], None] = print) -> Result:
     seed = seed if seed is not None else int.from_bytes(os.urandom(4), "big")
     log(f"seed {seed}")
@@ -208,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kills-per-job", type=int, default=4,
                         help="kills before a job is resumed to its end (default 4)")
     parser.add_argument("--seed", type=int, help="random seed (default: random, printed)")
-    parser.add_argument("--max-delay", type=float, default=6.0,
-                        help="kill within this many seconds of a run's start (default 6)")
+    parser.add_argument("--max-delay", type=float, default=9.0,
+                        help="kill within this many seconds of a run's start (default 9)")
     parser.add_argument("--out", type=Path, help="keep the jobs and logs in this folder")
     args = parser.parse_args(argv)
     started = time.monotonic()

@@ -24,7 +24,7 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0"]
 @pytest.mark.slow
 def test_killed_crawls_lose_and_duplicate_nothing(tmp_path: Path) -> None:
     lines: list[str] = []
-    result = run(trials=5, kills_per_job=5, max_delay=5.0, out=tmp_path, log=lines.append)
+    result = run(trials=5, kills_per_job=5, max_delay=8.0, out=tmp_path, log=lines.append)
     report = result.report()
     assert result.trials == 5, report
     assert result.ok, "\n".join(lines) + "\n" + report  # the seed is the first line
