@@ -61,17 +61,27 @@ def incomplete_gzip_member(path: Path) -> int | None:
     (warcio reads a cut-off last record without complaint)."""
     with open(path, "rb") as f:
         data = f.read()
-    pos = 0
-    while pos < len(data):
-        member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    view, size, pos = memoryview(data), len(data), 0
+    while pos < size:
+        # fed in chunks, output bounded: linear in the file's size (handing zlib
+        # the rest of the file per member copied it back as unused_data each time)
+        member, at = zlib.decompressobj(16 + zlib.MAX_WBITS), pos
         try:
-            member.decompress(data[pos:])
+            while not member.eof:
+                if at >= size:
+                    return pos
+                chunk = view[at:at + _CHUNK]
+                member.decompress(chunk, _CHUNK)
+                while member.unconsumed_tail and not member.eof:
+                    member.decompress(member.unconsumed_tail, _CHUNK)
+                at += len(chunk)
         except zlib.error:
             return pos
-        if not member.eof:
-            return pos
-        pos = len(data) - len(member.unused_data)
+        pos = at - len(member.unused_data)
     return None
+
+
+_CHUNK = 1 << 16
 
 
 def resolve_pointer(base: Path, pointer: dict, url: str) -> str | None:
