@@ -2,7 +2,7 @@
 
 Scrapy reads this module through ``scrapy.cfg`` (``scrapy crawl article``) and
 the ``crawler`` command sets it as ``SCRAPY_SETTINGS_MODULE``. Our own settings
-carry the ``CRAWLER_`` prefix; each is documented here and in ``docs/settings.md``.
+carry the ``CRAWLER_`` prefix; each is documented here, in the comment above it.
 """
 
 from __future__ import annotations
