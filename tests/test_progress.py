@@ -298,3 +298,28 @@ def test_replay_progress_on_a_terminal(mockserver, tmp_path) -> None:
     assert re.search(rf"replay: \d+ pages, {articles} articles \([\d.]+ pages/s\)", text)
     assert f"replay: done, {articles} articles from" in text
     assert "\x1b[2K" in terminal  # the line is redrawn in place, then cleared
+
+
+def test_ctrl_c_is_acknowledged_without_verbose(mockserver, tmp_path) -> None:
+    """Scrapy's own INFO log is hidden, but not its answer to Ctrl-C."""
+    import signal
+
+    argv = [sys.executable, "-m", "crawler.cli", "crawl", mockserver.url("/"), "-o",
+            str(tmp_path), "--job", "mock", "-s", "DOWNLOAD_DELAY=0.3",
+            "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CRAWLER_PROGRESS_INTERVAL=0.1"]
+    proc = subprocess.Popen(argv, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert proc.stderr is not None
+    before = []
+    while not before or "INFO: progress " not in before[-1]:  # the crawl is under way
+        before.append(proc.stderr.readline())
+        assert before[-1], "".join(before)  # not ended yet
+    proc.send_signal(signal.SIGINT)
+    out, rest = proc.communicate(timeout=120)
+    err = "".join(before) + rest
+    assert proc.returncode == 1  # not finished
+    assert "[scrapy.crawler] INFO: Received SIGINT, shutting down gracefully" in err
+    assert "Overridden settings" not in err
+    assert re.search(r"INFO: shutdown \S+: \d+ pages", err)
+    assert out.startswith("Crawl shutdown in")

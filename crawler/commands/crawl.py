@@ -26,6 +26,14 @@ LIBRARY_LOGGERS = ("scrapy", "scrapy_redis", "twisted", "filelock")
 
 
 
+class ShutdownNotices(logging.Filter):
+    """Of the crawler process's INFO messages only "Received SIGINT, shutting
+    down gracefully" (and "... twice, forcing unclean shutdown")."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or str(record.msg).startswith("Received ")
+
+
 def check_writable(directory: Path) -> None:
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -133,6 +141,9 @@ class Command(ScrapyCommand):
         for name in LIBRARY_LOGGERS:
             logger = logging.getLogger(name)
             logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
+        process = logging.getLogger("scrapy.crawler")  # Ctrl-C is acknowledged, at INFO
+        process.setLevel(self.log_level)
+        process.addFilter(ShutdownNotices())
 
     def seeds(self, args: list[str], opts: argparse.Namespace) -> list[str]:
         urls = list(args)
