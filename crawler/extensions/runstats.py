@@ -85,7 +85,7 @@ class RunStats:
         if not settings.getbool("CRAWLER_STATE_ENABLED"):
             raise NotConfigured("run stats are kept in the job state: CRAWLER_STATE_ENABLED is off")
         if settings.getbool("CRAWLER_REDIS_ENABLED"):
-            raise NotConfigured("run stats are not kept for distributed crawls")
+            raise NotConfigured  # not kept for distributed crawls; silent: that is the default there
         ext = cls(crawler)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
