@@ -56,3 +56,13 @@ def test_extract_prints_one_valid_line_per_file_in_order() -> None:
 
 def test_extract_missing_file() -> None:
     assert "no such file" in one_line_error(run_crawler("extract", "/nonexistent.html"))
+
+
+def test_worker_refuses_seeds_and_scope_of_its_own(tmp_path) -> None:
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text("http://127.0.0.1:1/\n")
+    for extra in (["--seeds", str(seeds)], ["--allow-domain", "example.org"]):
+        result = run_crawler("worker", "--redis", "redis://127.0.0.1:1/0", "--job", "w", *extra,
+                             "-o", str(tmp_path))
+        assert result.returncode == 2
+        assert "a worker takes its seeds and scope from the crawl it joins" in result.stderr

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import logging
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -23,7 +23,6 @@ from crawler.urls import is_http_url
 #: Loggers of the libraries under us: with neither --verbose nor -L, only their
 #: warnings and errors are shown (ours, ``crawler.*``, follow LOG_LEVEL).
 LIBRARY_LOGGERS = ("scrapy", "scrapy_redis", "twisted", "filelock")
-
 
 
 class ShutdownNotices(logging.Filter):
@@ -145,6 +144,23 @@ class Command(ScrapyCommand):
         process.setLevel(self.log_level)
         process.addFilter(ShutdownNotices())
 
+    def limits(self, opts: argparse.Namespace) -> None:
+        """--max-pages, --max-depth and --recheck-after into settings."""
+        s = self.settings
+        for value, name in ((opts.max_pages, "--max-pages"), (opts.max_depth, "--max-depth")):
+            if value is not None and value < 0:
+                raise UsageError(f"{name} must be 0 or more", print_help=False)
+        if opts.max_pages:
+            s.set("CLOSESPIDER_PAGECOUNT", opts.max_pages, priority="cmdline")
+        if opts.max_depth is not None:
+            s.set("DEPTH_LIMIT", opts.max_depth, priority="cmdline")
+        if opts.recheck_after is not None:
+            try:
+                parse_duration(opts.recheck_after)
+            except ValueError as exc:
+                raise UsageError(str(exc), print_help=False) from None
+            s.set("CRAWLER_RECHECK_AFTER", opts.recheck_after, priority="cmdline")
+
     def seeds(self, args: list[str], opts: argparse.Namespace) -> list[str]:
         urls = list(args)
         if opts.seeds:
@@ -170,21 +186,9 @@ class Command(ScrapyCommand):
             s.set("CRAWLER_OUTPUT_DIR", opts.output, priority="cmdline")
         s.set("CRAWLER_JOB", safe_name(opts.job) if opts.job else job_name_for(self.urls),
               priority="cmdline")
-        for value, name in ((opts.max_pages, "--max-pages"), (opts.max_depth, "--max-depth")):
-            if value is not None and value < 0:
-                raise UsageError(f"{name} must be 0 or more", print_help=False)
-        if opts.max_pages:
-            s.set("CLOSESPIDER_PAGECOUNT", opts.max_pages, priority="cmdline")
-        if opts.max_depth is not None:
-            s.set("DEPTH_LIMIT", opts.max_depth, priority="cmdline")
+        self.limits(opts)
         if opts.user_agent:
             s.set("USER_AGENT", opts.user_agent, priority="cmdline")
-        if opts.recheck_after is not None:
-            try:
-                parse_duration(opts.recheck_after)
-            except ValueError as exc:
-                raise UsageError(str(exc), print_help=False) from None
-            s.set("CRAWLER_RECHECK_AFTER", opts.recheck_after, priority="cmdline")
         self.allow = opts.allow_domain
         self.output_options(opts)
         if opts.redis:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 
 from scrapy.exceptions import UsageError
 
@@ -27,12 +29,15 @@ class Command(CrawlCommand):
                              print_help=False)
         if not opts.redis or not opts.job:
             raise UsageError("a worker needs --redis URL and --job NAME", print_help=False)
+        if opts.seeds or opts.allow_domain:
+            raise UsageError("a worker takes its seeds and scope from the crawl it joins; give "
+                             "--seeds and --allow-domain to 'crawler crawl --redis'",
+                             print_help=False)
         s = self.settings
         if opts.output:
             s.set("CRAWLER_OUTPUT_DIR", opts.output, priority="cmdline")
         s.set("CRAWLER_JOB", safe_name(opts.job), priority="cmdline")
-        if opts.max_depth is not None:
-            s.set("DEPTH_LIMIT", opts.max_depth, priority="cmdline")
+        self.limits(opts)
         if opts.user_agent:
             s.set("USER_AGENT", opts.user_agent, priority="cmdline")
         self.output_options(opts)
@@ -47,5 +52,7 @@ class Command(CrawlCommand):
         self.crawler_process.start()
         data = summary_data(crawler.stats.get_stats())
         print(format_summary(data))
+        if opts.summary_json:
+            Path(opts.summary_json).write_text(json.dumps(data, default=str, indent=2))
         if data["finish_reason"] not in ("finished", "closespider_pagecount"):
             self.exitcode = 1
