@@ -113,10 +113,9 @@ def main(argv: list[str] | None = None) -> int:
         per = 1000 * r.seconds / r.inputs if r.inputs else 0.0
         print(f"{r.name:<12} {r.inputs:>7} {r.failing:>8} {len(r.failures):>9} "
               f"{r.seconds:>8.1f} {per:>9.2f}", flush=True)
-    for r in results:
         for place, f in sorted(r.failures.items(), key=lambda kv: -kv[1].count):
-            print(f"\n{r.name}: {f.count} inputs: {place}\n  {f.message}\n"
-                  f"  shortest input: {f.example[:600]}")
+            print(f"  {f.count} inputs: {place}\n    {f.message}\n"
+                  f"    shortest input: {f.example[:600]}", flush=True)
     return 1 if any(r.failing for r in results) else 0
 
 

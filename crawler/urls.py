@@ -23,6 +23,11 @@ DEFAULT_TRACKING_PREFIXES = ("utm_",)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+#: What the URL standard strips from both ends of a URL (str.strip() would also
+#: take U+0085 or U+00A0 off the end of a path: a second clean changed the URL).
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+
+
 class InvalidUrl(ValueError):
     """A string that cannot be parsed as a URL (bad port, bad IPv6 brackets, a
     host that is not valid after normalization, a lone surrogate); the message
@@ -53,7 +58,7 @@ class UrlCleaner:
             raise InvalidUrl(f"not a valid URL: {url!r} ({exc})") from None
 
     def _clean(self, url: str) -> str:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url.strip(_C0_OR_SPACE))
         scheme = parts.scheme.lower()
         host = (parts.hostname or "").rstrip(".")
         netloc = host

@@ -78,6 +78,8 @@ def test_extraction(case) -> None:
 @example(("http://[::1", "", []))
 @example(("http://a:99999/", "http://a:x/", ["http://\u2100.com/"]))
 @example(("http://a/\udc80", "", []))
+# U+0085 ending the path before a fragment: the second clean stripped it (another key)
+@example(("https://news.example/a\x85#x", "", []))
 # an unparsable <base href> and hostile links on the page
 @example(("", "http://[x/", ["http://[::1/", "//[zz]/", "https://www.example.com:65536/"]))
 # a feed link to file://<in-scope host>/etc/passwd: was requested (read the local file)
