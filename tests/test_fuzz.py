@@ -69,6 +69,10 @@ BROTLI = warc((URI, [*HTML, ("Content-Encoding", "br")],
 # a host invalid under NFKC normalization: urlsplit raised in markup rules and signals
 @example(((article_page(), None), "http://\u2100.com/", WHEN))
 @example(((article_page('<link rel="canonical" href="http://[::1/a">'), None), URI, WHEN))
+# Python's "undefined" codec, declared: decoding raised UnicodeError
+@example(((b'<html><head><?xml version="1.0" encoding="undefined"?></head></html>', None), URI,
+          WHEN))
+@example(((article_page(), "text/html; charset=undefined"), URI, WHEN))
 def test_extraction(case) -> None:
     check_extraction(case)
 
@@ -101,6 +105,11 @@ def test_urls(case) -> None:
 @example(WarcCase(warc((URI, [*HTML, ("Content-Encoding", "gzip")],
                         gzip.compress(bytes(40 << 20), mtime=0), {})), ".warc.gz"))
 @example(WarcCase(warc((URI, HTML, article_page(), {})), ".warc.gz", wacz=True, zip_cut=100))
+# a bit flip in WARC-Record-ID: the article's pointer failed the schema
+@example(WarcCase(warc((URI, HTML, article_page(), {}), gz=False).replace(
+    b"<urn:uuid:", b"<urn:uu id:"), ".warc"))
+@example(WarcCase(warc((URI, HTML, article_page(), {}), gz=False).replace(
+    b"WARC-Record-ID: <urn:uuid:", b"WARC-Record-ID: <urn:uuid:\xb0"), ".warc"))
 def test_warc_replay(case: WarcCase) -> None:
     check_warc_replay(case)
 

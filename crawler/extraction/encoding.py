@@ -57,15 +57,13 @@ def _utf8_state(body: bytes) -> str:
 
 
 def _fits(encoding: str, body: bytes, utf8: str) -> bool:
-    if codecs.lookup(encoding).name == "utf-8":
-        return utf8 != "invalid"
-    if utf8 == "valid":
-        return False  # non-ASCII text that is valid UTF-8 is UTF-8
     try:
+        if codecs.lookup(encoding).name == "utf-8":
+            return utf8 != "invalid"
+        if utf8 == "valid":
+            return False  # non-ASCII text that is valid UTF-8 is UTF-8
         body.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    except LookupError:
+    except (UnicodeError, LookupError):  # Python's "undefined" codec refuses everything
         return False
     return True
 

@@ -5,6 +5,7 @@ their original payload. Pure: warcio, no network."""
 from __future__ import annotations
 
 import logging
+import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ from crawler.replay.payload import PayloadError, decode_body
 
 logger = logging.getLogger(__name__)
 WARC_SUFFIXES = (".warc", ".warc.gz")
+#: A WARC-Record-ID: a URI in angle brackets (as the article schema has it).
+RECORD_ID = re.compile(r"<[^<>\s]+>")
 
 
 class ArchiveError(Exception):
@@ -176,7 +179,11 @@ def iter_pages(archive: Archive, display_name: str,
                 url = headers.get_header("WARC-Target-URI")
                 if rtype not in ("response", "revisit") or record.http_headers is None or not url:
                     continue
-                record_id = headers.get_header("WARC-Record-ID") or f"{display_name}@{raw.offset}"
+                record_id = headers.get_header("WARC-Record-ID") or ""
+                if not RECORD_ID.fullmatch(record_id):  # mandatory; the pointer needs it
+                    logger.warning("%s: skipping the record of %s at offset %d: bad "
+                                   "WARC-Record-ID %r", archive.name, url, raw.offset, record_id)
+                    continue
                 pointer = {"filename": display_name, "offset": raw.offset, "length": raw.length,
                            "record_id": record_id}
                 if rtype == "response":
