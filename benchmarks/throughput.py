@@ -1,7 +1,7 @@
 """Single-machine crawl throughput: fetch + WARC, the full pipeline, extraction
 alone on all cores, and wget, all against the same local site of real news pages.
 
-    python -m benchmarks.throughput [--pages 2000] [--links 50] [--profile [FILE]]
+    python -m benchmarks.throughput [--pages 2000] [--links 50] [--profile [FILE]] [--peers]
 
 The site is the one of ``benchmarks/distributed.py`` (its ``serve``, in a
 subprocess on 127.0.0.1, sharing the cores with what is measured: see "site CPU
@@ -21,7 +21,9 @@ Runs, one after the other:
 (c) ``crawler.extraction.extract(body, url)`` over the HTML pages of (a)'s WARC
     in a ``ProcessPoolExecutor(os.cpu_count())`` (spawn), timed after every
     worker has started and extracted one page: the ceiling of (b) on this machine;
-(d) ``wget --recursive --level=inf --no-parent --warc-file`` (one connection).
+(d) ``wget --recursive --level=inf --no-parent --warc-file`` (one connection);
+(e), (f) with ``--peers``: trafilatura's own crawler then its extraction, and
+    news-please's recursive crawler (``benchmarks/peers.py``).
 
 Columns. "wall s": process start to exit (interpreter start-up and, for (a)/(b),
 the CDXJ index included; Scrapy's own elapsed time is printed below the table).
@@ -359,6 +361,10 @@ def main() -> int:
     parser.add_argument("--out", metavar="DIR",
                         help="keep WARCs, JSON lines and logs in DIR (default: a temporary "
                              "folder, removed)")
+    parser.add_argument("--peers", action="store_true",
+                        help="also run the peers of benchmarks/peers.py on the same site: "
+                             "(e) trafilatura's crawler, (f) news-please (each in its own venv, "
+                             "installed on first use; ~15 min more)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     opts = parser.parse_args()
     if opts.serve:
@@ -438,6 +444,14 @@ def main() -> int:
             rows.append(("(d) wget --recursive --warc-file", d))
         else:
             rows.append(("(d) wget --recursive --warc-file (no wget)", None))
+
+        if opts.peers:
+            from benchmarks.peers import run_peers
+
+            print("peers ...", file=sys.stderr, flush=True)
+            peer_rows, peer_notes = run_peers(site, out, site_proc.pid, expected)
+            rows += peer_rows
+            notes += peer_notes
 
         print(f"\n{started:%Y-%m-%d %H:%M}, commit {commit()}, {os.cpu_count()} CPUs, Python "
               f"{sys.version.split()[0]}; load average at start {load:.2f}; whole run "
