@@ -45,6 +45,7 @@ from crawler.extraction import ExtractionOptions
 from crawler.items import Page
 from crawler.urls import InvalidUrl, UrlCleaner, is_http_url, site_of
 
+
 def rarely(draw: st.DrawFn, n: int) -> bool:
     """True once in ``n`` draws, False as the simple case (hypothesis favours
     the first choice: the usual path is drawn as often as the broken one)."""
@@ -62,6 +63,7 @@ ODD = ["", ".", "..", "%2e%2e", "%2E.", "a b", "%", "%zz", "%e2%82", "ä", "\\",
        "\udc80", "\x00", "\t", "\n", "%00", "?", "#", "&", "=", "+", "~", "\u202e", "%ff"]
 _text = st.text(max_size=12)
 _odd = st.one_of(st.sampled_from(ODD), _text)
+_TEXT_HOST = st.from_regex(r"[a-z0-9-]{1,8}(\.[a-z0-9-]{1,8}){0,2}", fullmatch=True)
 
 
 @st.composite
@@ -73,7 +75,7 @@ def urls(draw: st.DrawFn) -> str:
                                    "javascript", "data", "mailto", ""]))
     sep = draw(st.sampled_from(["://", "://", "://", ":", ":/", ":///", "", "//", ":\\\\"]))
     user = draw(st.sampled_from(["", "", "", "user@", "user:pass@", ":@", "a@b@", "%40@"]))
-    host = draw(st.one_of(st.sampled_from(HOSTS), st.from_regex(r"[a-z0-9-]{1,8}(\.[a-z0-9-]{1,8}){0,2}", fullmatch=True), _text))
+    host = draw(st.one_of(st.sampled_from(HOSTS), _TEXT_HOST, _text))
     port = draw(st.sampled_from(["", "", "", ":80", ":443", ":8080", ":0", ":65535", ":65536",
                                  ":99999999999999999999", ":x", ":", ":-1", ": 80",
                                  "\u0663"]))
@@ -246,7 +248,8 @@ def html_bytes(draw: st.DrawFn) -> tuple[bytes, str | None]:
         at = draw(st.integers(0, len(body)))
         body = body[:at] + draw(st.binary(max_size=30)) + body[at:]
     if rarely(draw, 6):
-        body = draw(st.sampled_from([b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"])) + body
+        boms = [b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"]
+        body = draw(st.sampled_from(boms)) + body
     return body, ctype
 
 

@@ -39,7 +39,8 @@ def crawl(mockserver, out: Path, *settings: str) -> Path:
             "-s", "CLOSESPIDER_PAGECOUNT=6", "-s", "DOWNLOAD_DELAY=0",
             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
             "-s", "CRAWLER_EXTRACT_PROCESSES=0", "-s", "LOG_LEVEL=WARNING", *settings]
-    result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300,
+                            check=False,
                             env={**os.environ, "PYTHONWARNINGS": "ignore"})
     assert result.returncode == 0, result.stderr[-3000:]
     return out / "secrets" / "warc"

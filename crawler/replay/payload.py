@@ -1,6 +1,6 @@
 """The body of an archived HTTP response, decoded as the crawl's HTTP client
-decoded it: the ``Content-Encoding`` undone by Scrapy's own decoders (gzip, deflate, br, zstd), with the crawl's
-size bound (``DOWNLOAD_MAXSIZE``).
+decoded it: the ``Content-Encoding`` undone by Scrapy's own decoders (gzip,
+deflate, br, zstd), with the crawl's size bound (``DOWNLOAD_MAXSIZE``).
 
 warcio's ``record.content_stream()`` is not used for the content coding: it
 cannot decode ``br`` with brotli 1.2 (its decompressor rejects an attribute
