@@ -99,8 +99,9 @@ class Site:
         return start + head.encode() + middle + nav.encode() + end
 
 
-def serve(pages: int) -> None:
-    """The site, until killed; prints its port first. GET /__stats answers the
+def serve(pages: int, site_class: type = Site) -> None:
+    """The site (``site_class(pages, port).render(path)``: the page, or None for
+    a 404), until killed; prints its port first. GET /__stats answers the
     requests since the last call (how many; paths requested more than once)."""
     counts: Counter[str] = Counter()
     lock = threading.Lock()
@@ -137,7 +138,7 @@ def serve(pages: int) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    site = Site(pages, server.server_address[1])
+    site = site_class(pages, server.server_address[1])
     print(server.server_address[1], flush=True)
     server.serve_forever()
 

@@ -31,17 +31,21 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.throughput import FAST, proc_memory_kb, process_tree  # noqa: E402
+from benchmarks import distributed  # noqa: E402
+from benchmarks.throughput import (  # noqa: E402
+    FAST,
+    proc_memory_kb,
+    process_tree,
+    served_site,
+)
 
 WORDS = ("harbour council library river bridge market school museum festival winter "
          "station railway budget mayor summer village forest island theatre garden "
@@ -68,47 +72,24 @@ def article(i: int, pages: int) -> bytes:
             f"<aside><h2>More</h2><ul>{links}</ul></aside></body></html>").encode()
 
 
-def serve(pages: int) -> None:
-    served = [0]
-    lock = threading.Lock()
+class Site:
+    """The generated site, for :func:`benchmarks.distributed.serve`."""
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def __init__(self, pages: int, port: int) -> None:
+        self.pages = pages
+        step = max(pages // 50, 1)
+        self.home = ("<html><body>" + "".join(f'<a href="/a/{j}.html">{j}</a> '
+                                               for j in range(0, pages, step))
+                     + "</body></html>").encode()
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
-            path = self.path
-            if path == "/__stats":
-                return self.send(200, json.dumps({"served": served[0]}).encode(), "text/plain")
-            with lock:
-                served[0] += 1
-            if path == "/robots.txt":
-                return self.send(200, b"User-agent: *\nDisallow:\n", "text/plain")
-            if path == "/":
-                body = "".join(f'<a href="/a/{j}.html">{j}</a> ' for j in range(0, pages,
-                                                                              max(pages // 50, 1)))
-                return self.send(200, f"<html><body>{body}</body></html>".encode(), "text/html")
-            if path.startswith("/a/") and path.endswith(".html"):
-                try:
-                    i = int(path[3:-5])
-                except ValueError:
-                    i = -1
-                if 0 <= i < pages:
-                    return self.send(200, article(i, pages), "text/html; charset=utf-8")
-            return self.send(404, b"not found", "text/plain")
-
-        def send(self, status: int, body: bytes, ctype: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
+    def render(self, path: str) -> bytes | None:
+        if path == "/":
+            return self.home
+        if path.startswith("/a/") and path.endswith(".html") and path[3:-5].isdigit():
+            i = int(path[3:-5])
+            if i < self.pages:
+                return article(i, self.pages)
+        return None
 
 
 class Sampler(threading.Thread):
@@ -132,8 +113,8 @@ class Sampler(threading.Thread):
             tree += rss
             if pid == self.pid:
                 main = rss
-        try:
-            self.served = json.loads(urlopen(self.site + "/__stats").read())["served"]
+        try:  # requests since the last call
+            self.served += json.loads(urlopen(self.site + "/__stats").read())["requests"]
         except OSError:
             return
         if main:
@@ -158,16 +139,10 @@ def main() -> int:
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     opts = parser.parse_args()
     if opts.serve:
-        serve(opts.pages)
+        distributed.serve(opts.pages, Site)
         return 0
-    site_proc = subprocess.Popen([sys.executable, "-m", "benchmarks.memory", "--serve",
-                                  "--pages", str(opts.pages)],
-                                 cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    tmp = None if opts.out else tempfile.TemporaryDirectory(prefix="bench-memory-")
-    out = Path(opts.out or tmp.name).resolve()  # type: ignore[union-attr]
-    out.mkdir(parents=True, exist_ok=True)
-    try:
-        site = f"http://127.0.0.1:{site_proc.stdout.readline().strip()}"  # type: ignore[union-attr]
+    with served_site("benchmarks.memory", ["--pages", str(opts.pages)], opts.out,
+                     "bench-memory-") as (site, _, out):
         cmd = [sys.executable, "-m", "crawler.cli", "crawl", site + "/", "-o", str(out),
                "--job", "memory", "--quiet", "--summary-json", str(out / "summary.json"), *FAST,
                "-s", f"CRAWLER_MAX_PAGES_PER_SITE={opts.pages * 2}"]
@@ -202,11 +177,6 @@ def main() -> int:
               f"crawl fetched {summary.get('pages_fetched')}, wrote {lines} JSON lines "
               f"(finish reason {summary.get('finish_reason')}); "
               f"{'OK' if lines == opts.pages else 'MISMATCH: ' + str(opts.pages) + ' articles'}")
-    finally:
-        site_proc.kill()
-        site_proc.wait()
-        if tmp is not None:
-            tmp.cleanup()
     return 0
 
 

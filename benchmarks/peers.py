@@ -4,7 +4,7 @@ extraction, (f) news-please's crawler, each in a virtualenv of its own.
     python -m benchmarks.peers [--pages 2000] [--links 50] [--out DIR]
 
 ``benchmarks/throughput.py`` adds the rows to its table with
-``rows, notes = run_peers(site, out, site_proc.pid, expected)``. Run alone, this
+``rows, notes = run_peers(site, out, site_pid, expected)``. Run alone, this
 module serves the same site (``python -m benchmarks.throughput --serve``) and
 prints the same table.
 
@@ -57,7 +57,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -391,7 +390,7 @@ def main() -> int:
     from datetime import datetime
 
     from benchmarks.distributed import SECTIONS, article_path
-    from benchmarks.throughput import DEFAULT_LINKS, DEFAULT_PAGES, commit, report
+    from benchmarks.throughput import DEFAULT_LINKS, DEFAULT_PAGES, commit, report, served_site
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=DEFAULT_PAGES,
@@ -403,27 +402,16 @@ def main() -> int:
     opts = parser.parse_args()
 
     started, load = datetime.now(), os.getloadavg()[0]
-    tmp = None if opts.out else tempfile.TemporaryDirectory(prefix="bench-peers-")
-    out = Path(opts.out or tmp.name).resolve()  # type: ignore[union-attr]
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / "site.log").open("w") as site_log:  # its tracebacks of connections reset
-        site_proc = subprocess.Popen([sys.executable, "-m", "benchmarks.throughput", "--serve",
-                                      "--pages", str(opts.pages), "--links", str(opts.links)],
-                                     cwd=ROOT, stdout=subprocess.PIPE, stderr=site_log, text=True)
-    try:
-        site = f"http://127.0.0.1:{site_proc.stdout.readline().strip()}"  # type: ignore[union-attr]
+    with served_site("benchmarks.throughput",
+                     ["--pages", str(opts.pages), "--links", str(opts.links)],
+                     opts.out, "bench-peers-") as (site, site_pid, out):
         expected = ({site + article_path(i) for i in range(opts.pages)}
                     | {site + "/", site + "/robots.txt"} | {f"{site}/{s}/" for s in SECTIONS})
-        rows, notes = run_peers(site, out, site_proc.pid, expected)
+        rows, notes = run_peers(site, out, site_pid, expected)
         print(f"\n{started:%Y-%m-%d %H:%M}, commit {commit()}, {os.cpu_count()} CPUs, Python "
               f"{sys.version.split()[0]}; load average at start {load:.2f}; whole run "
               f"{(datetime.now() - started).seconds} s\n")
         report(rows, opts.pages, opts.links, notes)
-    finally:
-        site_proc.kill()
-        site_proc.wait()
-        if tmp is not None:
-            tmp.cleanup()
     return 0
 
 

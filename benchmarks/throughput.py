@@ -57,7 +57,9 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from shutil import which
@@ -83,6 +85,27 @@ def serve(pages: int, links: int) -> None:
     """The distributed benchmark's site with ``links`` links per article."""
     distributed.LINKS = links  # Site.render reads the module global
     distributed.serve(pages)
+
+
+@contextmanager
+def served_site(module: str, args: list[str], out: str | None,
+                prefix: str) -> Iterator[tuple[str, int, Path]]:
+    """Serve a benchmark site (``python -m MODULE --serve ARGS``, which prints its
+    port first; its stderr goes to ``site.log``) and give its URL, its pid and
+    the output folder: ``out``, or a temporary one removed afterwards."""
+    tmp = None if out else tempfile.TemporaryDirectory(prefix=prefix)
+    folder = Path(out or tmp.name).resolve()  # type: ignore[union-attr]
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "site.log").open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", module, "--serve", *args], cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=log, text=True)
+    try:
+        yield f"http://127.0.0.1:{proc.stdout.readline().strip()}", proc.pid, folder  # type: ignore[union-attr]
+    finally:
+        proc.kill()
+        proc.wait()
+        if tmp is not None:
+            tmp.cleanup()
 
 
 # --------------------------------------------------------------------------- measuring
@@ -380,15 +403,10 @@ def main() -> int:
         serve(opts.pages, opts.links)
         return 0
 
-    site_proc = subprocess.Popen([sys.executable, "-m", "benchmarks.throughput", "--serve",
-                                  "--pages", str(opts.pages), "--links", str(opts.links)],
-                                 cwd=ROOT, stdout=subprocess.PIPE, text=True)
     started, load = datetime.now(), os.getloadavg()[0]
-    tmp = None if opts.out else tempfile.TemporaryDirectory(prefix="bench-throughput-")
-    out = Path(opts.out or tmp.name).resolve()  # type: ignore[union-attr]
-    out.mkdir(parents=True, exist_ok=True)
-    try:
-        site = f"http://127.0.0.1:{site_proc.stdout.readline().strip()}"  # type: ignore[union-attr]
+    with served_site("benchmarks.throughput",
+                     ["--pages", str(opts.pages), "--links", str(opts.links)],
+                     opts.out, "bench-throughput-") as (site, site_pid, out):
         articles = {site + article_path(i) for i in range(opts.pages)}
         listings = {site + "/"} | {f"{site}/{s}/" for s in SECTIONS}
         expected = articles | listings | {site + "/robots.txt"}
@@ -400,7 +418,7 @@ def main() -> int:
             summary = out / f"{job}.json"
             cmd = [*cli, "-o", str(out), "--job", job, "--summary-json", str(summary),
                    *FAST, *extra]
-            r = run_process(cmd, out / f"{job}.log", site, site_proc.pid)
+            r = run_process(cmd, out / f"{job}.log", site, site_pid)
             data = json.loads(summary.read_text()) if summary.exists() else {}
             warcs = sorted((out / job / "warc").glob("*.warc.gz"))
             r["urls"], r["bodies"] = warc_responses(warcs, bodies=key == "a")
@@ -441,7 +459,7 @@ def main() -> int:
             d = run_process([wget, "--recursive", "--level=inf", "--no-parent", "--no-verbose",
                              "--delete-after", f"--warc-file={out / 'wget' / 'wget'}",
                              "--directory-prefix", str(out / "wget" / "files"), site + "/"],
-                            out / "wget.log", site, site_proc.pid)
+                            out / "wget.log", site, site_pid)
             d["urls"], _ = warc_responses([out / "wget" / "wget.warc.gz"])
             d["pages"] = d["urls"].total()
             if d["code"]:
@@ -458,7 +476,7 @@ def main() -> int:
             from benchmarks.peers import run_peers
 
             print("peers ...", file=sys.stderr, flush=True)
-            peer_rows, peer_notes = run_peers(site, out, site_proc.pid, expected)
+            peer_rows, peer_notes = run_peers(site, out, site_pid, expected)
             rows += peer_rows
             notes += peer_notes
 
@@ -472,13 +490,8 @@ def main() -> int:
             prof = Path(opts.profile).resolve()
             prof.parent.mkdir(parents=True, exist_ok=True)
             p = run_process([*cli, "-o", str(out), "--job", "profiled", "--profile", str(prof),
-                             *FAST], out / "profiled.log", site, site_proc.pid)
+                             *FAST], out / "profiled.log", site, site_pid)
             print_profile(prof, p)
-    finally:
-        site_proc.kill()
-        site_proc.wait()
-        if tmp is not None:
-            tmp.cleanup()
     return 0
 
 
