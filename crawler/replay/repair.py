@@ -29,6 +29,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from crawler.filelock import try_lock
+from crawler.warc.writer import fsync_dir
 
 OPEN_SUFFIX = ".open"
 _CHUNK = 1 << 16
@@ -148,14 +149,6 @@ def _plain_record_after(f: BinaryIO, start: int) -> int | None:
     return start + hit if hit != -1 else None
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _same_file(path: Path, fd: int) -> bool:
     """The name still refers to the file we opened (a crawl closing it may
     have renamed it since)."""
@@ -188,7 +181,7 @@ def repair_warc(path: Path) -> Repair:
                     f"{later}: not repaired (cutting would lose records)"))
         if cut == 0 and is_open:
             path.unlink()
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
             return Repair(path, closed, "removed", dropped=size,
                           detail=f"removed: no complete record in {size} bytes")
         if cut == 0:
@@ -203,7 +196,7 @@ def repair_warc(path: Path) -> Repair:
                 return Repair(path, path, "unrepairable", kept_records=records,
                               detail=f"cannot close: {closed.name} exists")
             os.rename(path, closed)
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
     dropped = size - cut
     action = "truncated" if dropped else ("closed" if is_open else "valid")
     if dropped:
