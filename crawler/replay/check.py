@@ -14,6 +14,7 @@ from pathlib import Path
 from warcio.exceptions import ArchiveLoadFailed
 
 from crawler.replay.archives import ArchiveError, read_records
+from crawler.replay.repair import member_end
 from crawler.schema import validator
 
 
@@ -58,30 +59,17 @@ def check_warc(path: Path, counts: CheckCounts | None = None) -> Iterator[str]:
 
 def incomplete_gzip_member(path: Path) -> int | None:
     """Offset of the first gzip member that does not end properly, if any
-    (warcio reads a cut-off last record without complaint)."""
+    (warcio reads a cut-off last record without complaint). Streams the file:
+    linear in its size, memory bounded."""
     with open(path, "rb") as f:
-        data = f.read()
-    view, size, pos = memoryview(data), len(data), 0
-    while pos < size:
-        # fed in chunks, output bounded: linear in the file's size (handing zlib
-        # the rest of the file per member copied it back as unused_data each time)
-        member, at = zlib.decompressobj(16 + zlib.MAX_WBITS), pos
-        try:
-            while not member.eof:
-                if at >= size:
-                    return pos
-                chunk = view[at:at + _CHUNK]
-                member.decompress(chunk, _CHUNK)
-                while member.unconsumed_tail and not member.eof:
-                    member.decompress(member.unconsumed_tail, _CHUNK)
-                at += len(chunk)
-        except zlib.error:
-            return pos
-        pos = at - len(member.unused_data)
+        size = f.seek(0, 2)
+        pos = 0
+        while pos < size:
+            end, _ = member_end(f, pos)
+            if end is None:
+                return pos
+            pos = end
     return None
-
-
-_CHUNK = 1 << 16
 
 
 def resolve_pointer(base: Path, pointer: dict, url: str) -> str | None:

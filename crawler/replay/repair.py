@@ -62,7 +62,7 @@ class Repair:
         return f"{self.original}: {self.detail}"
 
 
-def _member_end(f: BinaryIO, start: int) -> tuple[int | None, bytes]:
+def member_end(f: BinaryIO, start: int) -> tuple[int | None, bytes]:
     """End offset of the gzip member starting at ``start`` (None when it is cut
     short or corrupt) and the first bytes it decompresses to."""
     f.seek(start)
@@ -90,7 +90,7 @@ def _gzip_records(f: BinaryIO, size: int) -> tuple[int, int]:
     """(offset after the last complete record member from the start, members)."""
     pos = count = 0
     while pos < size:
-        end, head = _member_end(f, pos)
+        end, head = member_end(f, pos)
         if end is None or not head.startswith(b"WARC/"):
             break
         pos, count = end, count + 1
@@ -109,7 +109,7 @@ def _gzip_record_after(f: BinaryIO, start: int, size: int) -> int | None:
         base = pos - len(carry)
         hit = data.find(_GZIP_MAGIC)
         while hit != -1:
-            end, head = _member_end(f, base + hit)
+            end, head = member_end(f, base + hit)
             if end is not None and head.startswith(b"WARC/"):
                 return base + hit
             hit = data.find(_GZIP_MAGIC, hit + 1)
