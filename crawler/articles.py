@@ -88,3 +88,15 @@ def article_keys(article: Article, cleaner: UrlCleaner) -> set[str]:
         with contextlib.suppress(InvalidUrl):  # the page's own claim: ignored when unparsable
             keys.add(cleaner.key(canon))
     return keys
+
+
+def canonical_key(article: Article, cleaner: UrlCleaner) -> str | None:
+    """The key of the page ``article`` is a copy of (an AMP copy's same-site
+    ``rel=canonical``), or None when it names no other page: the key of
+    :func:`article_keys` that is not its own URL's."""
+    try:
+        own = cleaner.key(article.url)
+    except InvalidUrl:
+        return None
+    others = article_keys(article, cleaner) - {own}
+    return others.pop() if others else None

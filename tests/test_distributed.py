@@ -213,3 +213,30 @@ def test_idle_worker_picks_up_new_work_within_two_seconds(redis_url: str, tmp_pa
             idle.communicate(timeout=30)
     assert "/articles/bridge.html" in paths
     assert waited < 2.0, f"picked up after {waited:.2f} s"
+
+
+def test_redis_state_settles_an_article_on_its_canonical_page(redis_url: str) -> None:
+    """The SQLite store's bookkeeping of an AMP copy and its canonical page
+    (``tests/test_state.py``), in Redis."""
+    from datetime import datetime, timezone
+
+    from redis import Redis
+
+    from crawler.distributed.shared import RedisStateStore
+    from crawler.state.store import Capture
+
+    store = RedisStateStore(Redis.from_url(redis_url), "crawler:settle")
+    now = datetime.now(timezone.utc)
+    warc = {"filename": "w", "offset": 1, "length": 2, "record_id": "<x>"}
+    store.record_article("amp", {"url": "https://g.example/amp/a", "text": "Body.",
+                                 "version": 1, "warc": warc}, now, Capture(etag='"c"'), "a")
+    assert store.copy_of("a").key == "amp" and store.count() == 1
+    store.record_dropped("a", {"url": "https://g.example/a", "text": "Body."}, now,
+                         Capture(etag='"p"'))
+    assert store.get("a").version == 0 and store.count() == 1
+    assert store.settle("amp", "a")
+    page = store.get("a")
+    assert (page.version, page.capture.etag, page.article_warc) == (1, '"p"', warc)
+    assert store.get("amp") is None and store.copy_of("a") is None and store.count() == 1
+    store.record_dropped("a", {"url": "https://g.example/a", "text": "Other."}, now, None)
+    assert store.get("a").version == 1  # a page with an article of its own is left alone

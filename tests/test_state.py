@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DropItem, IgnoreRequest
 
 from crawler.articles import assign_version
 from crawler.downloadermiddlewares.state import JobStateMiddleware, parse_when
@@ -135,3 +136,144 @@ def test_durations_and_dates() -> None:
     assert parse_when("2026-11-03") == datetime(2026, 11, 3, tzinfo=timezone.utc)
     assert parse_when("Tue, 03 Nov 2026 08:00:00 GMT").hour == 8
     assert parse_when("not a date") is None
+
+
+# An article and its AMP copy (rel=canonical names the article): which of the two
+# pages the extraction workers hand back first is up to timing. Whichever it is,
+# one JSON line is written and the job state knows the article by its canonical
+# page, so the next run re-checks that page with a conditional request and drops
+# the copy as a duplicate.
+PAGE, COPY = "https://g.example/harbour.html", "https://g.example/amp/harbour.html"
+
+
+def article(url: str, etag: str) -> Article:
+    return Article(url=url, canonical_url=PAGE, title="Harbour", text="The harbour reopened.",
+                   fetched_at="2026-11-26T10:00:00.000Z",
+                   capture={"etag": etag, "payload_digest": f"sha1:{etag}"})
+
+
+class Run:
+    """One crawl of job ``j``: the job state, the dedup pipeline, the writer and
+    the conditional-request middleware, driven through their hooks."""
+
+    def __init__(self, out: Path) -> None:
+        from crawler.extensions.jobstate import JobState
+        from crawler.pipelines.dedup import ArticleDedupPipeline
+        from crawler.pipelines.jsonlines import JsonLinesWriter
+
+        self.crawler = crawler_with(CRAWLER_OUTPUT_DIR=str(out), CRAWLER_JOB="j",
+                                    CRAWLER_TEMPLATE_ENABLED=False, CRAWLER_RECHECK_AFTER="0s")
+        self.state = JobState.from_crawler(self.crawler)
+        self.dedup = ArticleDedupPipeline.from_crawler(self.crawler)
+        self.writer = JsonLinesWriter.from_crawler(self.crawler)
+        self.writer.open_spider()
+        self.middleware = JobStateMiddleware.from_crawler(self.crawler)
+
+    def passes(self, item: Article) -> bool:
+        try:
+            self.dedup.process_item(item)
+        except DropItem:
+            return False
+        return True
+
+    def request(self, url: str) -> Request:
+        request = Request(url)
+        self.middleware.process_request(request)
+        return request
+
+    def close(self) -> None:
+        self.writer.close_spider()
+        self.dedup.close_spider()
+        self.state.spider_closed("finished")
+
+
+def lines(out: Path) -> list[dict]:
+    return [json.loads(line) for f in sorted((out / "j").glob("articles-*.jsonl"))
+            for line in f.read_text("utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("order", ["page first", "copy first", "copy held by the writer"])
+def test_the_canonical_page_keeps_the_article_whichever_url_came_first(
+        tmp_path: Path, order: str) -> None:
+    first = Run(tmp_path)
+    page, copy = article(PAGE, '"p1"'), article(COPY, '"c1"')
+    if order == "page first":
+        assert first.passes(page)
+        first.writer.process_item(page)
+        assert not first.passes(copy)
+    elif order == "copy first":
+        assert first.passes(copy)
+        first.writer.process_item(copy)
+        assert not first.passes(page)
+    else:  # the writer holds the copy (site template) until after the page was dropped
+        assert first.passes(copy)
+        assert not first.passes(page)
+        first.writer.process_item(copy)
+    first.close()
+    assert len(lines(tmp_path)) == 1
+
+    second = Run(tmp_path)  # an unchanged re-run
+    assert second.request(PAGE).headers[b"If-None-Match"] == b'"p1"'  # conditional: a 304
+    assert b"If-None-Match" not in second.request(COPY).headers  # fetched in full ...
+    assert not second.passes(article(COPY, '"c1"'))  # ... and dropped as a duplicate
+    assert second.crawler.stats.get_value("dedup/dropped") == 1
+    full = article(PAGE, '"p1"')  # a server that answers in full: same text, no line
+    if second.passes(full):
+        second.writer.process_item(full)
+    second.close()
+    assert len(lines(tmp_path)) == 1  # no new line
+    store = StateStore(tmp_path / "j" / "state.sqlite")
+    assert store.get(url_key(COPY)) is None
+    known = store.get(url_key(PAGE))
+    assert (known.version, known.capture.etag, known.url) == (1, '"p1"', PAGE)
+    assert known.article_warc == lines(tmp_path)[0]["warc"]  # the next version's `previous`
+    assert store.count() == 1
+
+
+def test_a_page_whose_copy_an_earlier_run_wrote_is_a_duplicate(tmp_path: Path) -> None:
+    first = Run(tmp_path)  # the page itself was not reached
+    copy = article(COPY, '"c1"')
+    assert first.passes(copy)
+    first.writer.process_item(copy)
+    first.close()
+    second = Run(tmp_path)
+    assert not second.passes(article(PAGE, '"p1"'))  # not a second line for the article
+    assert second.request(COPY).headers[b"If-None-Match"] == b'"c1"'  # still the article's URL
+    second.close()
+    assert [r["url"] for r in lines(tmp_path)] == [COPY]
+    assert StateStore(tmp_path / "j" / "state.sqlite").get(url_key(PAGE)).version == 0
+
+
+def test_reconcile_knows_a_copy_line_settled_on_its_canonical_page(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "s.sqlite")
+    line = record(url=COPY, canonical_url=PAGE)
+    store.record_article(url_key(COPY), line, NOW, Capture(etag='"c1"'), url_key(PAGE))
+    store.record_dropped(url_key(PAGE), record(url=PAGE), NOW, Capture(etag='"p1"'))
+    assert store.copy_of(url_key(PAGE)).key == url_key(COPY)
+    assert store.settle(url_key(COPY), url_key(PAGE))
+    assert store.get(url_key(COPY)) is None and store.copy_of(url_key(PAGE)) is None
+    # killed before the run was marked finished: the resumed run reconciles its lines
+    assert store.reconcile([line], url_key, lambda r: url_key(r["canonical_url"])) == 0
+
+
+def test_a_state_file_from_before_canonical_keys_opens(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "s.sqlite")
+    db.executescript("""
+        CREATE TABLE runs (id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT,
+                           reason TEXT);
+        CREATE TABLE pages (key TEXT PRIMARY KEY, url TEXT NOT NULL, etag TEXT,
+            last_modified TEXT, payload_digest TEXT, capture_record_id TEXT, capture_uri TEXT,
+            capture_date TEXT, fetched_at TEXT NOT NULL, fetched_run INTEGER,
+            version INTEGER NOT NULL DEFAULT 0, written_run INTEGER, article_warc TEXT,
+            text_digest TEXT, fields TEXT);
+        INSERT INTO runs VALUES (1, '2026-11-01T00:00:00+00:00', '2026-11-01T01:00:00+00:00',
+                                 'finished');""")
+    db.execute("INSERT INTO pages (key, url, fetched_at, version) VALUES (?, ?, ?, 1)",
+               (url_key(URL), URL, NOW.isoformat()))
+    db.commit()
+    db.close()
+    store = StateStore(tmp_path / "s.sqlite")
+    assert store.run == 2 and store.get(url_key(URL)).canonical is None
+    assert store.copy_of(url_key(URL)) is None

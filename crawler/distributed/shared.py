@@ -17,9 +17,12 @@ from crawler.state.store import Capture, PageState, digest, field_digests
 
 
 class RedisStateStore:
-    """``crawler:<job>:state`` (hash: URL key → JSON of the page's state) and
-    ``crawler:<job>:state:run`` / ``:run_finished``: the run number, advanced
-    by the seeding process of a new crawl (``new_run``)."""
+    """``crawler:<job>:state`` (hash: URL key → JSON of the page's state),
+    ``crawler:<job>:state:canonical`` (hash: canonical page key → key of the copy
+    written under another URL), ``crawler:<job>:state:dropped`` (set: keys of
+    pages kept only as a duplicate's capture) and ``crawler:<job>:state:run`` /
+    ``:run_finished``: the run number, advanced by the seeding process of a new
+    crawl (``new_run``)."""
 
     def __init__(self, server, prefix: str) -> None:  # noqa: ANN001 - redis client
         self.server = server
@@ -53,7 +56,8 @@ class RedisStateStore:
                          fetched_at=datetime.fromisoformat(d["fetched_at"]),
                          version=d["version"], written_run=d.get("written_run"),
                          article_warc=d.get("article_warc"), text_digest=d.get("text_digest"),
-                         fields=d.get("fields") or {})
+                         fields=d.get("fields") or {}, fetched_run=d.get("fetched_run"),
+                         canonical=d.get("canonical"))
 
     def _put(self, key: str, value: dict[str, Any]) -> None:
         self.server.hset(self.key, key, json.dumps(value))
@@ -68,18 +72,60 @@ class RedisStateStore:
             d["capture"] = asdict(capture)
         self._put(key, d)
 
-    def record_article(self, key: str, record: dict[str, Any], fetched_at: datetime,
-                       capture: Capture | None) -> None:
-        self._put(key, {
+    def _page(self, record: dict[str, Any], fetched_at: datetime, capture: Capture | None,
+              version: int, canonical: str | None) -> dict[str, Any]:
+        run = self.run
+        return {
             "url": record["url"], "capture": asdict(capture or Capture()),
-            "fetched_at": fetched_at.astimezone(timezone.utc).isoformat(),
-            "version": record.get("version") or 1, "written_run": self.run,
-            "article_warc": record.get("warc"), "text_digest": digest(record.get("text")),
-            "fields": field_digests(record),
-        })
+            "fetched_at": fetched_at.astimezone(timezone.utc).isoformat(), "fetched_run": run,
+            "version": version, "written_run": run if version else None,
+            "article_warc": record.get("warc") if version else None,
+            "text_digest": digest(record.get("text")), "fields": field_digests(record),
+            "canonical": canonical,
+        }
+
+    def record_article(self, key: str, record: dict[str, Any], fetched_at: datetime,
+                       capture: Capture | None, canonical: str | None = None) -> None:
+        self._put(key, self._page(record, fetched_at, capture, record.get("version") or 1,
+                                  canonical))
+        self.server.srem(self.key + ":dropped", key)
+        if canonical is not None:
+            self.server.hset(self.key + ":canonical", canonical, key)
+
+    def record_dropped(self, key: str, record: dict[str, Any], fetched_at: datetime,
+                       capture: Capture | None) -> None:
+        previous = self.get(key)
+        if previous is not None and previous.version >= 1:
+            return
+        self._put(key, self._page(record, fetched_at, capture, 0, None))
+        self.server.sadd(self.key + ":dropped", key)
+
+    def copy_of(self, key: str) -> PageState | None:
+        raw = self.server.hget(self.key + ":canonical", key)
+        copy = self.get(raw.decode()) if raw is not None else None
+        if copy is None or copy.key == key or copy.canonical != key or copy.version < 1:
+            return None
+        return copy
+
+    def settle(self, copy_key: str, key: str) -> bool:
+        run = self.run
+        copy, raw = self.get(copy_key), self.server.hget(self.key, key)
+        if copy is None or raw is None or copy.canonical != key or copy.version < 1 \
+                or copy.written_run != run:
+            return False
+        d = json.loads(raw)
+        if d["version"] >= 1 or d.get("fetched_run") != run:
+            return False
+        d.update(version=copy.version, written_run=copy.written_run,
+                 article_warc=copy.article_warc)
+        self._put(key, d)
+        self.server.srem(self.key + ":dropped", key)
+        self.server.hdel(self.key, copy_key)
+        self.server.hdel(self.key + ":canonical", key)
+        return True
 
     def count(self) -> int:
-        return int(self.server.hlen(self.key))
+        return int(self.server.hlen(self.key)) - int(self.server.scard(self.key + ":dropped"))
 
 
 class RedisSiteTemplates(SiteTemplates):

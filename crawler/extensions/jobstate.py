@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.articles import assign_version
+from crawler.articles import assign_version, canonical_key
 from crawler.fingerprint import cleaner_from_settings
 from crawler.jobs import job_dir
+from crawler.schema import Article
 from crawler.state.store import Capture, StateStore
+from crawler.urls import InvalidUrl
 from crawler.writefailure import report_write_error, write_failed
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-
-    from crawler.schema import Article
 
 logger = logging.getLogger(__name__)
 STATE_FILE = "state.sqlite"
@@ -112,7 +112,7 @@ class JobState:
         since = self.store.run_started().timestamp() - 1
         files = [p for p in sorted(job_dir(self.crawler.settings).glob("articles-*.jsonl"))
                  if p.stat().st_mtime >= since]
-        added = self.store.reconcile(written_records(files), self.cleaner.key)
+        added = self.store.reconcile(written_records(files), self.cleaner.key, self.canonical)
         if added:
             logger.warning("Job state: recorded %d article(s) the interrupted run wrote but "
                            "had not recorded", added)
@@ -126,19 +126,51 @@ class JobState:
             self.store.touch(key, article.url, fetched_at(article), capture_of(article))
         return reason
 
+    def canonical(self, record: dict[str, Any]) -> str | None:
+        """The key of the page a JSON line's article is a copy of, if any."""
+        return canonical_key(Article(url=record["url"], canonical_url=record.get("canonical_url")),
+                             self.cleaner)
+
     def written(self, article: Article) -> None:
-        self.store.record_article(self.cleaner.key(article.url), article.to_dict(),
-                                  fetched_at(article), capture_of(article))
+        key, canonical = self.cleaner.key(article.url), canonical_key(article, self.cleaner)
+        self.store.record_article(key, article.to_dict(), fetched_at(article),
+                                  capture_of(article), canonical)
+        if canonical is not None:  # its canonical page may have been dropped already
+            self.store.settle(key, canonical)
 
     def written_elsewhere(self, keys: set[str], url: str) -> bool:
         """True when one of an article's keys (its canonical URL) belongs to an
-        article that an earlier run wrote under another URL."""
+        article written under another URL, or when an article written under
+        another URL (an AMP copy) names this page canonical."""
         own = self.cleaner.key(url)
         for key in keys - {own}:
             previous = self.store.get(key)
             if previous is not None and previous.version >= 1:
                 return True
-        return False
+        if self.store.copy_of(own) is None:
+            return False
+        mine = self.store.get(own)
+        return mine is None or mine.version < 1
+
+    def duplicate(self, article: Article) -> None:
+        """An article dropped as a duplicate. When it is the page that an article
+        written under another URL names canonical (the AMP copy's extraction
+        finished first), its capture is kept; fetched in the same run as the
+        copy, whichever came first, it becomes the article's row (``settle``):
+        the next run re-checks it with a conditional request, and the copy is the
+        duplicate, as when the page itself had come first. Otherwise the run's
+        order would decide which URL the state knows the article by."""
+        try:
+            key = self.cleaner.key(article.url)
+        except InvalidUrl:
+            return
+        if canonical_key(article, self.cleaner) is not None:
+            return  # a copy itself
+        self.store.record_dropped(key, article.to_dict(), fetched_at(article),
+                                  capture_of(article))
+        copy = self.store.copy_of(key)
+        if copy is not None:  # else its copy may still be held by the writer
+            self.store.settle(copy.key, key)
 
     def unchanged(self, url: str, when: datetime) -> None:
         """A 304 or identical payload: only the fetch time moves."""

@@ -1,7 +1,9 @@
 """One article, one record: drops an article already emitted under another URL
 (a redirect target reached directly, an AMP copy whose ``rel=canonical`` names
 the same page), in this run (keys kept on disk, :mod:`crawler.seen`) or, through the job
-state, in an earlier one.
+state, in an earlier one. Which of the two URLs comes first is up to the crawl's
+timing: the job state is told of each drop (``JobState.duplicate``) so that it
+knows the article by its canonical page either way.
 Counted as ``dedup/dropped``."""
 
 from __future__ import annotations
@@ -69,6 +71,8 @@ class ArticleDedupPipeline:
         if (any(fp in self.seen for fp in fps) or (state is not None and state.written_elsewhere(keys, item.url))
                 or (self.shared is not None and not self.shared.claim(keys))):
             self.stats.inc_value("dedup/dropped")
+            if state is not None:
+                state.duplicate(item)
             raise DropItem(f"duplicate article: {item.url}")
         for fp in fps:
             self.seen.add(fp)

@@ -3,7 +3,11 @@
 For every article URL it keeps the validators (ETag, Last-Modified), the
 payload digest and WARC record of the last full capture, the last fetch time,
 and the article's latest version, text digest, field digests and JSON
-pointer. Runs are numbered; a run that did not finish is resumed by the next
+pointer. An article written under a copy's URL (an AMP copy) keeps the key of
+the page it names canonical (``canonical``); that page, when dropped as its
+duplicate, is kept with version 0 (its capture, no article of its own) and,
+fetched in the same run, becomes the article's row (``settle``). Runs are
+numbered; a run that did not finish is resumed by the next
 start; each run's final stats and per-site counts are kept (``run_stats``),
 and the pages whose extraction came out empty or short (``short_pages``).
 Every change is committed at once (WAL journal), so a killed process loses
@@ -30,7 +34,7 @@ CREATE TABLE IF NOT EXISTS pages (
     capture_record_id TEXT, capture_uri TEXT, capture_date TEXT,
     fetched_at TEXT NOT NULL, fetched_run INTEGER,
     version INTEGER NOT NULL DEFAULT 0, written_run INTEGER,
-    article_warc TEXT, text_digest TEXT, fields TEXT);
+    article_warc TEXT, text_digest TEXT, fields TEXT, canonical TEXT);
 CREATE TABLE IF NOT EXISTS run_stats (run INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS short_pages (key TEXT PRIMARY KEY, run INTEGER NOT NULL);
 """
@@ -71,6 +75,9 @@ class PageState:
     article_warc: dict[str, Any] | None
     text_digest: str | None
     fields: dict[str, str]
+    fetched_run: int | None = None
+    #: The key of the page this article is a copy of (its same-site canonical).
+    canonical: str | None = None
 
 
 def _now() -> str:
@@ -85,6 +92,10 @@ class StateStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        if "canonical" not in {r[1] for r in self.db.execute("PRAGMA table_info(pages)")}:
+            self.db.execute("ALTER TABLE pages ADD COLUMN canonical TEXT")  # an older job
+        self.db.execute("CREATE INDEX IF NOT EXISTS pages_canonical ON pages (canonical) "
+                        "WHERE canonical IS NOT NULL")
         self.run = self._open_run()
         #: Called with a failed write (disk full, read-only, I/O error) instead
         #: of raising it; the write is then lost (see ``reconcile``).
@@ -118,14 +129,16 @@ class StateStore:
         row = self.db.execute(
             "SELECT key, url, etag, last_modified, payload_digest, capture_record_id, "
             "capture_uri, capture_date, fetched_at, version, written_run, article_warc, "
-            "text_digest, fields FROM pages WHERE key = ?", (key,)).fetchone()
+            "text_digest, fields, fetched_run, canonical FROM pages WHERE key = ?",
+            (key,)).fetchone()
         if row is None:
             return None
         return PageState(
             key=row[0], url=row[1], capture=Capture(*row[2:8]),
             fetched_at=datetime.fromisoformat(row[8]), version=row[9], written_run=row[10],
             article_warc=json.loads(row[11]) if row[11] else None, text_digest=row[12],
-            fields=json.loads(row[13]) if row[13] else {})
+            fields=json.loads(row[13]) if row[13] else {}, fetched_run=row[14],
+            canonical=row[15])
 
     def touch(self, key: str, url: str, fetched_at: datetime, capture: Capture | None) -> None:
         """A fetch that changed no article: new fetch time (and capture, if any)."""
@@ -141,48 +154,96 @@ class StateStore:
              capture.payload_digest, capture.record_id, capture.uri, capture.date, key))
 
     def record_article(self, key: str, record: dict[str, Any], fetched_at: datetime,
+                       capture: Capture | None, canonical: str | None = None) -> None:
+        """An article version was written (``canonical``: the key of the page
+        it is a copy of, if any)."""
+        self._upsert(key, record, fetched_at, capture, record.get("version") or 1, canonical)
+
+    def record_dropped(self, key: str, record: dict[str, Any], fetched_at: datetime,
                        capture: Capture | None) -> None:
-        """An article version was written."""
+        """A page dropped as the duplicate of an article written under another
+        URL: its capture and text, version 0 (nothing written under its URL).
+        A page that has an article of its own is left as it is."""
+        self._upsert(key, record, fetched_at, capture, 0, None, only_dropped=True)
+
+    def _upsert(self, key: str, record: dict[str, Any], fetched_at: datetime,
+                capture: Capture | None, version: int, canonical: str | None,
+                only_dropped: bool = False) -> None:
         capture = capture or Capture()
         self._write(
             "INSERT INTO pages (key, url, etag, last_modified, payload_digest, "
             "capture_record_id, capture_uri, capture_date, fetched_at, fetched_run, version, "
-            "written_run, article_warc, text_digest, fields) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "written_run, article_warc, text_digest, fields, canonical) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(key) DO UPDATE SET url = excluded.url, etag = excluded.etag, "
             "last_modified = excluded.last_modified, payload_digest = excluded.payload_digest, "
             "capture_record_id = excluded.capture_record_id, capture_uri = excluded.capture_uri, "
             "capture_date = excluded.capture_date, fetched_at = excluded.fetched_at, "
             "fetched_run = excluded.fetched_run, version = excluded.version, "
             "written_run = excluded.written_run, article_warc = excluded.article_warc, "
-            "text_digest = excluded.text_digest, fields = excluded.fields",
+            "text_digest = excluded.text_digest, fields = excluded.fields, "
+            "canonical = excluded.canonical" + (" WHERE pages.version < 1" if only_dropped else ""),
             (key, record["url"], capture.etag, capture.last_modified, capture.payload_digest,
              capture.record_id, capture.uri, capture.date, fetched_at.isoformat(), self.run,
-             record.get("version") or 1, self.run,
-             json.dumps(record.get("warc")) if record.get("warc") else None,
-             digest(record.get("text")), json.dumps(field_digests(record))))
+             version, self.run if version else None,
+             json.dumps(record.get("warc")) if record.get("warc") and version else None,
+             digest(record.get("text")), json.dumps(field_digests(record)), canonical))
+
+    def copy_of(self, key: str) -> PageState | None:
+        """An article written under another URL that names ``key`` canonical."""
+        row = self.db.execute("SELECT key FROM pages WHERE canonical = ? AND key != ? "
+                              "AND version >= 1 LIMIT 1", (key, key)).fetchone()
+        return self.get(row[0]) if row else None
+
+    def settle(self, copy_key: str, key: str) -> bool:
+        """When the article at ``copy_key`` (a copy naming ``key`` canonical) and
+        the page ``key`` dropped as its duplicate were both fetched in this run,
+        whichever came first: the article's version, run and JSON pointer move
+        to ``key``'s row, which keeps its own capture and text digests (its next
+        re-check is a conditional request), and the copy's row goes (the copy is
+        then a duplicate like any other). Returns True when moved."""
+        copy, page = self.get(copy_key), self.get(key)
+        if (copy is None or page is None or copy.canonical != key or copy.version < 1
+                or copy.written_run != self.run or page.version >= 1
+                or page.fetched_run != self.run):
+            return False
+        self._write("UPDATE pages SET version = ?, written_run = ?, article_warc = ? "
+                    "WHERE key = ?", (copy.version, copy.written_run,
+                                      json.dumps(copy.article_warc) if copy.article_warc else None,
+                                      key))
+        self._write("DELETE FROM pages WHERE key = ?", (copy_key,))
+        return True
 
     def count(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM pages").fetchone()[0])
+        """Articles known (pages kept only as a duplicate's capture not counted)."""
+        return int(self.db.execute("SELECT count(*) FROM pages WHERE version >= 1").fetchone()[0])
 
     def run_started(self) -> datetime:
         """When the current run first started (a resumed run: its first attempt)."""
         row = self.db.execute("SELECT started FROM runs WHERE id = ?", (self.run,)).fetchone()
         return datetime.fromisoformat(row[0])
 
-    def reconcile(self, records: Iterable[dict[str, Any]], key: Callable[[str], str]) -> int:
+    def reconcile(self, records: Iterable[dict[str, Any]], key: Callable[[str], str],
+                  canonical: Callable[[dict[str, Any]], str | None] = lambda record: None) -> int:
         """Record the article versions in ``records`` (JSON lines this run wrote)
         that the state does not know: a crawl killed after writing a line but
         before recording it. Their captures are unknown (no validators: the
-        next re-check is a full fetch). Returns how many were recorded."""
+        next re-check is a full fetch). ``canonical`` gives the key of the page
+        a record is a copy of: a copy's line whose article moved to that page's
+        row (``settle``) is known. Returns how many were recorded."""
         added = 0
         for record in records:
-            k = key(record["url"])
+            k, version = key(record["url"]), record.get("version") or 1
             previous = self.get(k)
-            if previous is not None and previous.version >= (record.get("version") or 1):
+            if previous is not None and previous.version >= version:
+                continue
+            home = canonical(record)
+            settled = self.get(home) if home is not None else None
+            if settled is not None and (settled.version > version or (
+                    settled.version == version and settled.article_warc == record.get("warc"))):
                 continue
             when = record.get("fetched_at") or _now()
-            self.record_article(k, record, datetime.fromisoformat(when), None)
+            self.record_article(k, record, datetime.fromisoformat(when), None, home)
             added += 1
         return added
 
