@@ -112,7 +112,7 @@ CRAWLER_WARC_REDACT_HEADERS = ["Authorization", "Proxy-Authorization", "Cookie",
 #: Keep those headers as sent (no redaction): only for archives that stay private.
 CRAWLER_WARC_KEEP_SECRETS = False
 
-#: Write warc/index.cdxj (cdxj-indexer) when a crawl ends.
+#: Keep warc/index.cdxj: lines made as records are written, merged when a crawl ends.
 CRAWLER_CDXJ_ENABLED = True
 
 CRAWLER_JSONL_ENABLED = True

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
-
 from importlib.metadata import version
+from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
@@ -23,6 +22,7 @@ from scrapy.exceptions import NotConfigured
 from crawler import __version__
 from crawler.jobs import job_dir
 from crawler.replay.index import INDEX_NAME, warcs_in, write_cdxj
+from crawler.replay.liveindex import LiveIndex
 from crawler.warc import (
     PROFILE_IDENTICAL,
     PROFILE_NOT_MODIFIED,
@@ -68,6 +68,7 @@ class WarcCapture:
         self.crawler = crawler
         self.stats = crawler.stats
         self.writer: RollingWarcWriter | None = None
+        self.index: LiveIndex | None = None  # None: no index, or rebuilt from the WARCs
         self.failed = False
 
     @classmethod
@@ -76,6 +77,8 @@ class WarcCapture:
             raise NotConfigured("CRAWLER_WARC_ENABLED is off")
         ext = cls(crawler)
         ext.root = job_dir(crawler.settings)
+        if crawler.settings.getbool("CRAWLER_CDXJ_ENABLED"):
+            ext.index = LiveIndex(ext.root / "warc")
         ext.writer = ext.build_writer()
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
@@ -101,7 +104,21 @@ class WarcCapture:
             redact_headers=(() if s.getbool("CRAWLER_WARC_KEEP_SECRETS")
                             else s.getlist("CRAWLER_WARC_REDACT_HEADERS")),
             gzip_level=s.getint("CRAWLER_WARC_GZIP_LEVEL"),
+            on_write=self.index_records if self.index is not None else None,
         )
+
+    def index_records(self, filename: str, records, spans) -> None:  # noqa: ANN001
+        """Index lines made as records are written; if they cannot be kept,
+        the index is rebuilt from the WARCs when the crawl closes."""
+        if self.index is None:
+            return
+        try:
+            self.index.add(filename, records, spans)
+        except OSError as exc:
+            logger.warning("Cannot keep the CDXJ index lines (%s); the index will be "
+                           "rebuilt from the WARC files at the end", exc)
+            self.index.discard()
+            self.index = None
 
     def response_downloaded(self, response: Response, request: Request) -> None:
         if self.writer is None or self.failed or write_failed(self.crawler):
@@ -188,7 +205,10 @@ class WarcCapture:
             logger.info("No CDXJ index after the write error ('crawler index' makes it)")
         elif self.writer.closed_files and self.crawler.settings.getbool("CRAWLER_CDXJ_ENABLED"):
             try:
-                index = write_cdxj(warcs_in(directory), directory / INDEX_NAME)
+                if self.index is not None:
+                    index = self.index.merge(self.writer.closed_files)
+                else:
+                    index = write_cdxj(warcs_in(directory), directory / INDEX_NAME)
             except OSError as exc:
                 self.stats.inc_value("warc/index_errors")
                 report_write_error(self.crawler, directory / INDEX_NAME, exc)
@@ -197,3 +217,5 @@ class WarcCapture:
                 self.stats.inc_value("warc/index_errors")
             else:
                 self.stats.set_value("warc/index", str(index))
+        if self.index is not None:
+            self.index.discard()  # lines not merged (no file closed, a write error)

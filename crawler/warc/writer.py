@@ -19,7 +19,7 @@ import io
 import os
 import re
 import socket
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -115,6 +115,7 @@ class RollingWarcWriter:
         info: Mapping[str, object] | None = None,
         redact_headers: Iterable[str] = (),
         gzip_level: int = 6,
+        on_write: Callable[[str, Sequence, list[tuple[int, int]]], None] | None = None,
     ) -> None:
         if not 0 <= gzip_level <= 9:
             raise ValueError(f"gzip level must be 0-9, not {gzip_level}")
@@ -124,6 +125,7 @@ class RollingWarcWriter:
         self.max_size = max_size
         self.info = dict(info or {})
         self.redact_headers = tuple(redact_headers)
+        self.on_write = on_write  # (file name, records, their spans) after each write
         self.closed_files: list[Path] = []
         self.records_written = 0
         self._serial = 0
@@ -187,6 +189,9 @@ class RollingWarcWriter:
             raise
         self._size += len(data)
         self.records_written += len(records)
+        if self.on_write is not None:
+            assert self._path is not None
+            self.on_write(self._path.name, records, spans)
         return spans
 
     def write_exchange(self, request: HttpRequestData, response: HttpResponseData,
