@@ -1,7 +1,8 @@
 """Single-machine crawl throughput: fetch + WARC, the full pipeline, extraction
 alone on all cores, and wget, all against the same local site of real news pages.
 
-    python -m benchmarks.throughput [--pages 2000] [--links 50] [--profile [FILE]] [--peers]
+    python -m benchmarks.throughput [--pages 2000] [--links 50] [--rounds 2]
+                                    [--profile [FILE]] [--peers]
 
 The site is the one of ``benchmarks/distributed.py`` (its ``serve``, in a
 subprocess on 127.0.0.1, sharing the cores with what is measured: see "site CPU
@@ -10,18 +11,21 @@ article linking to ``--links`` others, plus a home page and ten section pages
 listing all articles. Each page keeps its own links to its original site
 (``<base href>``), which every crawler sees and drops as off-site.
 
-Runs, one after the other:
+Runs, in this order, repeated ``--rounds`` times (default 2; the ratios are
+printed per round and as their mean: on a shared VM the machine's speed drifts
+10-20 % within minutes, so each ratio compares runs made one right after the
+other, and the rounds show the spread):
 
 (a) ``crawler crawl`` with the item pipelines off (``-s ITEM_PIPELINES={}``, a
     JSON string Scrapy merges over the empty base: no extraction, no JSON lines);
     WARC capture, job state and the CDXJ index stay on;
+(d) ``wget --recursive --level=inf --no-parent --warc-file`` (one connection);
 (b) ``crawler crawl`` as shipped: fetch, extract, WARC, JSON lines;
     both with politeness off (no delay, no AutoThrottle, 32 requests at once,
     no depth or per-site limit that matters);
 (c) ``crawler.extraction.extract(body, url)`` over the HTML pages of (a)'s WARC
     in a ``ProcessPoolExecutor(os.cpu_count())`` (spawn), timed after every
     worker has started and extracted one page: the ceiling of (b) on this machine;
-(d) ``wget --recursive --level=inf --no-parent --warc-file`` (one connection);
 (e), (f) with ``--peers``: trafilatura's own crawler then its extraction, and
     news-please's recursive crawler (``benchmarks/peers.py``).
 
@@ -71,7 +75,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import distributed
 from benchmarks.distributed import SECTIONS, article_path
 
-DEFAULT_PAGES = 2000  # the whole run takes ~3.5 minutes on 2 cores
+DEFAULT_PAGES = 2000  # a round takes ~2.5 minutes on 2 cores
 DEFAULT_LINKS = 50
 TARGETS = {"b/c": 0.75, "a/d": 1.0}
 FAST = ["--max-depth", "100000", *(x for kv in (
@@ -343,7 +347,22 @@ def commit() -> str:
     return head or "unknown"
 
 
-def report(rows: list[tuple[str, dict]], pages: int, links: int, extra: list[str]) -> None:
+def ratios(runs: dict[str, dict | None]) -> dict[str, float]:
+    """One round's ratios: pages/s over wall time, and (b) over its crawl time."""
+    rate = {k: r["pages"] / r["wall"] for k, r in runs.items() if r is not None}
+    out = {}
+    for key, (num, den) in (("b/c", ("b", "c")), ("a/d", ("a", "d"))):
+        if num in rate and den in rate:
+            out[key] = rate[num] / rate[den]
+    if "b/c" in out and runs["b"].get("elapsed"):
+        # (c) is timed after its pool started; over Scrapy's own crawl time (b)
+        # leaves out its start-up and exit likewise (its pool's start stays in)
+        out["b/c crawl time"] = runs["b"]["pages"] / runs["b"]["elapsed"] / rate["c"]
+    return out
+
+
+def report(rows: list[tuple[str, dict | None]], rounds: list[dict[str, dict | None]],
+           pages: int, links: int, extra: list[str]) -> None:
     print(f"site: {pages} article pages (~{links} links each to other articles, plus their "
           f"own off-site links) + home + {len(SECTIONS)} section pages on 127.0.0.1; "
           f"{os.cpu_count()} CPUs shared with the site server")
@@ -357,24 +376,21 @@ def report(rows: list[tuple[str, dict]], pages: int, links: int, extra: list[str
         print(f"{name:<50}{r['wall']:>8.1f}{r['pages']:>7}{r['pages'] / r['wall']:>9.1f}"
               f"{r['cpu']:>8.1f}{1000 * r['cpu'] / r['pages']:>12.1f}{r['procs']:>6}"
               f"{r['rss_mb']:>12.0f}{site_cpu:>11}{r['other_cpu']:>12.1f}")
-    rate = {name[1]: r["pages"] / r["wall"] for name, r in rows if r is not None}
     print()
-    for key, (num, den) in (("b/c", ("b", "c")), ("a/d", ("a", "d"))):
-        if num in rate and den in rate:
-            ratio = rate[num] / rate[den]
-            verdict = "met" if ratio >= TARGETS[key] else "NOT met"
-            print(f"({num})/({den}) pages/s: {ratio:.2f}   target >= {TARGETS[key]:.2f}  {verdict}")
-            steady = {name[1]: r for name, r in rows if r is not None}
-            if steady[num].get("elapsed") and den == "c":
-                # (c) is timed after its pool started; over Scrapy's own crawl time (b)
-                # leaves out its start-up and exit likewise (its pool's start stays in)
-                ratio = steady[num]["pages"] / steady[num]["elapsed"] / rate[den]
-                verdict = "met" if ratio >= TARGETS[key] else "NOT met"
-                print(f"({num})/({den}) pages/s over (b)'s crawl time (start-up and exit "
-                      f"excluded, as for (c)): {ratio:.2f}   target >= {TARGETS[key]:.2f}  "
-                      f"{verdict}")
-        else:
-            print(f"({num})/({den}) pages/s: -      target >= {TARGETS[key]:.2f}  (not run)")
+    found = [ratios(runs) for runs in rounds]
+    labels = {"b/c": "(b)/(c) pages/s", "a/d": "(a)/(d) pages/s",
+              "b/c crawl time": "(b)/(c) pages/s over (b)'s crawl time (start-up and exit "
+                                "excluded, as for (c))"}
+    for key, label in labels.items():
+        target = TARGETS[key.split()[0]]
+        values = [r[key] for r in found if key in r]
+        if not values:
+            print(f"{label}: -      target >= {target:.2f}  (not run)")
+            continue
+        mean = sum(values) / len(values)
+        each = f" (rounds: {', '.join(f'{v:.2f}' for v in values)})" if len(values) > 1 else ""
+        verdict = "met" if mean >= target else "NOT met"
+        print(f"{label}: {mean:.2f}{each}   target >= {target:.2f}  {verdict}")
     print()
     for line in extra:
         print(line)
@@ -386,6 +402,11 @@ def main() -> int:
                         help=f"article pages (default {DEFAULT_PAGES})")
     parser.add_argument("--links", type=int, default=DEFAULT_LINKS,
                         help=f"links from each article to others (default {DEFAULT_LINKS})")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="run (a), (d), (b), (c) this many times, in that order, and "
+                             "report each round's ratios and their mean: on a shared VM the "
+                             "machine's speed drifts 10-20 %% within minutes, so each ratio "
+                             "compares runs made one after the other (default 2)")
     parser.add_argument("--profile", nargs="?", const=str(ROOT / "archive" / "throughput-b.prof"),
                         metavar="FILE", help="also run (b) under cProfile, keep the stats in "
                                              "FILE (default archive/throughput-b.prof) and print "
@@ -421,7 +442,7 @@ def main() -> int:
             r = run_process(cmd, out / f"{job}.log", site, site_pid)
             data = json.loads(summary.read_text()) if summary.exists() else {}
             warcs = sorted((out / job / "warc").glob("*.warc.gz"))
-            r["urls"], r["bodies"] = warc_responses(warcs, bodies=key == "a")
+            r["urls"], r["bodies"] = warc_responses(warcs, bodies=key.startswith("a"))
             r["pages"] = r["urls"].total()
             r["elapsed"] = data.get("elapsed_seconds")
             if r["code"] or data.get("finish_reason") != "finished":
@@ -437,40 +458,49 @@ def main() -> int:
                          f"single process {r['max_proc_mb']:.0f} MB")
             return r
 
-        print(f"crawling {site}/ ({opts.pages} articles) ...", file=sys.stderr, flush=True)
-        a = crawl("a", "fetch-warc", NO_PIPELINES)
-        rows.append(("(a) fetch + WARC (crawler crawl, pipelines off)", a))
-        b = crawl("b", "full", [])
-        rows.append(("(b) full pipeline (fetch, extract, WARC, JSON)", b))
-        lines = [json.loads(line)["url"] for f in sorted((out / "full").glob("articles-*.jsonl"))
-                 for line in f.open(encoding="utf-8")]
-        notes.append(check("(b) JSON lines", Counter(lines), articles))
-
-        print("extracting in a process pool ...", file=sys.stderr, flush=True)
-        c = extraction_pool(a.pop("bodies"))
-        rows.append((f"(c) extract() alone, process pool x{c['workers']}", c))
-        notes.append(f"(c) {c['articles']} of {c['pages']} HTML pages of (a)'s WARC gave an "
-                     "article")
-
-        wget = which("wget")
-        if wget:
-            print("wget ...", file=sys.stderr, flush=True)
-            (out / "wget").mkdir(exist_ok=True)
+        def wget_run(key: str, rnd: int) -> dict | None:
+            wget = which("wget")
+            if not wget:
+                return None
+            folder = out / f"wget-{rnd}"
+            folder.mkdir(exist_ok=True)
             d = run_process([wget, "--recursive", "--level=inf", "--no-parent", "--no-verbose",
-                             "--delete-after", f"--warc-file={out / 'wget' / 'wget'}",
-                             "--directory-prefix", str(out / "wget" / "files"), site + "/"],
-                            out / "wget.log", site, site_pid)
-            d["urls"], _ = warc_responses([out / "wget" / "wget.warc.gz"])
+                             "--delete-after", f"--warc-file={folder / 'wget'}",
+                             "--directory-prefix", str(folder / "files"), site + "/"],
+                            out / f"wget-{rnd}.log", site, site_pid)
+            d["urls"], _ = warc_responses([folder / "wget.warc.gz"])
             d["pages"] = d["urls"].total()
             if d["code"]:
-                notes.append(f"WARNING (d): wget exit code {d['code']}; see {d['log']}")
-            notes.append(check("(d) wget WARC response records", d["urls"], expected))
-            notes.append(f"(d) site served {d['requests']} requests"
+                notes.append(f"WARNING ({key}): wget exit code {d['code']}; see {d['log']}")
+            notes.append(check(f"({key}) wget WARC response records", d["urls"], expected))
+            notes.append(f"({key}) site served {d['requests']} requests"
                          + (f", {len(d['repeated'])} URLs more than once"
                             if d["repeated"] else ", none twice"))
-            rows.append(("(d) wget --recursive --warc-file", d))
-        else:
-            rows.append(("(d) wget --recursive --warc-file (no wget)", None))
+            return d
+
+        rounds: list[dict[str, dict | None]] = []
+        for rnd in range(1, opts.rounds + 1):
+            tag = f" #{rnd}" if opts.rounds > 1 else ""
+            print(f"round {rnd}: crawling {site}/ ({opts.pages} articles), wget, crawling "
+                  "with extraction, extracting in a process pool ...", file=sys.stderr,
+                  flush=True)
+            a = crawl(f"a{tag}", f"fetch-warc-{rnd}", NO_PIPELINES)
+            d = wget_run(f"d{tag}", rnd)
+            b = crawl(f"b{tag}", f"full-{rnd}", [])
+            lines = [json.loads(line)["url"]
+                     for f in sorted((out / f"full-{rnd}").glob("articles-*.jsonl"))
+                     for line in f.open(encoding="utf-8")]
+            notes.append(check(f"(b{tag}) JSON lines", Counter(lines), articles))
+            c = extraction_pool(a.pop("bodies"))
+            notes.append(f"(c{tag}) {c['articles']} of {c['pages']} HTML pages of (a)'s WARC "
+                         "gave an article")
+            rows.extend([
+                (f"(a{tag}) fetch + WARC (crawler crawl, pipelines off)", a),
+                (f"(b{tag}) full pipeline (fetch, extract, WARC, JSON)", b),
+                (f"(c{tag}) extract() alone, process pool x{c['workers']}", c),
+                (f"(d{tag}) wget --recursive --warc-file" + ("" if d else " (no wget)"), d),
+            ])
+            rounds.append({"a": a, "b": b, "c": c, "d": d})
 
         if opts.peers:
             from benchmarks.peers import run_peers
@@ -483,7 +513,7 @@ def main() -> int:
         print(f"\n{started:%Y-%m-%d %H:%M}, commit {commit()}, {os.cpu_count()} CPUs, Python "
               f"{sys.version.split()[0]}; load average at start {load:.2f}; whole run "
               f"{(datetime.now() - started).seconds} s\n")
-        report(rows, opts.pages, opts.links, notes)
+        report(rows, rounds, opts.pages, opts.links, notes)
 
         if opts.profile:
             print("\nprofiling (b) ...", file=sys.stderr, flush=True)
