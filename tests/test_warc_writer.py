@@ -175,7 +175,7 @@ def test_revisit_records(tmp_path: Path) -> None:
 
 def test_gzip_level_is_per_record_member_and_readable(tmp_path: Path) -> None:
     sizes = {}
-    for level in (1, 9):
+    for level in (1, 3, 6, 9):  # ISA-L's levels, then zlib-ng's
         directory = tmp_path / str(level)
         writer = RollingWarcWriter(directory, prefix="t", gzip_level=level)
         for i in range(3):
@@ -202,3 +202,13 @@ def test_gzip_level_is_per_record_member_and_readable(tmp_path: Path) -> None:
         assert "0-9" in str(exc)
     else:
         raise AssertionError("level 10 accepted")
+
+
+def test_fast_levels_use_isal() -> None:
+    from isal import isal_zlib
+    from zlib_ng import zlib_ng
+
+    from crawler.warc.writer import compressor
+
+    assert all(type(compressor(level)) is type(isal_zlib.compressobj()) for level in (1, 2, 3))
+    assert all(type(compressor(level)) is type(zlib_ng.compressobj()) for level in (0, 4, 6, 9))
