@@ -287,7 +287,7 @@ def check_article(article: Any, min_chars: int) -> None:
 def check_extraction(case: tuple[tuple[bytes, str | None], str, datetime]) -> None:
     (body, ctype), url, when = case
     page = Page(url=url, status=200, body=body, content_type=ctype, fetched_at=when)
-    article, removed = page_to_article(page, OPTIONS)
+    article, removed, _ = page_to_article(page, OPTIONS)
     assert all(isinstance(v, int) for v in removed.values())
     check_article(article, OPTIONS.min_chars)
 

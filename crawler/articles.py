@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import contextlib
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from crawler.extraction import EXTRACTOR_NAME, ExtractionOptions, extract, extractor_version
+from crawler.extraction.encoding import CharsetCheck
 from crawler.extraction.site import strip_template
 from crawler.extraction.template import SiteTemplates, block_hash
 from crawler.items import Page
@@ -23,9 +24,18 @@ def iso_utc(when: datetime) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
-def page_to_article(page: Page, options: ExtractionOptions) -> tuple[Article, dict[str, int]]:
-    """Extract one page into an :class:`Article` (``reason`` set when it is
-    none) and the counts of what each cleaning rule removed."""
+class PageResult(NamedTuple):
+    """An extracted page: its :class:`Article` (``reason`` set when it is none),
+    the counts of what each cleaning rule removed, and how its charset was
+    decided (None when it was not decoded)."""
+
+    article: Article
+    removed: dict[str, int]
+    charset: CharsetCheck | None = None
+
+
+def page_to_article(page: Page, options: ExtractionOptions) -> PageResult:
+    """Extract one page (see :class:`PageResult`)."""
     if page.status != 200:
         ext = None
         reason = "http_error"
@@ -48,7 +58,9 @@ def page_to_article(page: Page, options: ExtractionOptions) -> tuple[Article, di
         capture=page.meta.get("crawler_capture"),
         **fields,
     )
-    return article, (ext.removed if ext is not None else {})
+    if ext is None:
+        return PageResult(article, {})
+    return PageResult(article, ext.removed, ext.charset)
 
 
 def assign_version(article: Article, previous: PageState | None) -> str | None:

@@ -160,7 +160,7 @@ def test_writer_holds_a_site_until_its_template_is_known(tmp_path: Path) -> None
         item = Page(url=p["url"], status=200, content_type="text/html",
                     body=(DATA / "adcorpus" / p["file"]).read_bytes(),
                     fetched_at=datetime(2026, 11, 26, tzinfo=timezone.utc))
-        article, _ = page_to_article(item, ExtractionPipeline.from_crawler(crawler).options)
+        article = page_to_article(item, ExtractionPipeline.from_crawler(crawler).options).article
         writer.process_item(article)
         written_after.append(len(path.read_text("utf-8").splitlines()))
     assert written_after[:9] == [0] * 9  # held until the site has 10 pages

@@ -49,3 +49,18 @@ def test_mislabelled_and_undeclared_pages_decode_right(body: bytes, ctype: str |
 def test_declared_reports_every_declaration() -> None:
     check = check_charset(with_meta(CP1252, "windows-1252"), "text/html; charset=utf-8")
     assert check.declared == "utf-8 (header), cp1252 (meta)"
+
+
+def test_extraction_reports_the_check_it_decoded_by() -> None:
+    """The crawl counts charset problems from what the extraction process found
+    (no second check of every page in the crawl process)."""
+    from crawler.extraction import extract
+
+    got = extract(CP1252, "https://news.example/a", content_type="text/html; charset=utf-8")
+    assert got.charset == check_charset(CP1252, "text/html; charset=utf-8")
+    assert got.charset.problem == "mislabelled"
+    assert extract(UTF8, "https://news.example/a",
+                   content_type="text/html; charset=utf-8").charset.problem is None
+    assert extract(TEXT, "https://news.example/a").charset is None  # already text
+    assert extract(b"\x89PNG\r\n", "https://news.example/a.png",
+                   content_type="image/png").charset is None  # never decoded

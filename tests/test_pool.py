@@ -73,6 +73,6 @@ def test_start_warms_every_worker_before_the_first_page() -> None:
                 body=b"<html><body><article><p>" + b"Words of a story. " * 80
                 + b"</p></article></body></html>",
                 content_type="text/html", fetched_at=datetime.now(timezone.utc))
-    article, _ = asyncio.run(pool.extract(page))
+    article = asyncio.run(pool.extract(page)).article
     assert "Words of a story." in (article.text or "")
     pool.close()

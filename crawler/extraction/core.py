@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from urllib.parse import urlsplit
 
 import lxml.html
 import trafilatura
 import trafilatura.utils
-from trafilatura.utils import load_html
 from lxml import etree
 from lxml.etree import ParserError
+from trafilatura.utils import load_html
 
 from crawler.extraction.blocks import Block, BlockRules, blocks_text, body_blocks, filter_blocks
-from crawler.extraction.encoding import decode_html
+from crawler.extraction.encoding import CharsetCheck, decode_html_checked
 from crawler.extraction.markup import MarkupRules, clean_markup
 from crawler.extraction.nesting import flatten
 from crawler.extraction.signals import PageSignals, normalize_language, read_signals
@@ -88,6 +88,8 @@ class Extraction:
     blocks: list[Block] = field(default_factory=list, repr=False)
     #: How many elements or blocks each rule removed.
     removed: dict[str, int] = field(default_factory=dict)
+    #: How the bytes' charset was decided (None when ``body`` was text or never decoded).
+    charset: CharsetCheck | None = None
 
     @property
     def is_article(self) -> bool:
@@ -257,9 +259,15 @@ def extract(
             return Extraction(reason="not_html")
         if looks_binary(body, content_type):
             return Extraction(reason="binary")
-        text, _ = decode_html(body, content_type)
-    else:
-        text = body
+        text, _, check = decode_html_checked(body, content_type)
+        result = _extract_text(text, url, fetched_at, opts)
+        result.charset = check
+        return result
+    return _extract_text(body, url, fetched_at, opts)
+
+
+def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
+                  opts: ExtractionOptions) -> Extraction:
     if not text.strip():
         return Extraction(reason="empty")
     tree, text, flattened = parse_page(text)

@@ -100,8 +100,15 @@ def _sniff(body: bytes) -> str | None:
 
 def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Return ``(text, encoding)`` for an HTML body and its Content-Type header."""
+    text, encoding, _ = decode_html_checked(body, content_type)
+    return text, encoding
+
+
+def decode_html_checked(body: bytes, content_type: str | None = None
+                        ) -> tuple[str, str, CharsetCheck]:
+    """:func:`decode_html`, and the :func:`check_charset` it decided by."""
     check = check_charset(body, content_type)
     encoding = check.encoding or _sniff(body) or "utf-8"
     # w3lib still strips a byte-order mark and maps labels as the HTML standard does
     encoding, text = html_to_unicode(f"text/html; charset={encoding}", body)
-    return text, encoding
+    return text, encoding, check

@@ -21,10 +21,9 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from crawler.articles import page_to_article
+from crawler.articles import PageResult, page_to_article
 from crawler.extraction.core import ExtractionOptions
 from crawler.items import Page
-from crawler.schema import Article
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +72,7 @@ class ExtractionPool:
         for _ in range(self.processes):
             pool.submit(_warm_up)
 
-    async def extract(self, page: Page) -> tuple[Article, dict[str, int]]:
+    async def extract(self, page: Page) -> PageResult:
         try:
             future = self._executor().submit(page_to_article, page, self.options)
             return await asyncio.wrap_future(future)

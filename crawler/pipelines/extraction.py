@@ -5,9 +5,9 @@ core; 0 runs it inline), so the reactor never waits for it; Scrapy's scraper
 limits (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``, ``CONCURRENT_ITEMS``) keep the pages
 waiting for extraction bounded in memory.
 
-A page's charset problems are counted here, before extraction, as
-``extract/charset/mislabelled`` (a declaration the bytes contradict, logged)
-and ``extract/charset/undeclared``; a page flattened because it was nested too
+A page's charset problems, as the extraction process found them decoding it,
+are counted as ``extract/charset/mislabelled`` (a declaration the bytes
+contradict, logged) and ``extract/charset/undeclared``; a page flattened because it was nested too
 deep for the parser is logged and counted as ``extract/removed/deep_nesting``."""
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from scrapy.exceptions import DropItem
 from crawler.articles import page_to_article
 from crawler.extraction import ExtractionOptions
 from crawler.extraction.blocks import BlockRules
-from crawler.extraction.core import is_html, looks_binary
-from crawler.extraction.encoding import check_charset
+from crawler.extraction.encoding import CharsetCheck
 from crawler.extraction.markup import MarkupRules
 from crawler.extraction.pool import ExtractionPool
 from crawler.items import Page
@@ -79,11 +78,12 @@ class ExtractionPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
             return item
-        self.check_charset(item)
         if self.pool is not None:
-            article, removed = await self.pool.extract(item)
+            article, removed, charset = await self.pool.extract(item)
         else:
-            article, removed = page_to_article(item, self.options)
+            article, removed, charset = page_to_article(item, self.options)
+        if charset is not None:
+            self.count_charset(item, charset)
         for rule, count in removed.items():
             self.stats.inc_value(f"extract/removed/{rule}", count)
         if removed.get("deep_nesting"):
@@ -95,14 +95,9 @@ class ExtractionPipeline:
         self.stats.inc_value("extract/articles")
         return article
 
-    def check_charset(self, page: Page) -> None:
-        """Count (and log) a page whose charset is mislabelled or undeclared:
-        a cheap test without sniffing, so it runs here rather than in a worker."""
-        if (page.status != 200 or len(page.body) > self.options.max_bytes
-                or not is_html(page.content_type, page.body)
-                or looks_binary(page.body, page.content_type)):
-            return
-        check = check_charset(page.body, page.content_type)
+    def count_charset(self, page: Page, check: CharsetCheck) -> None:
+        """Count (and log) a page whose charset is mislabelled or undeclared, as
+        the extraction process found while decoding it."""
         if check.problem is None:
             return
         self.stats.inc_value(f"extract/charset/{check.problem}")

@@ -72,7 +72,7 @@ def replay(archives: list[Archive], options: ReplayOptions | None = None,
                 progress(stats)
             if 300 <= page.status < 400:
                 continue  # a redirect hop: its target is captured too
-            article, _ = page_to_article(page, opts.extraction)
+            article = page_to_article(page, opts.extraction).article
             if article.reason is not None:
                 stats.inc(f"dropped/{article.reason}")
                 continue
