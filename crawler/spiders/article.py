@@ -284,10 +284,11 @@ class ArticleSpider(Spider):
         if self.max_depth and response.meta.get("depth", 0) >= self.max_depth:
             return  # its links would be deeper than DEPTH_LIMIT: not even built
         try:
-            text = response.text
+            # lexbor reads UTF-8 bytes itself, replacing bad bytes as decoding would
+            html = response.body if response.encoding == "utf-8" else response.text
         except Exception:  # undecodable: no links to follow
             return
-        found = html_links(text, response.url)
+        found = html_links(html, response.url)
         try:
             for url in found.feeds:
                 req = self.follow(url, meta={"discovery": "feed"}, link=True)
