@@ -11,10 +11,12 @@ article linking to ``--links`` others, plus a home page and ten section pages
 listing all articles. Each page keeps its own links to its original site
 (``<base href>``), which every crawler sees and drops as off-site.
 
-Runs, in this order, repeated ``--rounds`` times (default 2; the ratios are
-printed per round and as their mean: on a shared VM the machine's speed drifts
-10-20 % within minutes, so each ratio compares runs made one right after the
-other, and the rounds show the spread):
+Runs, in this order in odd rounds and in the reverse order (c, b, d, a) in
+even ones, ``--rounds`` times (default 2). The ratios are printed per round
+and as their mean: on a shared VM the machine's speed drifts 10-20 % within
+minutes, so each ratio compares runs made one right after the other, a drift
+during a pair of rounds weighs on both sides of each ratio alike, and the
+rounds show the spread. (c) extracts the pages of the first round's (a):
 
 (a) ``crawler crawl`` with the item pipelines off (``-s ITEM_PIPELINES={}``, a
     JSON string Scrapy merges over the empty base: no extraction, no JSON lines);
@@ -403,10 +405,10 @@ def main() -> int:
     parser.add_argument("--links", type=int, default=DEFAULT_LINKS,
                         help=f"links from each article to others (default {DEFAULT_LINKS})")
     parser.add_argument("--rounds", type=int, default=2,
-                        help="run (a), (d), (b), (c) this many times, in that order, and "
-                             "report each round's ratios and their mean: on a shared VM the "
-                             "machine's speed drifts 10-20 %% within minutes, so each ratio "
-                             "compares runs made one after the other (default 2)")
+                        help="run (a), (d), (b), (c) this many times, in that order in odd "
+                             "rounds and reversed in even ones, and report each round's "
+                             "ratios and their mean: on a shared VM the machine's speed "
+                             "drifts 10-20 %% within minutes (default 2)")
     parser.add_argument("--profile", nargs="?", const=str(ROOT / "archive" / "throughput-b.prof"),
                         metavar="FILE", help="also run (b) under cProfile, keep the stats in "
                                              "FILE (default archive/throughput-b.prof) and print "
@@ -478,29 +480,48 @@ def main() -> int:
                             if d["repeated"] else ", none twice"))
             return d
 
-        rounds: list[dict[str, dict | None]] = []
-        for rnd in range(1, opts.rounds + 1):
-            tag = f" #{rnd}" if opts.rounds > 1 else ""
-            print(f"round {rnd}: crawling {site}/ ({opts.pages} articles), wget, crawling "
-                  "with extraction, extracting in a process pool ...", file=sys.stderr,
-                  flush=True)
-            a = crawl(f"a{tag}", f"fetch-warc-{rnd}", NO_PIPELINES)
-            d = wget_run(f"d{tag}", rnd)
-            b = crawl(f"b{tag}", f"full-{rnd}", [])
+        def full_run(key: str, rnd: int) -> dict:
+            b = crawl(key, f"full-{rnd}", [])
             lines = [json.loads(line)["url"]
                      for f in sorted((out / f"full-{rnd}").glob("articles-*.jsonl"))
                      for line in f.open(encoding="utf-8")]
-            notes.append(check(f"(b{tag}) JSON lines", Counter(lines), articles))
-            c = extraction_pool(a.pop("bodies"))
-            notes.append(f"(c{tag}) {c['articles']} of {c['pages']} HTML pages of (a)'s WARC "
+            notes.append(check(f"({key}) JSON lines", Counter(lines), articles))
+            return b
+
+        def pool_run(key: str) -> dict:
+            c = extraction_pool(bodies)
+            notes.append(f"({key}) {c['articles']} of {c['pages']} HTML pages of (a)'s WARC "
                          "gave an article")
+            return c
+
+        rounds: list[dict[str, dict | None]] = []
+        bodies: list[tuple[bytes, str]] = []
+        for rnd in range(1, opts.rounds + 1):
+            tag = f" #{rnd}" if opts.rounds > 1 else ""
+            # odd rounds a, d, b, c; even rounds c, b, d, a: a drift of the machine's
+            # speed during a pair of rounds weighs on both sides of each ratio alike
+            order = "adbc" if rnd % 2 else "cbda"
+            print(f"round {rnd}: runs {', '.join(order)} ...", file=sys.stderr, flush=True)
+            runs: dict[str, dict | None] = {}
+            for key in order:
+                if key == "a":
+                    runs["a"] = crawl(f"a{tag}", f"fetch-warc-{rnd}", NO_PIPELINES)
+                    found = runs["a"].pop("bodies")
+                    bodies = bodies or found
+                elif key == "d":
+                    runs["d"] = wget_run(f"d{tag}", rnd)
+                elif key == "b":
+                    runs["b"] = full_run(f"b{tag}", rnd)
+                else:
+                    runs["c"] = pool_run(f"c{tag}")
+            d = runs["d"]
             rows.extend([
-                (f"(a{tag}) fetch + WARC (crawler crawl, pipelines off)", a),
-                (f"(b{tag}) full pipeline (fetch, extract, WARC, JSON)", b),
-                (f"(c{tag}) extract() alone, process pool x{c['workers']}", c),
+                (f"(a{tag}) fetch + WARC (crawler crawl, pipelines off)", runs["a"]),
+                (f"(b{tag}) full pipeline (fetch, extract, WARC, JSON)", runs["b"]),
+                (f"(c{tag}) extract() alone, process pool x{runs['c']['workers']}", runs["c"]),
                 (f"(d{tag}) wget --recursive --warc-file" + ("" if d else " (no wget)"), d),
             ])
-            rounds.append({"a": a, "b": b, "c": c, "d": d})
+            rounds.append(runs)
 
         if opts.peers:
             from benchmarks.peers import run_peers
