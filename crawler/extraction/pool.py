@@ -44,9 +44,10 @@ def _exit_with_parent() -> None:
 
 
 def _warm_up() -> int:
-    """Start a worker. Its imports happen on unpickling the task; extracting a
-    made-up page here would load trafilatura's fallback extractors (~33 MB per
-    worker) that real articles may never need."""
+    """Import the extractor and run it once, in a worker, before the first page."""
+    from crawler.extraction import extract
+
+    extract(b"<html><body><p>Warm up.</p></body></html>", "http://warm-up.invalid/")
     return os.getpid()
 
 
@@ -65,7 +66,7 @@ class ExtractionPool:
         return self._pool
 
     def start(self) -> None:
-        """Start the workers now (a new interpreter and its imports, ~0.4 s),
+        """Start the workers now, each importing and warming up the extractor,
         while the crawl fetches its first pages (instead of on the first page)."""
         pool = self._executor()
         for _ in range(self.processes):
