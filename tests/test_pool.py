@@ -53,26 +53,3 @@ def test_workers_exit_when_the_crawler_is_killed() -> None:
     while any(alive(p) for p in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(alive(p) for p in workers)
-
-
-def test_start_warms_every_worker_before_the_first_page() -> None:
-    import asyncio
-    from datetime import datetime, timezone
-
-    from crawler.extraction.core import ExtractionOptions
-    from crawler.extraction.pool import ExtractionPool
-    from crawler.items import Page
-
-    pool = ExtractionPool(2, ExtractionOptions())
-    pool.start()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(pool._pool._processes) < 2:
-        time.sleep(0.05)
-    assert len(pool._pool._processes) == 2  # both started without a page
-    page = Page(url="https://news.example/a", status=200,
-                body=b"<html><body><article><p>" + b"Words of a story. " * 80
-                + b"</p></article></body></html>",
-                content_type="text/html", fetched_at=datetime.now(timezone.utc))
-    article = asyncio.run(pool.extract(page)).article
-    assert "Words of a story." in (article.text or "")
-    pool.close()

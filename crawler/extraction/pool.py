@@ -43,14 +43,6 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def _warm_up() -> int:
-    """Import the extractor and run it once, in a worker, before the first page."""
-    from crawler.extraction import extract
-
-    extract(b"<html><body><p>Warm up.</p></body></html>", "http://warm-up.invalid/")
-    return os.getpid()
-
-
 class ExtractionPool:
     def __init__(self, processes: int, options: ExtractionOptions) -> None:
         self.processes = processes
@@ -64,13 +56,6 @@ class ExtractionPool:
                 max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_exit_with_parent)
         return self._pool
-
-    def start(self) -> None:
-        """Start the workers now, each importing and warming up the extractor,
-        while the crawl fetches its first pages (instead of on the first page)."""
-        pool = self._executor()
-        for _ in range(self.processes):
-            pool.submit(_warm_up)
 
     async def extract(self, page: Page) -> PageResult:
         try:
