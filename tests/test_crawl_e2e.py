@@ -39,7 +39,11 @@ def crawl(mockserver, tmp_path_factory):
 
 
 def article_path(record: dict) -> str:
-    return urlsplit(record["url"]).path
+    """The article a record stands for: an AMP copy's line stands for the page
+    it names canonical (which of the two is written is up to which extraction
+    finishes first; the other is dropped as its duplicate)."""
+    path = urlsplit(record["url"]).path
+    return MANIFEST["canonical_duplicates"].get(path, path)
 
 
 def test_requested_exactly_the_expected_urls(crawl) -> None:
