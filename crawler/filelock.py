@@ -6,6 +6,11 @@ written. Pure: stdlib only."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: no locks, repairs trust the caller
@@ -22,3 +27,25 @@ def try_lock(fd: int) -> bool:
     except BlockingIOError:
         return False
     return True
+
+
+def wait_lock(fd: int) -> None:
+    """Take an exclusive lock on ``fd``, waiting while another process holds
+    it; it goes when ``fd`` is closed."""
+    if fcntl is None:  # pragma: no cover
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+@contextmanager
+def locked_folder(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` itself (no lock file left behind)."""
+    if fcntl is None:  # pragma: no cover - not POSIX: not serialized
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        wait_lock(fd)
+        yield
+    finally:
+        os.close(fd)

@@ -31,12 +31,8 @@ from pathlib import Path
 
 from cdxj_indexer.main import CDXJIndexer, SortingWriter
 
+from crawler.filelock import locked_folder
 from crawler.replay.index import INDEX_NAME, warcs_in, write_cdxj
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not POSIX: merges are not serialized
-    fcntl = None  # type: ignore[assignment]
 
 _FILENAME = '"filename": "'
 
@@ -90,28 +86,6 @@ def line_filename(line: str) -> str:
     return line[at + len(_FILENAME):line.rfind('"')]
 
 
-@contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """An exclusive lock on the folder itself (no lock file left behind)."""
-    if fcntl is None:  # pragma: no cover
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # released when the descriptor closes
-        yield
-    finally:
-        os.close(fd)
-
-
-def _dedup(lines: Iterable[str]) -> Iterator[str]:
-    last = None
-    for line in lines:
-        if line != last:
-            yield line
-        last = line
-
-
 class LiveIndex:
     """Index lines of the records written to WARCs in ``folder``; ``merge``
     folds them into ``folder/index.cdxj``."""
@@ -152,7 +126,7 @@ class LiveIndex:
             self._out = None
         index = self.folder / INDEX_NAME
         try:
-            with _locked(self.folder), \
+            with locked_folder(self.folder), \
                     tempfile.TemporaryDirectory(dir=self.folder, prefix=".index-") as tmp:
                 self._merge(index, {self._name(p) for p in closed}, Path(tmp))
         finally:
@@ -186,8 +160,8 @@ class LiveIndex:
                 _open_all([index, run_sorted, rest]) as files:
             old, *new = files
             keep = (ln for ln in old if (n := line_filename(ln)) in present and n not in ours)
-            out.writelines(_dedup(heapq.merge(keep, *new)))
-            out.flush()
+            # cdxj-indexer's own last step: write, a repeated line once, flush
+            SortingWriter(out).write_to_file(heapq.merge(keep, *new), out)
             os.fsync(out.fileno())
         os.replace(tmp / "index.cdxj", index)
 

@@ -24,6 +24,8 @@ import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from crawler.filelock import wait_lock
+
 #: What the tools venv holds, pinned. ``setuptools<81`` keeps ``pkg_resources``
 #: (removed in setuptools 81) for the packages of pywb's tree that still import it.
 REQUIREMENTS: tuple[str, ...] = ("pywb==2.10.0", "wacz==0.6.0", "setuptools<81")
@@ -70,17 +72,9 @@ def is_ready(venv: Path, requirements: tuple[str, ...] = REQUIREMENTS) -> bool:
 def _lock(venv: Path) -> Iterator[None]:
     """Serialize installs (CI's ``--setup`` and a test run, two shells)."""
     venv.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
     with open(venv.parent / f".{venv.name}.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+        wait_lock(fh.fileno())  # released when the file closes
+        yield
 
 
 def _last_error_line(text: str) -> str:
