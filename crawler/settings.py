@@ -203,7 +203,6 @@ EXTENSIONS = {
     "crawler.extensions.progress.Progress": 500,
 }
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.distributed.worker.AckMiddleware": 1,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.distributed.robots.SharedRobotsTxtMiddleware": 100,
     "crawler.downloadermiddlewares.budget.SiteBudgetMiddleware": 110,

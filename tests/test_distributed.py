@@ -152,6 +152,44 @@ def test_killed_worker_loses_no_request(redis_url: str, tmp_path: Path) -> None:
     assert sum(n - 1 for n in recs.values()) <= 1
 
 
+def test_request_stays_in_flight_until_its_article_is_written(redis_url: str,
+                                                                tmp_path: Path) -> None:
+    """A page fetched but not yet written (its item still in the pipelines)
+    stays in the worker's in-flight hash: killed then, the worker loses it to
+    no one. The page is reached only through the feed."""
+    from redis import Redis
+
+    from crawler import settings as defaults
+
+    held = "/feed-only/night-market.html"
+    assert held in MANIFEST["articles"]
+    marker = tmp_path / "holding"
+    pipelines = {**defaults.ITEM_PIPELINES, "tests.holdpipeline.HoldPipeline": 60}
+    with MockServer() as server:
+        holder = subprocess.Popen(
+            [sys.executable, "-m", "crawler.cli", "crawl", server.url("/"), "--redis", redis_url,
+             "--job", "hold", "-o", str(tmp_path), "-s", "AUTOTHROTTLE_ENABLED=0",
+             "-s", f"ITEM_PIPELINES={json.dumps(pipelines)}", "-s", f"TEST_HOLD_PATH={held}",
+             "-s", f"TEST_HOLD_MARKER={marker}"],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not marker.exists() and holder.poll() is None:
+            time.sleep(0.02)
+        assert marker.exists(), holder.communicate()[1][-2000:]
+        time.sleep(0.5)  # the other pages' items written, as far as they go
+        in_flight = Redis.from_url(redis_url).hgetall(
+            f"crawler:hold:processing:{socket.gethostname()}-{holder.pid}")
+        assert any(held.encode() in data for data in in_flight)  # fetched, not acknowledged
+        holder.send_signal(signal.SIGKILL)
+        holder.communicate()
+        survivor = worker(redis_url, "hold", tmp_path)
+        out, err = survivor.communicate(timeout=120)
+        assert survivor.returncode == 0, err[-2000:]
+    assert f"Worker {socket.gethostname()}-{holder.pid} is gone" in err
+    recs = Counter(canonical(r) for r in articles(tmp_path / "hold"))
+    assert recs[held] == 1 and set(recs) == set(MANIFEST["articles"])
+
+
 def test_state_and_templates_are_shared_in_redis(redis_url: str) -> None:
     from datetime import datetime, timezone
 

@@ -2,7 +2,7 @@
 
 ``pop`` moves the request atomically from the shared sorted set into the
 worker's own processing hash (``<job>:processing:<worker>``); the request is
-acknowledged (removed from there) once it has left the downloader. A worker
+acknowledged (removed from there) once the engine is done with it. A worker
 whose heartbeat key has expired is dead: any worker moves its processing
 entries back into the queue (``requeue_dead``)."""
 

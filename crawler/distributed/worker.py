@@ -1,6 +1,7 @@
 """The worker side of a distributed crawl (an extension, on when the crawl is
-on Redis): a heartbeat, acknowledging requests that left the downloader,
-putting back the requests of dead workers, waking up an idle engine as soon as
+on Redis): a heartbeat, acknowledging each request once the engine is done
+with it (its redirect or retry queued, the links of its callback queued, its
+items written or dropped: a worker killed before that loses nothing), putting back the requests of dead workers, waking up an idle engine as soon as
 the shared queue has work (Scrapy itself looks only every 5 s), and ending the
 crawl when the queue and every worker's in-flight set stay empty.
 
@@ -47,13 +48,8 @@ class DistributedWorker:
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(ext.left_downloader, signal=signals.request_left_downloader)
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
-        crawler.signals.connect(ext.item_done, signal=signals.item_scraped)
-        crawler.signals.connect(ext.item_done, signal=signals.item_dropped)
-        crawler.signals.connect(ext.item_done, signal=signals.item_error)
-        crawler.signals.connect(ext.item_done, signal=signals.spider_error)
         return ext
 
     @property
@@ -63,6 +59,7 @@ class DistributedWorker:
         return getattr(scheduler, "queue", None)
 
     def spider_opened(self) -> None:
+        self.ack_when_done()
         self.server.sadd(self.keys["stats"] + ":workers_seen", self.me)
         self.beat()
         self.loop = task.LoopingCall(self.tick)
@@ -96,16 +93,27 @@ class DistributedWorker:
                                    worker, n)
                     self.crawler.stats.inc_value("distributed/requeued", n)
 
-    def left_downloader(self, request: Request) -> None:
-        queue = self.queue
-        if queue is not None:
-            queue.ack(request)
+    def ack_when_done(self) -> None:
+        """Acknowledge a request when the engine drops it from its slot's
+        in-progress set: by then whatever came of it is safe (redirects and
+        retries in the shared queue; the callback's requests queued, its items
+        through the pipelines). Scrapy sends no signal at that moment, and a
+        request can end at many places (a middleware refusing it, a redirect, a
+        retry, a download error, the callback); the slot's ``remove_request`` is
+        the one every request passes (Scrapy is pinned, and the distributed
+        tests kill a worker holding an unwritten item)."""
+        slot = self.crawler.engine._slot
+        remove = slot.remove_request
 
-    def item_done(self, response=None) -> None:  # noqa: ANN001 - scrapy Response
-        queue = self.queue
-        request = getattr(response, "request", None)
-        if queue is not None and request is not None:
-            queue.ack(request)
+        def remove_request(request: Request) -> None:
+            try:
+                remove(request)
+            finally:
+                queue = self.queue
+                if queue is not None:
+                    queue.ack(request)
+
+        slot.remove_request = remove_request
 
     def response_received(self) -> None:
         self.server.incr(self.keys["stats"] + ":pages")
@@ -130,37 +138,3 @@ class DistributedWorker:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
         self.server.delete(f"{self.keys['workers']}:{self.me}")
-
-
-class AckMiddleware:
-    """First in the downloader middleware chain: acknowledges a request taken
-    from the shared queue when its response comes back or when it fails,
-    including requests that a later middleware refused (robots.txt, offsite,
-    budget), which never reach the downloader."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> AckMiddleware:
-        if not crawler.settings.getbool("CRAWLER_REDIS_ENABLED"):
-            raise NotConfigured  # off unless --redis: no warning
-        return cls(crawler)
-
-    def _ack(self, request: Request) -> None:
-        slot = getattr(self.crawler.engine, "_slot", None)
-        queue = getattr(getattr(slot, "scheduler", None), "queue", None)
-        if queue is not None:
-            queue.ack(request)
-
-    def process_response(self, request: Request, response):  # noqa: ANN001, ANN201
-        # A page that becomes an item is acknowledged once the item is written or
-        # dropped (DistributedWorker.item_done), so a worker killed in between
-        # loses nothing; anything else is done when its response arrives.
-        ctype = (response.headers.get(b"Content-Type") or b"").lower()
-        if response.status != 200 or b"html" not in ctype:
-            self._ack(request)
-        return response
-
-    def process_exception(self, request: Request, exception: Exception) -> None:
-        self._ack(request)
