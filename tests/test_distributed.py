@@ -172,16 +172,18 @@ def test_request_stays_in_flight_until_its_article_is_written(redis_url: str,
              "-s", f"ITEM_PIPELINES={json.dumps(pipelines)}", "-s", f"TEST_HOLD_PATH={held}",
              "-s", f"TEST_HOLD_MARKER={marker}"],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not marker.exists() and holder.poll() is None:
-            time.sleep(0.02)
-        assert marker.exists(), holder.communicate()[1][-2000:]
-        time.sleep(0.5)  # the other pages' items written, as far as they go
-        in_flight = Redis.from_url(redis_url).hgetall(
-            f"crawler:hold:processing:{socket.gethostname()}-{holder.pid}")
-        assert any(held.encode() in data for data in in_flight)  # fetched, not acknowledged
-        holder.send_signal(signal.SIGKILL)
-        holder.communicate()
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not marker.exists() and holder.poll() is None:
+                time.sleep(0.02)
+            assert marker.exists(), holder.communicate()[1][-2000:]
+            time.sleep(0.5)  # the other pages' items written, as far as they go
+            in_flight = Redis.from_url(redis_url).hgetall(
+                f"crawler:hold:processing:{socket.gethostname()}-{holder.pid}")
+            assert any(held.encode() in data for data in in_flight)  # fetched, not acknowledged
+        finally:
+            holder.send_signal(signal.SIGKILL)  # its extraction workers follow it
+            holder.communicate()
         survivor = worker(redis_url, "hold", tmp_path)
         out, err = survivor.communicate(timeout=120)
         assert survivor.returncode == 0, err[-2000:]
