@@ -209,6 +209,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.downloadermiddlewares.state.JobStateMiddleware": 120,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.downloadermiddlewares.retry.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.downloadermiddlewares.metarefresh.LeanMetaRefreshMiddleware": 580,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.unchanged.UnchangedPagePipeline": 50,
