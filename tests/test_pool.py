@@ -1,13 +1,21 @@
-"""The extraction process pool: its workers never outlive the crawler process."""
+"""The extraction process pool: results as inline extraction gives them, a
+dead worker's pages extracted inline and the worker replaced, and workers that
+never outlive the crawler process."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 
+from crawler.articles import page_to_article
+from crawler.extraction.core import ExtractionOptions
+from crawler.extraction.pool import PER_WORKER, ExtractionPool
+from crawler.items import Page
 from tests.conftest import ROOT
 
 PARENT = """
@@ -22,7 +30,7 @@ async def main():
     page = Page(url="https://news.example/a", status=200, body=b"<p>hi</p>",
                 content_type="text/html", fetched_at=datetime.now(timezone.utc))
     await pool.extract(page)
-    print(" ".join(str(p) for p in pool._pool._processes), flush=True)
+    print(" ".join(str(w.process.pid) for w in pool.workers), flush=True)
     await asyncio.sleep(600)
 
 asyncio.run(main())
@@ -53,3 +61,71 @@ def test_workers_exit_when_the_crawler_is_killed() -> None:
     while any(alive(p) for p in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(alive(p) for p in workers)
+
+
+def pages(n: int) -> list[Page]:
+    paragraph = "<p>{} Harbour officials said on Tuesday that the ferry timetable would change.</p>"
+    return [Page(url=f"https://news.example/{i}.html", status=200, content_type="text/html",
+                 fetched_at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+                 body=(f"<html><head><title>Story {i}</title></head><body><article>"
+                       + "".join(paragraph.format(f"Part {k} of story {i}.") for k in range(12))
+                       + "</article></body></html>").encode())
+            for i in range(n)]
+
+
+def test_results_are_those_of_inline_extraction() -> None:
+    options = ExtractionOptions()
+    batch = pages(12)
+
+    async def run() -> list:
+        pool = ExtractionPool(2, options)
+        try:
+            waiting = [asyncio.ensure_future(pool.extract(p)) for p in batch]
+            await asyncio.sleep(0)
+            # bounded: no worker holds more than PER_WORKER pages, the rest wait
+            assert all(len(w.pending) <= PER_WORKER for w in pool.workers)
+            assert sum(len(w.pending) for w in pool.workers) <= 2 * PER_WORKER
+            return await asyncio.gather(*waiting)
+        finally:
+            pool.close()
+
+    got = asyncio.run(run())
+    expected = [page_to_article(p, options) for p in batch]
+    assert [r.article for r in got] == [r.article for r in expected]
+    assert all(r.article.reason is None for r in got)
+
+
+def test_a_dead_worker_is_replaced_and_its_pages_extracted_inline() -> None:
+    options = ExtractionOptions()
+    batch = pages(10)
+
+    async def run() -> tuple[list, int, list[int], list[int]]:
+        pool = ExtractionPool(2, options)
+        try:
+            waiting = [asyncio.ensure_future(pool.extract(p)) for p in batch]
+            await asyncio.sleep(0)
+            before = [w.process.pid for w in pool.workers]
+            os.kill(before[0], signal.SIGKILL)
+            results = await asyncio.gather(*waiting)
+            return results, pool.restarts, before, [w.process.pid for w in pool.workers]
+        finally:
+            pool.close()
+
+    results, restarts, before, after = asyncio.run(run())
+    assert restarts == 1
+    assert len(after) == 2 and before[0] not in after and before[1] in after
+    assert not alive(before[0])
+    expected = [page_to_article(p, options).article for p in batch]
+    assert [r.article for r in results] == expected  # nothing lost
+
+
+def test_close_ends_the_workers() -> None:
+    async def run() -> list[int]:
+        pool = ExtractionPool(2, ExtractionOptions())
+        await pool.extract(pages(1)[0])
+        pids = [w.process.pid for w in pool.workers]
+        pool.close()
+        return pids
+
+    pids = asyncio.run(run())
+    assert len(pids) == 2 and not any(alive(p) for p in pids)

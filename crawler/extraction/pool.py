@@ -2,24 +2,38 @@
 
 trafilatura costs ~20 ms of CPU per page; run inline it blocks Scrapy's
 reactor for that long on every page. :class:`ExtractionPool` runs
-:func:`crawler.articles.page_to_article` in a process pool (``spawn``
-processes, started on first use) and gives back asyncio futures. A worker that
-dies (a hostile page exhausting memory) breaks the pool: it is replaced and the
-page extracted inline. A worker exits when the crawler process dies, even by
-SIGKILL (it watches its parent), so a killed crawl leaves no process behind.
+:func:`crawler.articles.page_to_article` in ``spawn`` worker processes
+(started on first use) and gives back asyncio futures.
+
+The pool is driven by the event loop itself: a page is pickled into its
+worker's pipe with non-blocking writes, and results are read when the loop
+sees them arrive. ``concurrent.futures.ProcessPoolExecutor`` needs two threads
+in the crawler process for that (a feeder and a manager), each woken for every
+page and each taking the GIL from the reactor; here there are none. Each worker
+holds at most ``PER_WORKER`` pages (one being extracted, the next one waiting
+in its pipe, so it never idles between pages); more callers wait their turn,
+so the pages waiting for extraction stay bounded.
+
+A worker that dies (a hostile page exhausting memory) fails its pages with
+:class:`WorkerDied`: it is replaced, and the caller extracts them inline
+(``ExtractionPool.extract`` does). A worker exits when the crawler process
+dies, even by SIGKILL (it watches its parent), or when its pipe is closed.
 Pure: no Scrapy.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import logging
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
+import struct
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections import deque
 
 from crawler.articles import PageResult, page_to_article
 from crawler.extraction.core import ExtractionOptions
@@ -27,11 +41,37 @@ from crawler.items import Page
 
 logger = logging.getLogger(__name__)
 
+PER_WORKER = 2
+PIPE_BYTES = 1 << 20  # a page (and the next) fits: the writes rarely wait for the worker
+_LENGTH = struct.Struct("!Q")
+
+
+class WorkerDied(Exception):
+    """The extraction process working on a page is gone."""
+
+
+# --------------------------------------------------------------------------- worker side
+
+def _read_exact(fd: int, n: int) -> bytes | None:
+    chunks, left = [], n
+    while left:
+        chunk = os.read(fd, min(left, PIPE_BYTES))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
 
 def _exit_with_parent() -> None:
-    """Worker initializer: end this worker when the crawler process is gone.
-    Pool workers hold both ends of their task queue, so a parent killed with
-    SIGKILL would otherwise leave them waiting for work forever."""
+    """End this worker when the crawler process is gone (even killed with
+    SIGKILL), whatever it is doing."""
     parent = multiprocessing.parent_process()
     if parent is None:
         return
@@ -43,31 +83,183 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
+def _serve(task_conn, result_conn, options: ExtractionOptions) -> None:  # noqa: ANN001
+    """A worker: pages in from ``task_conn``, results out to ``result_conn``
+    (pipe ends, read and written with this module's framing), until the
+    crawler closes its end."""
+    _exit_with_parent()
+    tasks, results = task_conn.fileno(), result_conn.fileno()
+    while (header := _read_exact(tasks, _LENGTH.size)) is not None:
+        data = _read_exact(tasks, _LENGTH.unpack(header)[0])
+        if data is None:
+            break
+        result = page_to_article(pickle.loads(data), options)
+        out = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        _write_all(results, _LENGTH.pack(len(out)) + out)
+
+
+# --------------------------------------------------------------------------- crawler side
+
+class _Worker:
+    """One extraction process, its two pipes and its pages in flight, driven
+    by ``loop``'s readers and writers."""
+
+    def __init__(self, ctx, options: ExtractionOptions, loop: asyncio.AbstractEventLoop,
+                 on_event) -> None:  # noqa: ANN001 - multiprocessing context, callback
+        # multiprocessing passes Connections (not bare fds) on to a spawned child
+        task_r, self.task_conn = ctx.Pipe(duplex=False)
+        self.result_conn, result_w = ctx.Pipe(duplex=False)
+        self.task_w, self.result_r = self.task_conn.fileno(), self.result_conn.fileno()
+        with contextlib.suppress(OSError):  # the default 64 KB when the system says no
+            fcntl.fcntl(self.task_w, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        self.process = ctx.Process(target=_serve, args=(task_r, result_w, options),
+                                   name="crawler-extract", daemon=True)
+        self.process.start()
+        task_r.close()
+        result_w.close()
+        os.set_blocking(self.task_w, False)
+        os.set_blocking(self.result_r, False)
+        self.loop, self.on_event = loop, on_event
+        self.pending: deque[asyncio.Future] = deque()
+        self.out = bytearray()
+        self.inbuf = bytearray()
+        self.closed = False
+        loop.add_reader(self.result_r, self._readable)
+        loop.add_reader(self.process.sentinel, self._died)
+
+    def submit(self, page: Page) -> asyncio.Future:
+        future = self.loop.create_future()
+        data = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
+        self.pending.append(future)
+        queued = bool(self.out)
+        self.out += _LENGTH.pack(len(data))
+        self.out += data
+        if not queued:
+            self._writable()
+        return future
+
+    def _writable(self) -> None:
+        try:
+            sent = os.write(self.task_w, self.out)
+        except BlockingIOError:
+            sent = 0
+        except OSError:  # the worker is gone: its sentinel says so next
+            return
+        del self.out[:sent]
+        if self.out:
+            self.loop.add_writer(self.task_w, self._writable)
+        else:
+            self.loop.remove_writer(self.task_w)
+
+    def _readable(self) -> None:
+        try:
+            chunk = os.read(self.result_r, PIPE_BYTES)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:  # the worker closed its end: it is exiting
+            self.loop.remove_reader(self.result_r)
+            return
+        self.inbuf += chunk
+        while len(self.inbuf) >= _LENGTH.size:
+            size = _LENGTH.unpack_from(self.inbuf)[0]
+            end = _LENGTH.size + size
+            if len(self.inbuf) < end:
+                break
+            result = pickle.loads(self.inbuf[_LENGTH.size:end])
+            del self.inbuf[:end]
+            future = self.pending.popleft()
+            if not future.done():
+                future.set_result(result)
+        self.on_event(None)  # a slot is free: wake a waiting caller
+
+    def _died(self) -> None:
+        self._readable()  # results it wrote before it died still count
+        if self.closed:
+            return
+        self.close(kill=True)
+        self.on_event(self)
+
+    def fail_pending(self, exc: Exception) -> None:
+        while self.pending:
+            future = self.pending.popleft()
+            if not future.done():
+                future.set_exception(exc)
+
+    def close(self, kill: bool = False, timeout: float = 10.0) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        for remove, fd in ((self.loop.remove_reader, self.result_r),
+                           (self.loop.remove_reader, self.process.sentinel),
+                           (self.loop.remove_writer, self.task_w)):
+            with contextlib.suppress(Exception):  # the loop may be closed already
+                remove(fd)
+        self.task_conn.close()  # the worker's end of input: it exits after its page
+        if kill:
+            self.process.kill()
+        self.process.join(timeout)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.result_conn.close()
+
+
 class ExtractionPool:
     def __init__(self, processes: int, options: ExtractionOptions) -> None:
         self.processes = processes
         self.options = options
-        self._pool: ProcessPoolExecutor | None = None
+        self.workers: list[_Worker] = []
+        self.waiters: deque[asyncio.Future] = deque()
         self.restarts = 0
 
-    def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_exit_with_parent)
-        return self._pool
+    def _start(self) -> None:
+        loop = asyncio.get_running_loop()
+        ctx = multiprocessing.get_context("spawn")
+        while len(self.workers) < self.processes:
+            self.workers.append(_Worker(ctx, self.options, loop, self._worker_event))
+
+    def _worker_event(self, dead: _Worker | None) -> None:
+        """A worker finished a page (``dead`` is None) or died."""
+        if dead is not None:
+            logger.error("An extraction process died (exit code %s); starting another",
+                         dead.process.exitcode)
+            self.restarts += 1
+            self.workers.remove(dead)
+            dead.fail_pending(WorkerDied(f"extraction process exit code {dead.process.exitcode}"))
+            self._start()
+        while self.waiters:
+            waiter = self.waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                break
+
+    async def _worker(self) -> _Worker:
+        """The worker with the fewest pages, once one has room for another."""
+        loop = asyncio.get_running_loop()
+        if self.workers and self.workers[0].loop is not loop:
+            self.close()  # workers wired to an earlier event loop (tests run one per call)
+        while True:
+            if len(self.workers) < self.processes:
+                self._start()
+            worker = min(self.workers, key=lambda w: len(w.pending))
+            if len(worker.pending) < PER_WORKER:
+                return worker
+            waiter = asyncio.get_running_loop().create_future()
+            self.waiters.append(waiter)
+            await waiter
 
     async def extract(self, page: Page) -> PageResult:
+        worker = await self._worker()
         try:
-            future = self._executor().submit(page_to_article, page, self.options)
-            return await asyncio.wrap_future(future)
-        except BrokenProcessPool:
-            logger.error("An extraction process died on %s; restarting the pool", page.url)
-            self.restarts += 1
-            self.close(wait=False)
+            return await worker.submit(page)
+        except WorkerDied:
+            logger.error("Extracting %s inline: its extraction process died", page.url)
             return page_to_article(page, self.options)
 
     def close(self, wait: bool = True) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=wait, cancel_futures=not wait)
-            self._pool = None
+        for worker in self.workers:
+            worker.fail_pending(WorkerDied("the pool is closed"))
+            worker.close(kill=not wait)
+        self.workers = []
