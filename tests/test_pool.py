@@ -119,13 +119,16 @@ def test_a_dead_worker_is_replaced_and_its_pages_extracted_inline() -> None:
     assert [r.article for r in results] == expected  # nothing lost
 
 
-def test_close_ends_the_workers() -> None:
+def test_start_then_close() -> None:
     async def run() -> list[int]:
         pool = ExtractionPool(2, ExtractionOptions())
-        await pool.extract(pages(1)[0])
+        pool.start()  # as the spider opens, before any page
         pids = [w.process.pid for w in pool.workers]
+        assert len(pids) == 2 and all(alive(p) for p in pids)
+        assert (await pool.extract(pages(1)[0])).article.reason is None
+        assert [w.process.pid for w in pool.workers] == pids  # the same workers
         pool.close()
         return pids
 
     pids = asyncio.run(run())
-    assert len(pids) == 2 and not any(alive(p) for p in pids)
+    assert not any(alive(p) for p in pids)

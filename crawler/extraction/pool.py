@@ -3,7 +3,8 @@
 trafilatura costs ~20 ms of CPU per page; run inline it blocks Scrapy's
 reactor for that long on every page. :class:`ExtractionPool` runs
 :func:`crawler.articles.page_to_article` in ``spawn`` worker processes
-(started on first use) and gives back asyncio futures.
+(started when the spider opens, or on first use) and gives back asyncio
+futures.
 
 The pool is driven by the event loop itself: a page is pickled into its
 worker's pipe with non-blocking writes, and results are read when the loop
@@ -213,6 +214,11 @@ class ExtractionPool:
         self.workers: list[_Worker] = []
         self.waiters: deque[asyncio.Future] = deque()
         self.restarts = 0
+
+    def start(self) -> None:
+        """Start the workers now, in the running event loop (the crawler does so
+        when the spider opens: their imports overlap its first fetches)."""
+        self._start()
 
     def _start(self) -> None:
         loop = asyncio.get_running_loop()

@@ -65,6 +65,10 @@ class ExtractionPipeline:
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
         return cls(crawler)
 
+    def open_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.start()
+
     def close_spider(self) -> None:
         if self.pool is not None:
             if self.pool.restarts:
