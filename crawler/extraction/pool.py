@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 PER_WORKER = 2
 PIPE_BYTES = 1 << 20  # a page (and the next) fits: the writes rarely wait for the worker
+READ_BYTES = 1 << 16
 _LENGTH = struct.Struct("!Q")
 
 
@@ -124,6 +125,7 @@ class _Worker:
         self.pending: deque[asyncio.Future] = deque()
         self.out = bytearray()
         self.inbuf = bytearray()
+        self.readbuf = memoryview(bytearray(READ_BYTES))
         self.closed = False
         loop.add_reader(self.result_r, self._readable)
         loop.add_reader(self.process.sentinel, self._died)
@@ -153,16 +155,18 @@ class _Worker:
             self.loop.remove_writer(self.task_w)
 
     def _readable(self) -> None:
+        # into a buffer kept for the purpose (os.read allocates its whole size
+        # for every read, then shrinks it to what came)
         try:
-            chunk = os.read(self.result_r, PIPE_BYTES)
+            n = os.readv(self.result_r, [self.readbuf])
         except BlockingIOError:
             return
         except OSError:
-            chunk = b""
-        if not chunk:  # the worker closed its end: it is exiting
+            n = 0
+        if not n:  # the worker closed its end: it is exiting
             self.loop.remove_reader(self.result_r)
             return
-        self.inbuf += chunk
+        self.inbuf += self.readbuf[:n]
         while len(self.inbuf) >= _LENGTH.size:
             size = _LENGTH.unpack_from(self.inbuf)[0]
             end = _LENGTH.size + size
