@@ -224,6 +224,33 @@ def test_state_and_templates_are_shared_in_redis(redis_url: str) -> None:
     assert w2.to_json()["sites"]["s"]["pages"] == 2
 
 
+def test_redis_templates_forget_rare_blocks_as_memory_ones_do(redis_url: str) -> None:
+    from redis import Redis
+
+    from crawler.distributed.shared import RedisSiteTemplates
+    from crawler.extraction.blocks import Block
+    from crawler.extraction.template import SiteTemplates, TemplateOptions
+
+    server = Redis.from_url(redis_url)
+    opts = TemplateOptions(prune_every=10, prune_share=0.25)
+    workers = [RedisSiteTemplates(server, "crawler:prune", opts) for _ in range(2)]
+    local = SiteTemplates(opts)
+    # (digits would not do: block hashes ignore numbers)
+    WORDS = "ash birch cedar dogwood elm fir ginkgo hazel iris juniper kale larch maple nettle oak pine quince rowan sage teak ulmus vine willow yew zelkova".split()  # noqa: E501, N806
+    for page in range(25):  # a promo on every page, a sidebar on every third, a body each
+        blocks = [Block(text="Zorblax Rewards: earn points", kind="p", words=4),
+                  Block(text=f"Body of the story about {WORDS[page]}", kind="p", words=6)]
+        if page % 3 == 0:
+            blocks.append(Block(text="Most read this week", kind="h2", words=4))
+        workers[page % 2].observe("s", blocks)  # the two workers take turns
+        local.observe("s", blocks)
+    shared = workers[0].to_json()["sites"]["s"]
+    assert shared == local.to_json()["sites"]["s"]
+    # pruned at 20 pages: only blocks on >= 5 of them were kept, and 5 pages since
+    assert shared["pages"] == 25 and len(shared["blocks"]) == 2 + 5
+    assert server.hlen("crawler:prune:tpl:s:blocks") == 7
+
+
 def test_idle_worker_picks_up_new_work_within_two_seconds(redis_url: str, tmp_path: Path) -> None:
     from redis import Redis
     from scrapy import Request

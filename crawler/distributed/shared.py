@@ -128,21 +128,45 @@ class RedisStateStore:
         return int(self.server.hlen(self.key)) - int(self.server.scard(self.key + ":dropped"))
 
 
+#: forget the blocks seen on fewer pages than ARGV[1] (atomic: no worker counts
+#: into a block while it is being forgotten)
+PRUNE = """
+local entries = redis.call('HGETALL', KEYS[1])
+local floor = tonumber(ARGV[1])
+local gone = 0
+for i = 1, #entries, 2 do
+  if tonumber(entries[i + 1]) < floor then
+    redis.call('HDEL', KEYS[1], entries[i])
+    gone = gone + 1
+  end
+end
+return gone
+"""
+
+
 class RedisSiteTemplates(SiteTemplates):
     """Per site: ``<prefix>:tpl:<site>:pages`` (counter) and ``:blocks`` (hash of
-    block hash → pages), shared by all workers."""
+    block hash → pages), shared by all workers. Every ``prune_every`` pages of a
+    site, the worker whose page reached that count forgets the site's rare
+    blocks, as the in-memory statistics do, so Redis holds a bounded hash per
+    site however long the crawl."""
 
     def __init__(self, server, prefix: str, options: TemplateOptions | None = None) -> None:  # noqa: ANN001
         super().__init__(options)
         self.server = server
         self.prefix = prefix + ":tpl:"
+        self._prune_script = server.register_script(PRUNE)
 
     def observe(self, site: str, blocks: Iterable[Block]) -> None:
         pipe = self.server.pipeline(transaction=False)
         pipe.incr(f"{self.prefix}{site}:pages")
         for h in {block_hash(b) for b in blocks}:
             pipe.hincrby(f"{self.prefix}{site}:blocks", h, 1)
-        pipe.execute()
+        pages = pipe.execute()[0]
+        if pages % self.options.prune_every == 0:
+            floor = self.options.prune_share * pages
+            if floor > 1:
+                self._prune_script(keys=[f"{self.prefix}{site}:blocks"], args=[floor])
 
     def pages(self, site: str) -> int:
         return int(self.server.get(f"{self.prefix}{site}:pages") or 0)
