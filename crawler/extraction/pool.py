@@ -154,19 +154,22 @@ class _Worker:
         else:
             self.loop.remove_writer(self.task_w)
 
-    def _readable(self) -> None:
+    def _readable(self) -> bool:
+        """Read what the worker wrote; False when there was nothing to read."""
         # into a buffer kept for the purpose (os.read allocates its whole size
         # for every read, then shrinks it to what came)
         try:
             n = os.readv(self.result_r, [self.readbuf])
         except BlockingIOError:
-            return
+            return False
         except OSError:
             n = 0
         if not n:  # the worker closed its end: it is exiting
-            self.loop.remove_reader(self.result_r)
-            return
+            with contextlib.suppress(Exception):
+                self.loop.remove_reader(self.result_r)
+            return False
         self.inbuf += self.readbuf[:n]
+        done = 0
         while len(self.inbuf) >= _LENGTH.size:
             size = _LENGTH.unpack_from(self.inbuf)[0]
             end = _LENGTH.size + size
@@ -177,10 +180,14 @@ class _Worker:
             future = self.pending.popleft()
             if not future.done():
                 future.set_result(result)
-        self.on_event(None)  # a slot is free: wake a waiting caller
+            done += 1
+        for _ in range(done):
+            self.on_event(None)  # a slot is free: wake a waiting caller
+        return True
 
     def _died(self) -> None:
-        self._readable()  # results it wrote before it died still count
+        while self._readable():  # results it wrote before it died still count
+            pass
         if self.closed:
             return
         self.close(kill=True)
@@ -239,11 +246,12 @@ class ExtractionPool:
             self.workers.remove(dead)
             dead.fail_pending(WorkerDied(f"extraction process exit code {dead.process.exitcode}"))
             self._start()
-        while self.waiters:
+        free = 1 if dead is None else PER_WORKER  # a page done, or a new worker
+        while self.waiters and free:
             waiter = self.waiters.popleft()
             if not waiter.done():
                 waiter.set_result(None)
-                break
+                free -= 1
 
     async def _worker(self) -> _Worker:
         """The worker with the fewest pages, once one has room for another."""
