@@ -1,8 +1,9 @@
 """The worker side of a distributed crawl (an extension, on when the crawl is
-on Redis): a heartbeat, acknowledging each request once the engine is done
+on Redis): a heartbeat; acknowledging each request once the engine is done
 with it (its redirect or retry queued, the links of its callback queued, its
-items written or dropped: a worker killed before that loses nothing), putting back the requests of dead workers, waking up an idle engine as soon as
-the shared queue has work (Scrapy itself looks only every 5 s), and ending the
+items written or dropped: a worker killed before that loses nothing); putting
+back the requests of dead workers; waking up an idle engine as soon as the
+shared queue has work (Scrapy itself looks only every 5 s); and ending the
 crawl when the queue and every worker's in-flight set stay empty.
 
 Stats (in Redis, for ``crawler status``): pages and articles done, workers seen."""
