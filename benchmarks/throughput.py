@@ -444,7 +444,9 @@ def main() -> int:
             r = run_process(cmd, out / f"{job}.log", site, site_pid)
             data = json.loads(summary.read_text()) if summary.exists() else {}
             warcs = sorted((out / job / "warc").glob("*.warc.gz"))
-            r["urls"], r["bodies"] = warc_responses(warcs, bodies=key.startswith("a"))
+            # (c) extracts the first (a)'s pages: later rounds' bodies are not read
+            r["urls"], r["bodies"] = warc_responses(
+                warcs, bodies=key.startswith("a") and not bodies)
             r["pages"] = r["urls"].total()
             r["elapsed"] = data.get("elapsed_seconds")
             if r["code"] or data.get("finish_reason") != "finished":
