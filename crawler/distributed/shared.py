@@ -162,11 +162,9 @@ class RedisSiteTemplates(SiteTemplates):
         pipe.incr(f"{self.prefix}{site}:pages")
         for h in {block_hash(b) for b in blocks}:
             pipe.hincrby(f"{self.prefix}{site}:blocks", h, 1)
-        pages = pipe.execute()[0]
-        if pages % self.options.prune_every == 0:
-            floor = self.options.prune_share * pages
-            if floor > 1:
-                self._prune_script(keys=[f"{self.prefix}{site}:blocks"], args=[floor])
+        floor = self.prune_floor(pipe.execute()[0])
+        if floor is not None:
+            self._prune_script(keys=[f"{self.prefix}{site}:blocks"], args=[floor])
 
     def pages(self, site: str) -> int:
         return int(self.server.get(f"{self.prefix}{site}:pages") or 0)

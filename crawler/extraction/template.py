@@ -73,13 +73,17 @@ class SiteTemplates:
         stats = self.sites.setdefault(site, SiteStats())
         stats.pages += 1
         stats.blocks.update({block_hash(b) for b in blocks})
-        if stats.pages % self.options.prune_every == 0:
-            self._prune(stats)
-
-    def _prune(self, stats: SiteStats) -> None:
-        floor = self.options.prune_share * stats.pages
-        if floor > 1:
+        floor = self.prune_floor(stats.pages)
+        if floor is not None:
             stats.blocks = Counter({h: n for h, n in stats.blocks.items() if n >= floor})
+
+    def prune_floor(self, pages: int) -> float | None:
+        """When a site has just reached ``pages``: the count below which its
+        blocks are forgotten, or None when it is not time to prune."""
+        if pages % self.options.prune_every:
+            return None
+        floor = self.options.prune_share * pages
+        return floor if floor > 1 else None
 
     def pages(self, site: str) -> int:
         stats = self.sites.get(site)
