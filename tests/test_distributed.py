@@ -235,11 +235,12 @@ def test_redis_templates_forget_rare_blocks_as_memory_ones_do(redis_url: str) ->
     opts = TemplateOptions(prune_every=10, prune_share=0.25)
     workers = [RedisSiteTemplates(server, "crawler:prune", opts) for _ in range(2)]
     local = SiteTemplates(opts)
-    # (digits would not do: block hashes ignore numbers)
-    WORDS = "ash birch cedar dogwood elm fir ginkgo hazel iris juniper kale larch maple nettle oak pine quince rowan sage teak ulmus vine willow yew zelkova".split()  # noqa: E501, N806
+    # a word per page (digits would not do: block hashes ignore numbers)
+    words = ("ash birch cedar dogwood elm fir ginkgo hazel iris juniper kale larch maple "
+             "nettle oak pine quince rowan sage teak ulmus vine willow yew zelkova").split()
     for page in range(25):  # a promo on every page, a sidebar on every third, a body each
         blocks = [Block(text="Zorblax Rewards: earn points", kind="p", words=4),
-                  Block(text=f"Body of the story about {WORDS[page]}", kind="p", words=6)]
+                  Block(text=f"Body of the story about {words[page]}", kind="p", words=6)]
         if page % 3 == 0:
             blocks.append(Block(text="Most read this week", kind="h2", words=4))
         workers[page % 2].observe("s", blocks)  # the two workers take turns

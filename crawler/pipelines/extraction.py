@@ -7,8 +7,9 @@ waiting for extraction bounded in memory.
 
 A page's charset problems, as the extraction process found them decoding it,
 are counted as ``extract/charset/mislabelled`` (a declaration the bytes
-contradict, logged) and ``extract/charset/undeclared``; a page flattened because it was nested too
-deep for the parser is logged and counted as ``extract/removed/deep_nesting``."""
+contradict, logged) and ``extract/charset/undeclared``; a page flattened
+because it was nested too deep for the parser is logged and counted as
+``extract/removed/deep_nesting``."""
 
 from __future__ import annotations
 
