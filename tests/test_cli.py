@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from crawler.schema import validator
@@ -66,3 +68,13 @@ def test_worker_refuses_seeds_and_scope_of_its_own(tmp_path) -> None:
                              "-o", str(tmp_path))
         assert result.returncode == 2
         assert "a worker takes its seeds and scope from the crawl it joins" in result.stderr
+
+
+def test_the_console_module_imports_no_scrapy() -> None:
+    """Extraction workers (multiprocessing spawn) import the parent's ``__main__``,
+    which is ``crawler.cli``: it must not drag Scrapy, Twisted or OpenSSL into them."""
+    code = ("import sys, crawler.cli; print(sorted({m.split('.')[0] for m in sys.modules}"
+            " & {'scrapy', 'twisted', 'OpenSSL'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
