@@ -251,7 +251,9 @@ def check(label: str, got: Counter, expected: set[str]) -> str:
 
 def _warm(body: bytes, url: str) -> None:
     from crawler.extraction import extract
+    from crawler.extraction.pool import settle
 
+    settle()  # as the crawler's own workers do: a first extraction, then gc.freeze()
     extract(body, url)
 
 

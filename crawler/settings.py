@@ -141,6 +141,9 @@ CRAWLER_EXTRACT_MAX_ELEMENTS = 20_000
 CRAWLER_EXTRACT_MAX_TEXT = 1_000_000
 #: Extraction worker processes, off the reactor; None: one per core, 0: inline.
 CRAWLER_EXTRACT_PROCESSES: int | None = None
+#: gc.freeze() when the spider opens: full collections then skip the objects
+#: that live as long as the crawl (crawler/extensions/gcfreeze.py).
+CRAWLER_GC_FREEZE = True
 #: Use trafilatura's precision mode (less furniture, rarely less body).
 CRAWLER_FAVOR_PRECISION = True
 #: Markup rules before extraction (docs/extraction.md). EasyList's generic
@@ -201,6 +204,7 @@ EXTENSIONS = {
     "crawler.extensions.jobstate.JobState": 50,
     "crawler.extensions.warccapture.WarcCapture": 100,
     "crawler.extensions.progress.Progress": 500,
+    "crawler.extensions.gcfreeze.GcFreeze": 900,
 }
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,

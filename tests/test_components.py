@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,6 +14,7 @@ from scrapy.exceptions import DropItem, IgnoreRequest, NotConfigured
 from scrapy.utils.test import get_crawler
 
 from crawler.downloadermiddlewares.budget import SiteBudgetMiddleware
+from crawler.extensions.gcfreeze import GcFreeze
 from crawler.fingerprint import CanonicalRequestFingerprinter
 from crawler.items import Page
 from crawler.pipelines.dedup import ArticleDedupPipeline
@@ -220,3 +222,21 @@ def test_recent_links_are_bounded_and_scope_is_memoized() -> None:
     assert not spider.in_scope("https://other.example/x")
     assert spider.scope_memo == {"g.example": True, "sub.g.example": True,
                                  "other.example": False}
+
+
+def test_gc_freeze_when_the_spider_opens_and_off_by_setting() -> None:
+    with pytest.raises(NotConfigured):
+        GcFreeze.from_crawler(crawler_with(CRAWLER_GC_FREEZE=False))
+    GcFreeze.from_crawler(crawler_with())
+    assert "crawler.extensions.gcfreeze.GcFreeze" in crawler_with().settings.getdict(
+        "EXTENSIONS")
+    ext = GcFreeze()
+    gc.unfreeze()
+    try:
+        ext.spider_opened()
+        # what the process holds is out of the collector's generations, and a
+        # new object is not
+        assert gc.get_freeze_count() > 1000
+        assert len(gc.get_objects()) < gc.get_freeze_count()
+    finally:
+        gc.unfreeze()

@@ -5,6 +5,7 @@ never outlive the crawler process."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import subprocess
@@ -14,7 +15,7 @@ from datetime import datetime, timezone
 
 from crawler.articles import page_to_article
 from crawler.extraction.core import ExtractionOptions
-from crawler.extraction.pool import PER_WORKER, ExtractionPool
+from crawler.extraction.pool import PER_WORKER, ExtractionPool, settle
 from crawler.items import Page
 from tests.conftest import ROOT
 
@@ -132,3 +133,12 @@ def test_start_then_close() -> None:
 
     pids = asyncio.run(run())
     assert not any(alive(p) for p in pids)
+
+
+def test_settle_warms_the_extractor_up_and_freezes_what_exists() -> None:
+    gc.unfreeze()
+    try:
+        settle(ExtractionOptions())
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
