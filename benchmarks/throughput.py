@@ -26,8 +26,9 @@ rounds show the spread. (c) extracts the pages of the first round's (a):
     both with politeness off (no delay, no AutoThrottle, 32 requests at once,
     no depth or per-site limit that matters);
 (c) ``crawler.extraction.extract(body, url)`` over the HTML pages of (a)'s WARC
-    in a ``ProcessPoolExecutor(os.cpu_count())`` (spawn), timed after every
-    worker has started and extracted one page: the ceiling of (b) on this machine;
+    in a ``ProcessPoolExecutor(os.cpu_count())`` (spawn), its workers readied as
+    the crawler's are (``settle``), timed after every worker has started and
+    extracted one page: the ceiling of (b) on this machine;
 (e), (f) with ``--peers``: trafilatura's own crawler then its extraction, and
     news-please's recursive crawler (``benchmarks/peers.py``).
 
