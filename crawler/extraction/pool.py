@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 # OS giving the cores to the workers) does not leave a worker idle. With two,
 # the workers of a 2,000-page crawl waited 2.5 s in all; with four, 0.14 s.
 PER_WORKER = 4
-PIPE_BYTES = 1 << 20  # a page (and the next) fits: the writes rarely wait for the worker
+PIPE_BYTES = 1 << 20  # the pages waiting for a worker fit: the writes rarely wait for it
 READ_BYTES = 1 << 16
 _LENGTH = struct.Struct("!Q")
 
