@@ -61,15 +61,21 @@ def process_tag() -> str:
     return f"{safe_name(socket.gethostname())}-{os.getpid()}"
 
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+#: Seconds per duration unit, largest first.
+DURATION_UNITS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])")
+_DURATION = re.compile(r"(?:\d+(?:\.\d+)?\s*[smhdw]\s*)+")
 
 
 def parse_duration(value: str | float | int) -> float:
-    """Seconds in ``30s``, ``15m``, ``6h``, ``1d``, ``1w`` (or a plain number of seconds)."""
+    """Seconds in ``30s``, ``15m``, ``6h``, ``1d``, ``1w``, a sum such as
+    ``1h30m``, or a plain number of seconds."""
     if isinstance(value, (int, float)):
         return float(value)
-    m = _DURATION.match(value)
-    if not m:
-        raise ValueError(f"not a duration: {value!r} (use 30s, 15m, 6h, 1d, 1w)")
-    return float(m.group(1)) * _UNITS[m.group(2)]
+    text = value.strip().lower()
+    if _NUMBER.fullmatch(text):
+        return float(text)
+    if not _DURATION.fullmatch(text):
+        raise ValueError(f"not a duration: {value!r} (use 30s, 15m, 6h, 1d, 1w, 1h30m)")
+    return sum(float(n) * DURATION_UNITS[u] for n, u in _DURATION_PART.findall(text))

@@ -133,8 +133,8 @@ def test_the_crawl_command_accepts_crawl_argv(tmp_path: Path) -> None:
     job = Job(name="j", source=tmp_path / "jobs.toml", seeds=("http://127.0.0.1:9/",),
               every=timedelta(hours=1), output=write(tmp_path / "blocker", "x"),
               max_pages=5, max_depth=1, allow_domain=("a.example",), user_agent="ua",
-              recheck_after="6h", settings=(("DOWNLOAD_DELAY", "0"),))
-    assert "--recheck-after" in job.crawl_argv()
+              recheck_after="1h30m", settings=(("DOWNLOAD_DELAY", "0"),))
+    assert "--recheck-after" in job.crawl_argv()  # a sum: one grammar for both
     result = run_crawler("crawl", *job.crawl_argv())
     assert result.returncode == 2
     assert "not writable" in result.stderr, result.stderr
@@ -177,7 +177,6 @@ MINIMAL_JOB = '[jobs.j]\nseeds = ["https://a.example/"]\nevery = "1h"\n'
     (MINIMAL_JOB + "allow_domain = [1]\n", "j:", "allow_domain must be a list of strings"),
     (MINIMAL_JOB + "user_agent = ''\n", "j:", "user_agent must be a non-empty string"),
     (MINIMAL_JOB + "recheck_after = 'soon'\n", "j:", "recheck_after: 'soon' is not a duration"),
-    (MINIMAL_JOB + "recheck_after = '1h30m'\n", "j:", "recheck_after: '1h30m' is not a duration"),
     (MINIMAL_JOB + "recheck_after = -5\n", "j:", "recheck_after: -5 is not a duration"),
     (MINIMAL_JOB + "timeout = '-1h'\n", "j:", "timeout: '-1h' is not a duration"),
     (MINIMAL_JOB + "settings = 3\n", "j:", "settings must be a table"),

@@ -129,10 +129,11 @@ def test_due_after_recheck_after(tmp_path: Path) -> None:
 
 
 def test_durations_and_dates() -> None:
-    assert [parse_duration(v) for v in ("30s", "15m", "6h", "1d", "1w", "0", 5)] == \
-        [30, 900, 21600, 86400, 604800, 0, 5]
-    with pytest.raises(ValueError):
-        parse_duration("soon")
+    assert [parse_duration(v) for v in ("30s", "15m", "6h", "1d", "1w", "0", 5, "1h30m")] == \
+        [30, 900, 21600, 86400, 604800, 0, 5, 5400]
+    for bad in ("soon", "-5", "1h 30", ""):
+        with pytest.raises(ValueError):
+            parse_duration(bad)
     assert parse_when("2026-11-03") == datetime(2026, 11, 3, tzinfo=timezone.utc)
     assert parse_when("Tue, 03 Nov 2026 08:00:00 GMT").hour == 8
     assert parse_when("not a date") is None

@@ -95,7 +95,7 @@ class Command(ScrapyCommand):
                             help="also crawl this domain (repeatable)")
         parser.add_argument("--user-agent", metavar="UA", help="User-Agent header")
         parser.add_argument("--recheck-after", metavar="DURATION",
-                            help="re-check known articles after this long (30s, 6h, 1d; "
+                            help="re-check known articles after this long (30s, 6h, 1d, 1h30m; "
                                  "default 1d)")
         parser.add_argument("--redis", metavar="URL",
                             help="distributed crawl: share the frontier in this Redis "

@@ -31,7 +31,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 
-from crawler.jobs import parse_duration as crawl_duration
+from crawler.jobs import DURATION_UNITS
+from crawler.jobs import parse_duration as seconds_of
 from crawler.urls import is_http_url
 
 #: Keys a job may have; ``[defaults]`` may have all of them but the seeds.
@@ -43,9 +44,6 @@ DEFAULT_KEYS = JOB_KEYS - {"seeds", "seeds_file"}
 #: Output folder when neither the job nor ``[defaults]`` names one (relative to the file).
 DEFAULT_OUTPUT = "archive"
 
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])")
-_DURATIONS = re.compile(r"(?:\d+(?:\.\d+)?\s*[smhdw]\s*)+")
 _JOB_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _SETTING_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: Settings that the job's own keys control; setting them too would be ambiguous.
@@ -62,35 +60,24 @@ class ConfigError(ValueError):
 
 def parse_duration(value: str | int | float) -> timedelta:
     """``30s``, ``15m``, ``6h``, ``1d``, ``1w``, a sum such as ``1h30m``, or a
-    number of seconds: what ``crawler crawl --recheck-after`` takes, and sums."""
+    number of seconds (:func:`crawler.jobs.parse_duration`, which ``crawler
+    crawl --recheck-after`` uses too), more than zero."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError(f"a duration is a string such as '6h', not {value!r}")
-    text = value.strip().lower() if isinstance(value, str) else value
-    if isinstance(text, str) and _DURATIONS.fullmatch(text):
-        seconds = sum(float(n) * _UNITS[u] for n, u in _DURATION.findall(text))
-    else:
-        try:
-            seconds = crawl_duration(text)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a duration (use e.g. 30s, 15m, 6h, 1d, 1w)") \
-                from None
+    try:
+        seconds = seconds_of(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a duration (use e.g. 30s, 15m, 6h, 1d, 1w)") \
+            from None
     if seconds <= 0:
         raise ValueError(f"duration {value!r} must be more than zero")
     return timedelta(seconds=seconds)
 
 
-def _crawl_accepts(text: str) -> bool:
-    try:
-        crawl_duration(text)
-    except ValueError:
-        return False
-    return True
-
-
 def format_duration(delta: timedelta) -> str:
     """The inverse of :func:`parse_duration`: ``timedelta(hours=1, minutes=30)`` -> ``1h30m``."""
     seconds, parts = int(delta.total_seconds()), []
-    for unit, size in sorted(_UNITS.items(), key=lambda kv: -kv[1]):
+    for unit, size in DURATION_UNITS.items():
         if seconds >= size:
             parts.append(f"{seconds // size}{unit}")
             seconds %= size
@@ -334,10 +321,13 @@ def parse_job(name: str, table: Any, defaults: Mapping[str, Any], path: Path,
 
     recheck = merged.get("recheck_after")
     if recheck is not None:  # passed on as text, so checked as `crawler crawl` will
-        if isinstance(recheck, bool) or not isinstance(recheck, (str, int, float)) \
-                or not _crawl_accepts(str(recheck).strip()):
+        try:
+            if isinstance(recheck, bool) or not isinstance(recheck, (str, int, float)):
+                raise ValueError(recheck)
+            seconds_of(str(recheck))
+        except ValueError:
             raise check.fail(f"recheck_after: {recheck!r} is not a duration "
-                             "(use e.g. 30m, 6h, 1d)")
+                             "(use e.g. 30m, 6h, 1d)") from None
         recheck = str(recheck).strip()
     return Job(
         name=name, source=path, seeds=seeds, seeds_file=seeds_file,
