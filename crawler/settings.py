@@ -141,6 +141,9 @@ CRAWLER_EXTRACT_MAX_ELEMENTS = 20_000
 CRAWLER_EXTRACT_MAX_TEXT = 1_000_000
 #: Extraction worker processes, off the reactor; None: one per core, 0: inline.
 CRAWLER_EXTRACT_PROCESSES: int | None = None
+#: Pause downloading while more pages than this wait for an extraction worker
+#: (resume at half); 0: only Scrapy's SCRAPER_SLOT_MAX_ACTIVE_SIZE bounds them.
+CRAWLER_EXTRACT_BACKLOG = 64
 #: gc.freeze() when the spider opens: full collections then skip the objects
 #: that live as long as the crawl (crawler/extensions/gcfreeze.py).
 CRAWLER_GC_FREEZE = True

@@ -95,6 +95,65 @@ def test_extraction_pipeline_articles_and_drops(processes: int) -> None:
     assert stats["extract/dropped/not_html"] == 1
 
 
+def test_extraction_backlog_pauses_downloads_and_wakes_the_engine() -> None:
+    """More than CRAWLER_EXTRACT_BACKLOG pages waiting for a worker pause the
+    engine's downloading; at half, it resumes and the engine is woken at once
+    (Scrapy's unpause alone would wait for its 5 s heartbeat)."""
+    import asyncio
+
+    from crawler.articles import page_to_article
+
+    calls: list[str] = []
+
+    class Engine:  # records what the pipeline asks of Scrapy's engine
+        class _slot:
+            closing = None
+
+            class nextcall:
+                schedule = staticmethod(lambda: calls.append("wake"))
+
+        pause = staticmethod(lambda: calls.append("pause"))
+        unpause = staticmethod(lambda: calls.append("unpause"))
+
+    crawler = crawler_with(CRAWLER_EXTRACT_BACKLOG=2)
+    crawler.engine = Engine()
+    pipe = ExtractionPipeline.from_crawler(crawler)
+    done: list[str] = []
+
+    class Pool:  # one page at a time, in order, when the test lets it
+        def __init__(self) -> None:
+            self.turns: asyncio.Queue[None] = asyncio.Queue()
+
+        async def extract(self, item: Page):  # noqa: ANN202
+            await self.turns.get()
+            done.append(item.url)
+            return page_to_article(item, pipe.options)
+
+    async def main() -> None:
+        pipe.pool = Pool()
+        items = [page("article_comments.html", url=f"https://gazette.example/{i}.html")
+                 for i in range(4)]
+        tasks = [asyncio.create_task(pipe.process_item(item)) for item in items]
+        await asyncio.sleep(0)
+        assert (pipe.waiting, calls) == (4, ["pause"])  # paused once, at the third
+        pipe.pool.turns.put_nowait(None)
+        pipe.pool.turns.put_nowait(None)
+        while len(done) < 2:
+            await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        assert pipe.waiting == 2 and calls == ["pause"]  # 2 waiting: above half of 2
+        pipe.pool.turns.put_nowait(None)
+        while len(done) < 3:
+            await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        assert calls == ["pause", "unpause", "wake"]
+        pipe.pool.turns.put_nowait(None)
+        assert len(await asyncio.gather(*tasks)) == 4  # every page extracted
+
+    asyncio.run(main())
+    assert crawler.stats.get_value("extract/backlog_pauses") == 1
+
+
 def test_dedup_by_url_and_same_site_canonical() -> None:
     crawler = crawler_with()
     pipe = ArticleDedupPipeline.from_crawler(crawler)

@@ -15,6 +15,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.schema import validator
+from crawler.state.store import read_runs
 from tests.conftest import run_crawler
 from tests.mockserver import MANIFEST
 
@@ -204,3 +205,18 @@ def test_summary(crawl) -> None:
     assert dropped["duplicate"] == 1  # the AMP copy of harbour
     out = crawl["result"].stdout
     assert "articles written: 14" in out and "WARC:" in out and "JSON lines:" in out
+
+
+def test_a_small_extraction_backlog_pauses_and_loses_nothing(mockserver, tmp_path) -> None:
+    """The crawl with downloads paused whenever more than one page waits for an
+    extraction worker: the same articles, and the pauses happened."""
+    result = run_crawler("crawl", mockserver.url("/"), "-o", str(tmp_path), "--job", "mock",
+                         "--max-depth", str(MAX_DEPTH), "-s", "CRAWLER_EXTRACT_BACKLOG=1",
+                         "-s", "CRAWLER_EXTRACT_PROCESSES=1", *FAST)
+    assert result.returncode == 0, result.stderr[-3000:]
+    records = [json.loads(line) for f in sorted((tmp_path / "mock").glob("articles-*.jsonl"))
+               for line in f.read_text("utf-8").splitlines()]
+    assert sorted(article_path(r) for r in records) == sorted(MANIFEST["articles"])
+    (run,) = read_runs(tmp_path / "mock" / "state.sqlite")
+    assert run.reason == "finished"
+    assert run.data["stats"]["extract/backlog_pauses"] >= 1

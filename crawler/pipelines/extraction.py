@@ -1,9 +1,18 @@
 """Turns each fetched :class:`~crawler.items.Page` into an article record, or
 drops it with a reason counted as ``extract/dropped/<reason>``. Extraction
 runs in ``CRAWLER_EXTRACT_PROCESSES`` worker processes (default: one per
-core; 0 runs it inline), so the reactor never waits for it; Scrapy's scraper
-limits (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``, ``CONCURRENT_ITEMS``) keep the pages
-waiting for extraction bounded in memory.
+core; 0 runs it inline), so the reactor never waits for it.
+
+The pages waiting for a worker stay bounded in memory two ways. Scrapy's
+scraper stops downloading while the responses it holds pass
+``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` (5 MB; 25-100 pages of 50-200 kB); it counts
+a small page as 1 kB, so ~2,000 small pages could wait (~75 MB). So this
+pipeline also pauses the engine's downloading while more than
+``CRAWLER_EXTRACT_BACKLOG`` pages wait (default 64), and resumes it at half
+that (stats ``extract/backlog_pauses``). Scrapy's ``unpause()`` only clears
+a flag: the engine would fetch again at its next 5 s heartbeat, leaving the
+workers idle meanwhile, so the resume also wakes it (the engine slot's
+``nextcall``; Scrapy is pinned).
 
 A page's charset problems, as the extraction process found them decoding it,
 are counted as ``extract/charset/mislabelled`` (a declaration the bytes
@@ -57,10 +66,14 @@ def extract_processes(settings) -> int:  # noqa: ANN001 - scrapy Settings
 
 class ExtractionPipeline:
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
         self.options = options_from_settings(crawler.settings)
         processes = extract_processes(crawler.settings)
         self.pool = ExtractionPool(processes, self.options) if processes > 0 else None
+        self.backlog = max(crawler.settings.getint("CRAWLER_EXTRACT_BACKLOG"), 0)
+        self.waiting = 0
+        self.paused = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
@@ -80,7 +93,15 @@ class ExtractionPipeline:
         if not isinstance(item, Page):
             return item
         if self.pool is not None:
-            article, removed, charset = await self.pool.extract(item)
+            self.waiting += 1
+            if self.backlog and self.waiting > self.backlog and not self.paused:
+                self.pause_downloads()
+            try:
+                article, removed, charset = await self.pool.extract(item)
+            finally:
+                self.waiting -= 1
+                if self.paused and self.waiting <= self.backlog // 2:
+                    self.resume_downloads()
         else:
             article, removed, charset = page_to_article(item, self.options)
         if charset is not None:
@@ -95,6 +116,19 @@ class ExtractionPipeline:
             raise DropItem(f"{article.reason}: {item.url}")
         self.stats.inc_value("extract/articles")
         return article
+
+    def pause_downloads(self) -> None:
+        self.paused = True
+        self.stats.inc_value("extract/backlog_pauses")
+        self.crawler.engine.pause()
+
+    def resume_downloads(self) -> None:
+        self.paused = False
+        engine = self.crawler.engine
+        engine.unpause()
+        slot = getattr(engine, "_slot", None)
+        if slot is not None and slot.closing is None:
+            slot.nextcall.schedule()  # fetch now, not at the next heartbeat
 
     def count_charset(self, page: Page, check: CharsetCheck) -> None:
         """Count (and log) a page whose charset is mislabelled or undeclared, as
