@@ -253,11 +253,9 @@ class ExtractionPool:
         self.restarts = 0
 
     def start(self) -> None:
-        """Start the workers now, in the running event loop (the crawler does so
-        when the spider opens: their imports overlap its first fetches)."""
-        self._start()
-
-    def _start(self) -> None:
+        """Start the missing workers, in the running event loop (the crawler
+        does so when the spider opens: their imports overlap its first
+        fetches; a dead worker's replacement and a first use also come here)."""
         loop = asyncio.get_running_loop()
         ctx = multiprocessing.get_context("spawn")
         while len(self.workers) < self.processes:
@@ -271,7 +269,7 @@ class ExtractionPool:
             self.restarts += 1
             self.workers.remove(dead)
             dead.fail_pending(WorkerDied(f"extraction process exit code {dead.process.exitcode}"))
-            self._start()
+            self.start()
         free = 1 if dead is None else PER_WORKER  # a page done, or a new worker
         while self.waiters and free:
             waiter = self.waiters.popleft()
@@ -286,7 +284,7 @@ class ExtractionPool:
             self.close()  # workers wired to an earlier event loop (tests run one per call)
         while True:
             if len(self.workers) < self.processes:
-                self._start()
+                self.start()
             worker = min(self.workers, key=lambda w: len(w.pending))
             if len(worker.pending) < PER_WORKER:
                 return worker
