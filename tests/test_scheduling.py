@@ -178,6 +178,7 @@ MINIMAL_JOB = '[jobs.j]\nseeds = ["https://a.example/"]\nevery = "1h"\n'
     (MINIMAL_JOB + "user_agent = ''\n", "j:", "user_agent must be a non-empty string"),
     (MINIMAL_JOB + "recheck_after = 'soon'\n", "j:", "recheck_after: 'soon' is not a duration"),
     (MINIMAL_JOB + "recheck_after = -5\n", "j:", "recheck_after: -5 is not a duration"),
+    (MINIMAL_JOB + "recheck_after = true\n", "j:", "recheck_after: True is not a duration"),
     (MINIMAL_JOB + "timeout = '-1h'\n", "j:", "timeout: '-1h' is not a duration"),
     (MINIMAL_JOB + "settings = 3\n", "j:", "settings must be a table"),
     ("[defaults]\nsettings = []\n" + MINIMAL_JOB, "defaults:", "settings must be a table"),

@@ -321,9 +321,7 @@ def parse_job(name: str, table: Any, defaults: Mapping[str, Any], path: Path,
 
     recheck = merged.get("recheck_after")
     if recheck is not None:  # passed on as text, so checked as `crawler crawl` will
-        try:
-            if isinstance(recheck, bool) or not isinstance(recheck, (str, int, float)):
-                raise ValueError(recheck)
+        try:  # (as text, a TOML boolean, date or table is no duration either)
             seconds_of(str(recheck))
         except ValueError:
             raise check.fail(f"recheck_after: {recheck!r} is not a duration "
