@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.records import iter_records, jsonl_files
 from crawler.schema import validator
 from crawler.state.store import read_runs
 from tests.conftest import run_crawler
@@ -214,8 +215,7 @@ def test_a_small_extraction_backlog_pauses_and_loses_nothing(mockserver, tmp_pat
                          "--max-depth", str(MAX_DEPTH), "-s", "CRAWLER_EXTRACT_BACKLOG=1",
                          "-s", "CRAWLER_EXTRACT_PROCESSES=1", *FAST)
     assert result.returncode == 0, result.stderr[-3000:]
-    records = [json.loads(line) for f in sorted((tmp_path / "mock").glob("articles-*.jsonl"))
-               for line in f.read_text("utf-8").splitlines()]
+    records = iter_records(jsonl_files([tmp_path / "mock"]), all_versions=True)
     assert sorted(article_path(r) for r in records) == sorted(MANIFEST["articles"])
     (run,) = read_runs(tmp_path / "mock" / "state.sqlite")
     assert run.reason == "finished"
