@@ -1,5 +1,6 @@
 """The article-extraction benchmark metric (Scrapinghub's article-extraction-benchmark),
-exactly as ``shared/eval/README.md`` defines it, plus the loader for the evaluation set.
+exactly as ``shared/eval/README.md`` defines it, and where that set lives (its pages
+are read by :mod:`benchmarks.datasets`).
 
 - tokens: matches of ``\\w+``, case kept;
 - shingles: token 4-grams (a multiset); a text of 1-3 tokens gives one short shingle,
@@ -13,8 +14,6 @@ exactly as ``shared/eval/README.md`` defines it, plus the loader for the evaluat
 
 from __future__ import annotations
 
-import gzip
-import json
 import os
 import re
 from collections import Counter
@@ -89,26 +88,3 @@ def eval_dir(directory: str | os.PathLike | None = None) -> Path:
     if env:
         return Path(env)
     return Path(__file__).resolve().parents[1].parent / "shared" / "eval"
-
-
-def load_eval(directory: str | os.PathLike | None = None) -> list[tuple[str, bytes, str, str]]:
-    """``[(id, html_bytes, url, truth)]`` sorted by id. Raises FileNotFoundError
-    with a clear message when the data is missing."""
-    root = eval_dir(directory)
-    gt_path = root / "ground-truth.json"
-    if not gt_path.is_file():
-        raise FileNotFoundError(
-            f"evaluation data not found: {gt_path} is missing (set ${EVAL_ENV_VAR} "
-            "or place shared/eval/ beside the repository)"
-        )
-    truth = json.loads(gt_path.read_text(encoding="utf-8"))
-    pages = []
-    for key in sorted(truth):
-        html_path = root / "html" / f"{key}.html.gz"
-        if not html_path.is_file():
-            raise FileNotFoundError(f"evaluation page missing: {html_path}")
-        with gzip.open(html_path, "rb") as fh:
-            html = fh.read()
-        entry = truth[key]
-        pages.append((key, html, entry.get("url") or "", entry.get("articleBody") or ""))
-    return pages
