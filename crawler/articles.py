@@ -45,6 +45,8 @@ def page_to_article(page: Page, options: ExtractionOptions) -> PageResult:
         reason = ext.reason
     fields: dict[str, Any] = {}
     if ext is not None:
+        if ext.reason is not None:  # no site template learns from it: don't ship its blocks
+            ext.blocks = []
         fields = {k: getattr(ext, k) for k in ARTICLE_FIELDS}
         for block in ext.blocks:  # hashed here, in the extraction process
             block_hash(block)

@@ -129,10 +129,9 @@ CRAWLER_REPAIR_ON_START = True
 CRAWLER_TOOLS_VENV: str | None = None
 
 # --- Extraction ------------------------------------------------------------------
-#: An article must have at least this many characters of body text.
+#: An article must have at least this many characters of body text (whether a
+#: page is an article at all is the page classifier's call: docs/schema.md).
 CRAWLER_ARTICLE_MIN_CHARS = 250
-#: ... and, when the page declares no article type, at least this many.
-CRAWLER_UNTYPED_MIN_CHARS = 800
 #: Pages not extracted (dropped as too_large; the WARC keeps them): larger than
 #: this many bytes, or with more elements or characters of text than these
 #: (extraction time grows with both; a real article page has a few thousand).
@@ -147,8 +146,6 @@ CRAWLER_EXTRACT_BACKLOG = 64
 #: gc.freeze() when the spider opens: full collections then skip the objects
 #: that live as long as the crawl (crawler/extensions/gcfreeze.py).
 CRAWLER_GC_FREEZE = True
-#: Use trafilatura's precision mode (less furniture, rarely less body).
-CRAWLER_FAVOR_PRECISION = True
 #: Markup rules before extraction (docs/extraction.md). EasyList's generic
 #: selectors are off: on the benchmarks they remove nothing trafilatura keeps.
 CRAWLER_MARKUP_EASYLIST = False

@@ -41,7 +41,7 @@ def test_unknown_command_and_option() -> None:
 
 
 def test_extract_prints_one_valid_line_per_file_in_order() -> None:
-    files = [DATA / "pages" / "article_comments.html", DATA / "pages" / "listing.html",
+    files = [DATA / "pages" / "article_comments.html", DATA / "pages" / "product.html",
              DATA / "pages" / "article_shift_jis.html"]
     result = run_crawler("extract", *map(str, files), "--url", "https://gazette.example/a")
     assert result.returncode == 0, result.stderr
@@ -52,7 +52,9 @@ def test_extract_prints_one_valid_line_per_file_in_order() -> None:
         assert not list(check.iter_errors(record))
         assert record["warc"] is None
     assert records[0]["title"] == "Breakwater to be rebuilt" and records[0]["reason"] is None
-    assert records[1]["text"] is None and records[1]["reason"] == "listing_page"
+    # not an article: the reason says so, and the text a user asked for is there
+    assert records[1]["reason"] == "listing_page"
+    assert records[1]["text"].startswith("A solid brass storm lantern")
     assert records[2]["language"] == "ja"
 
 

@@ -82,7 +82,7 @@ def test_extraction_pipeline_articles_and_drops(processes: int) -> None:
     assert record["fetched_at"] == "2026-11-26T09:30:01.250Z"
     assert record["warc"]["offset"] == 10
     with pytest.raises(DropItem, match="listing_page"):
-        run(page("listing.html"))
+        run(page("product.html"))
     with pytest.raises(DropItem, match="http_error"):
         run(page("article_comments.html", status=404))
     with pytest.raises(DropItem, match="not_html"):

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from crawler.extraction import decode_html, extract
+from crawler.extraction import decode_html, extract, is_html
 from tests.conftest import DATA
 
 PAGES = DATA / "pages"
@@ -82,29 +82,63 @@ def test_date_never_after_capture() -> None:
     assert early.date is None or early.date <= "2026-01-01"
 
 
-@pytest.mark.parametrize(("body", "ctype", "reason"), [
-    ((PAGES / "listing.html").read_bytes(), "text/html", "listing_page"),
-    (b"%PDF-1.4 binary", "application/pdf", "not_html"),
-    (b"", "text/html", "empty"),
-    (b"<html><body><p>Short note.</p></body></html>", "text/html", "too_short"),
+@pytest.mark.parametrize(("body", "ctype", "reason", "text"), [
+    ((PAGES / "product.html").read_bytes(), "text/html", "listing_page",
+     "A solid brass storm lantern"),
+    (b"%PDF-1.4 binary", "application/pdf", "not_html", None),
+    (b"", "text/html", "empty", None),
+    (b"<html><body><article><p>A short note from the harbour office: the quay is closed on "
+     b"Sunday morning for the rowing regatta.</p></article></body></html>", "text/html",
+     "too_short", "A short note from the harbour office"),
     (b"<html><body>" + b"<div>" * 3000 + b"deep" + b"</div>" * 3000 + b"</body></html>",
-     "text/html", "empty"),
+     "text/html", "too_short", "deep"),
 ])
-def test_not_articles_have_a_reason(body: bytes, ctype: str, reason: str) -> None:
+def test_not_articles_have_a_reason_and_keep_their_text(body: bytes, ctype: str, reason: str,
+                                                        text: str | None) -> None:
+    """A page that is no article says why, and keeps its main text for a user
+    who asked for it (``crawler extract``); a crawl writes articles only."""
     result = extract(body, "https://gazette.example/x", content_type=ctype)
     assert not result.is_article
     assert result.reason == reason
-    assert result.text is None
+    if text is None:
+        assert result.text is None
+    else:
+        assert result.text.startswith(text)
 
 
-def test_untyped_page_needs_more_text() -> None:
+def test_a_short_untyped_news_item_is_an_article() -> None:
+    """Four paragraphs on a page that declares no type: a real short news item."""
     paras = [f"<p>Paragraph {i} tells how the harbour works went in week {i}, with details "
              f"on cranes, divers, weather, costs and the people of the quay. It is number {i}.</p>"
-             for i in range(12)]
-    short = f"<html><body><article>{''.join(paras[:4])}</article></body></html>".encode()
-    long = f"<html><body><article>{''.join(paras)}</article></body></html>".encode()
-    assert extract(short, "https://g.example/a", content_type="text/html").reason == "too_short_untyped"
-    assert extract(long, "https://g.example/a", content_type="text/html").is_article
+             for i in range(4)]
+    short = f"<html><body><article>{''.join(paras)}</article></body></html>".encode()
+    result = extract(short, "https://g.example/2026/05/harbour-works.html",
+                     content_type="text/html")
+    assert result.is_article, result.reason
+    assert result.text.count("\n") == 3
+
+
+@pytest.mark.parametrize("head", [
+    b"<!DOCTYPE html>", b"  \n\t", b"<!-- saved by a browser -->\n",
+    b'<link rel="stylesheet" href="/s.css">', b'<meta charset="utf-8">', b"\xef\xbb\xbf",
+    b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN">',
+])
+def test_html_is_recognised_however_the_file_starts(head: bytes) -> None:
+    """What a browser renders as HTML is HTML: leading white space, a comment, a
+    <link> or <meta> before <html>, a byte-order mark, XHTML's XML declaration."""
+    body = head + b"<html><body><p>Text.</p></body></html>"
+    assert is_html(None, body)
+    if not head.startswith(b"<?xml"):  # XHTML names its root
+        assert is_html(None, head + b"<p>A fragment without html or body.</p>")
+    assert extract(body, "https://g.example/a").reason != "not_html"
+
+
+@pytest.mark.parametrize("body", [b'{"a": 1}', b"plain words, no tags", b"%PDF-1.7",
+                                  b'<?xml version="1.0"?><rss version="2.0"></rss>',
+                                  b"<abbr>not a page start</abbr>"])
+def test_what_is_not_html_stays_not_html(body: bytes) -> None:
+    assert not is_html(None, body)
+    assert extract(body, "https://g.example/a").reason == "not_html"
 
 
 def test_text_input_is_accepted() -> None:

@@ -49,6 +49,9 @@ class Block:
     removed_by: str | None = None
     #: The page's link texts (shared by all blocks of a page), for ``link_share``.
     anchors: list[str] = field(default_factory=list, repr=False, compare=False)
+    #: Characters of the block inside links, where the segmentation counted them
+    #: (then ``link_share`` needs no ``anchors``).
+    link_chars: int | None = field(default=None, repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -57,6 +60,8 @@ class Block:
     @cached_property
     def link_share(self) -> float:
         """Share of the block's text that is the text of links on the page."""
+        if self.link_chars is not None:
+            return min(1.0, self.link_chars / len(self.text)) if self.text else 0.0
         return _link_share(self.text, self.anchors)
 
 
@@ -78,15 +83,21 @@ class Lexicon:
                    tuple(sorted(set(flat("phrases")))),
                    re.compile("|".join(f"(?:{p})" for p in patterns), re.I) if patterns else None)
 
+    @cached_property
+    def _phrase_re(self) -> re.Pattern[str] | None:
+        return re.compile("|".join(map(re.escape, self.phrases))) if self.phrases else None
+
     def is_junk(self, block: Block) -> bool:
         key = block.key
         if key in self.labels:
             return True
-        low = " ".join(block.text.split()).casefold()
-        matched = (low.startswith(self.prefixes) or any(p in low for p in self.phrases)
-                   or (self.patterns is not None and self.patterns.search(low) is not None))
         # a long block only goes when it is mostly links ("Read more: <headlines>")
-        return matched and (block.words <= SHORT_WORDS or block.link_share >= 0.5)
+        if block.words > SHORT_WORDS and block.link_share < 0.5:
+            return False
+        low = " ".join(block.text.split()).casefold()
+        return (low.startswith(self.prefixes)
+                or (self._phrase_re is not None and self._phrase_re.search(low) is not None)
+                or (self.patterns is not None and self.patterns.search(low) is not None))
 
 
 @cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from urllib.parse import urlsplit
@@ -21,9 +22,19 @@ from lxml.etree import ParserError
 from trafilatura.utils import load_html
 
 from crawler.extraction.blocks import Block, BlockRules, blocks_text, body_blocks, filter_blocks
+from crawler.extraction.classify import body_blocks as classified_blocks
+from crawler.extraction.classify import (
+    is_article_page,
+    junk_flags,
+    keep_mask,
+    page_vectors,
+    votes,
+)
 from crawler.extraction.encoding import CharsetCheck, decode_html_checked
+from crawler.extraction.features import COUNTED_ELEMENTS, page_features
 from crawler.extraction.markup import MarkupRules, clean_markup
 from crawler.extraction.nesting import flatten
+from crawler.extraction.segment import Segment, segment
 from crawler.extraction.signals import PageSignals, normalize_language, read_signals
 
 logger = logging.getLogger(__name__)
@@ -44,9 +55,13 @@ class ExtractionOptions:
 
     min_chars: int = 250
     untyped_min_chars: int = 800
-    favor_precision: bool = True
+    #: The learned block classifier decides the body (else trafilatura's body
+    #: with the block rules, the extractor before it).
+    classifier: bool = True
+    favor_precision: bool = False
+    favor_recall: bool = True
     #: Skip trafilatura's fallback extractors (readability, jusText) comparison.
-    fast: bool = False
+    fast: bool = True
     include_tables: bool = True
     #: An untyped page whose body is this share of teaser links is a listing.
     max_teaser_share: float = 0.25
@@ -186,12 +201,32 @@ def _split_list(*values: object) -> list[str]:
     return list(seen.values())
 
 
+#: The start of a page a browser renders as HTML when no Content-Type says what
+#: it is (WHATWG MIME Sniffing, "identifying an unknown MIME type", with the
+#: tags pages put first in practice: ``<meta>``, ``<link>``, ``<?xml>`` of XHTML).
+_HTML_START = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|meta|link|title|script|style|iframe|h[1-6]|div|"
+    rb"font|table|a|b|br|p|span|section|article|header|nav|base|noscript|center|form|ul|"
+    rb"img|!--)[\s/>]", re.I)
+_SNIFF_BYTES = 1024
+
+
 def is_html(content_type: str | None, body: bytes) -> bool:
-    """True for an HTML content type, or a missing one whose bytes look like HTML."""
+    """True for an HTML content type, or a missing one whose bytes a browser would
+    render as HTML: after a byte-order mark and white space, an HTML tag or a
+    comment (a comment, ``<link>`` or ``<meta>`` may come before ``<html>``, and
+    ``<html>`` may be missing), or an XML declaration followed by ``<html``."""
     if content_type:
         return content_type.split(";")[0].strip().lower() in HTML_TYPES
-    head = body[:1024].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
+    head = body[:_SNIFF_BYTES]
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if head.startswith(bom):
+            head = head[len(bom):]
+            break
+    head = head.replace(b"\x00", b"").lstrip()
+    if head[:5].lower() == b"<?xml":
+        return b"<html" in head.lower()
+    return _HTML_START.match(head) is not None
 
 
 #: Bytes never found in HTML text (controls other than tab, newlines, form feed).
@@ -266,27 +301,48 @@ def extract(
     return _extract_text(body, url, fetched_at, opts)
 
 
-def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
-                  opts: ExtractionOptions) -> Extraction:
+@dataclass
+class PageAnalysis:
+    """What extraction reads off one parsed page before deciding anything: the
+    page's blocks with their feature vectors, the page's own feature vector,
+    trafilatura's document (metadata, comments, and its own body, used as a
+    vote), the markup signals."""
+
+    segments: list[Segment]
+    vectors: list[list[float]]
+    #: Which blocks the lexicon's label rule matches.
+    junk: list[bool]
+    page_vector: list[float]
+    doc: object | None
+    signals: PageSignals
+    removed: dict[str, int]
+    #: Texts of the page's links (two words or more), for trafilatura's blocks.
+    anchors: set[str]
+    headlines: set[str]
+    linked_headings: int
+
+
+def analyse(text: str, url: str | None, fetched_at: datetime | None,
+            opts: ExtractionOptions) -> PageAnalysis | Extraction:
+    """Parse and read one decoded page; an :class:`Extraction` with ``reason``
+    when there is nothing to read (empty, unparsable, too large)."""
     if not text.strip():
         return Extraction(reason="empty")
     tree, text, flattened = parse_page(text)
     if tree is None:
         return Extraction(reason="unparsable")
-    if (sum(1 for _ in tree.iter()) > opts.max_elements
+    tags = Counter(el.tag for el in tree.iter())
+    if (sum(tags.values()) > opts.max_elements
             or sum(map(len, _VISIBLE_TEXT(tree))) > opts.max_text):
         return Extraction(reason="too_large")
     signals = read_signals(tree, url)
     anchors = _link_texts(tree)
     headlines = {a for a in anchors if a.count(" ") >= 3}
-    # only untyped pages need the listing test
-    linked_headings = 0 if signals.is_typed_article else len(_LINKED_HEADINGS(tree))
+    linked_headings = len(_LINKED_HEADINGS(tree))
     removed = clean_markup(tree, url, opts.markup, source=text)
     if flattened:
         removed["deep_nesting"] = flattened
-    if signals.is_typed_listing:
-        return Extraction(reason="listing_page", canonical_url=signals.canonical_url,
-                          language=signals.language)
+    segments = segment(tree) if opts.classifier else []
     try:
         doc = trafilatura.bare_extraction(
             tree,
@@ -295,6 +351,7 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
             include_comments=True,
             include_tables=opts.include_tables,
             favor_precision=opts.favor_precision,
+            favor_recall=opts.favor_recall,
             fast=opts.fast,
             date_extraction_params={
                 "original_date": True,
@@ -305,19 +362,94 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
     except Exception:  # trafilatura has many internal failure modes; a page never stops a crawl
         logger.warning("trafilatura failed on %s", url, exc_info=True)
         return Extraction(reason="extractor_error")
+    get = (lambda name: getattr(doc, name, None)) if doc is not None else (lambda name: None)
+    block_votes = votes(segments, get("text"))
+    junk = junk_flags(segments)
+    vectors = page_vectors(segments, block_votes=block_votes, title=_clean(get("title")),
+                           language=signals.language, junk=junk) if segments else []
+    page_vector = page_features(
+        types=signals.types, og_type=signals.og_type, published=signals.published is not None,
+        author=bool(get("author")), date=bool(get("date")), description=bool(get("description")),
+        main=[s for s, v in zip(segments, block_votes) if v >= 0.5], segments=segments,
+        linked_headings=linked_headings,
+        teaser_share=_teaser_share(get("text") or "", headlines),
+        counts=[tags[name] for name in COUNTED_ELEMENTS], headline_links=len(headlines),
+        page_text="\n".join(s.text for s in segments), url=url,
+        service_path=bool(url and SERVICE_PAGE.search(_path(url))),
+        typed_article=signals.is_typed_article, typed_listing=signals.is_typed_listing)
+    return PageAnalysis(segments, vectors, junk, page_vector, doc, signals, removed, anchors,
+                        headlines, linked_headings)
+
+
+def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
+                  opts: ExtractionOptions) -> Extraction:
+    page = analyse(text, url, fetched_at, opts)
+    if isinstance(page, Extraction):
+        return page
+    signals, doc, removed = page.signals, page.doc, page.removed
     result = _to_extraction(doc, signals, fetched_at)
-    if doc is not None:
-        result.blocks = body_blocks(doc.body, anchors)
-        removed.update(filter_blocks(result.blocks, opts.blocks))
-        result.text = body_text(result.blocks, result.title)
+    if opts.classifier:
+        result.blocks = classified_blocks(page.segments,
+                                          keep_mask(page.segments, page.vectors, junk=page.junk))
+    elif doc is not None:
+        result.blocks = body_blocks(doc.body, page.anchors)
+    removed.update(filter_blocks(result.blocks, opts.blocks))
+    removed["byline"] = drop_byline(result.blocks, result.author)
+    result.text = body_text(result.blocks, result.title)
     result.removed = {k: v for k, v in removed.items() if v}
-    result.reason = _article_reason(result.text, signals, headlines, linked_headings, opts)
-    if result.reason is None and not signals.is_typed_article and url and SERVICE_PAGE.search(
-            _path(url)):
-        result.reason = "service_page"
-    if result.reason is not None:
-        result.text = None
+    if opts.classifier:
+        result.reason = _page_reason(result.text, page, url, opts)
+    else:
+        result.reason = _article_reason(result.text, signals, page.headlines,
+                                        page.linked_headings, opts)
+        if (result.reason is None and not signals.is_typed_article and url
+                and SERVICE_PAGE.search(_path(url))):
+            result.reason = "service_page"
     return result
+
+
+#: Words that introduce a byline ("By Jane Doe", "Von Jane Doe", "Par ...").
+_BYLINE_WORDS = ("by", "von", "par", "di", "por", "door", "de", "av", "af", "written by")
+
+
+def drop_byline(blocks: list[Block], author: str | None) -> int:
+    """Mark the byline blocks (short, naming the article's author, alone or after
+    "By") as removed: the author has a field of its own. Returns how many."""
+    if not author:
+        return 0
+    names = [_norm(n) for n in author.split(";") if _norm(n)]
+    count = 0
+    for block in blocks:
+        if block.removed_by is not None or block.words > 12:
+            continue
+        key = _norm(block.text).rstrip(".,")
+        for name in names:
+            rest = key.removesuffix(name).strip() if key.endswith(name) else None
+            if rest is None:
+                continue
+            if not rest or rest in _BYLINE_WORDS:
+                block.removed_by = "byline"
+                count += 1
+                break
+    return count
+
+
+def _page_reason(text: str | None, page: PageAnalysis, url: str | None,
+                 opts: ExtractionOptions) -> str | None:
+    """The page-type decision of the page classifier (docs/schema.md, "Which
+    pages are articles"): None for an article, else why not."""
+    if not text:
+        return "empty"
+    if len(text) < opts.min_chars:
+        return "too_short"
+    if is_article_page(page.page_vector):
+        return None
+    if url and SERVICE_PAGE.search(_path(url)):
+        return "service_page"
+    if (page.signals.is_typed_listing or page.linked_headings >= opts.max_linked_headings
+            or _teaser_share(text, page.headlines) >= opts.max_teaser_share):
+        return "listing_page"
+    return "not_article"
 
 
 def _path(url: str) -> str:
@@ -353,7 +485,8 @@ def _teaser_share(body: str, headlines: set[str]) -> float:
 
 def _to_extraction(doc: object, signals: PageSignals, fetched_at: datetime | None) -> Extraction:
     if doc is None:
-        return Extraction(reason="empty", canonical_url=signals.canonical_url)
+        return Extraction(canonical_url=signals.canonical_url, language=signals.language,
+                          date=_publication_date(signals.published, None, fetched_at))
     get = lambda name: getattr(doc, name, None)  # noqa: E731
     title = _clean(get("title"))
     body = _drop_title_line(_clean_text(get("text")), title)

@@ -45,8 +45,6 @@ logger = logging.getLogger(__name__)
 def options_from_settings(settings) -> ExtractionOptions:  # noqa: ANN001 - scrapy Settings
     return ExtractionOptions(
         min_chars=settings.getint("CRAWLER_ARTICLE_MIN_CHARS"),
-        untyped_min_chars=settings.getint("CRAWLER_UNTYPED_MIN_CHARS"),
-        favor_precision=settings.getbool("CRAWLER_FAVOR_PRECISION"),
         markup=MarkupRules(easylist=settings.getbool("CRAWLER_MARKUP_EASYLIST"),
                            adnet=settings.getbool("CRAWLER_MARKUP_ADNET"),
                            hidden=settings.getbool("CRAWLER_MARKUP_HIDDEN")),

@@ -1,0 +1,144 @@
+"""The block classifier: which of a page's blocks are its article text.
+
+Every text block of the page (:mod:`crawler.extraction.segment`) gets a
+feature vector (:mod:`crawler.extraction.features`), including how much of it
+trafilatura's own extraction kept (a vote), and a gradient-boosted tree model
+(``data/blocks-model.json``, trained by ``tools/train_extraction.py`` on the
+development sets) says keep or drop. The kept blocks, in page order, are the
+article body: table cells of one row are joined into one block.
+
+Pure: no Scrapy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from crawler.extraction.blocks import Block, lexicon
+from crawler.extraction.features import (
+    BLOCK_FEATURES,
+    PAGE_FEATURES,
+    norm_words,
+    bigrams,
+    block_features,
+    vote_share,
+)
+from crawler.extraction.model import TreeEnsemble, shipped
+from crawler.extraction.segment import ANCESTOR_TAGS, Segment
+
+BLOCK_MODEL = "blocks-model.json"
+PAGE_MODEL = "page-model.json"
+_KIND = {"h1": "head", "h2": "head", "h3": "head", "h4": "head", "h5": "head", "h6": "head",
+         "li": "item", "td": "row", "th": "row", "blockquote": "quote", "pre": "code",
+         "dd": "item", "dt": "item"}
+
+
+def block_model() -> TreeEnsemble:
+    return shipped(BLOCK_MODEL, BLOCK_FEATURES)
+
+
+def page_model() -> TreeEnsemble:
+    return shipped(PAGE_MODEL, PAGE_FEATURES)
+
+
+def is_article_page(page_vector: list[float], model: TreeEnsemble | None = None) -> bool:
+    """The page classifier's verdict: is this page an article?"""
+    return bool((model or page_model()).predict([page_vector])[0])
+
+
+def as_block(seg: Segment) -> Block:
+    return Block(text=seg.text, kind=_KIND.get(seg.tag, "p"), words=len(seg.text.split()),
+                 link_chars=seg.link_chars)
+
+
+def votes(segments: Sequence[Segment], other_text: str | None) -> list[float]:
+    """Each block's share kept by another extraction of the page (its text)."""
+    words = norm_words(other_text or "")
+    pairs, single = bigrams(words), set(words)
+    return [vote_share(norm_words(s.text), pairs, single) for s in segments]
+
+
+def junk_flags(segments: Sequence[Segment]) -> list[bool]:
+    """Which blocks the lexicon's label rule calls furniture ("Advertisement",
+    "Read more:", "We may earn a commission ...")."""
+    lex = lexicon()
+    return [lex.is_junk(as_block(s)) for s in segments]
+
+
+def page_vectors(segments: Sequence[Segment], *, block_votes: Sequence[float],
+                 title: str | None, language: str | None,
+                 junk: Sequence[bool] | None = None) -> list[list[float]]:
+    """The feature vectors of a page's blocks (what the model is trained on);
+    ``block_votes`` are :func:`votes` in trafilatura's text of the page,
+    ``junk`` the :func:`junk_flags` (computed when not given)."""
+    return block_features(segments, language=language, title=title, votes=block_votes,
+                          junk=junk if junk is not None else junk_flags(segments))
+
+
+#: A container of a furniture label is furniture as a whole up to this many words
+#: (a product box, a "Read more" box); beyond, it is the article holding an ad label.
+LABELLED_CONTAINER_WORDS = 100
+
+
+def furniture(segments: Sequence[Segment], junk: Sequence[bool] | None = None) -> set[int]:
+    """Blocks that are never body, whatever the model says:
+
+    - the blocks of a small container (``LABELLED_CONTAINER_WORDS``) that holds a
+      lexicon label or a form's own text: the product box under "We may earn a
+      commission", the headline list under "Read more:", the newsletter box
+      around its e-mail field;
+    - figure captions and credits (``<figcaption>``, text inside ``<figure>``):
+      they describe an image, not the story.
+    """
+    junk = junk if junk is not None else junk_flags(segments)
+    words: dict[int, int] = {}
+    for seg in segments:
+        n = len(norm_words(seg.text))
+        words[seg.parent] = words.get(seg.parent, 0) + n
+        if seg.grandparent != seg.parent:
+            words[seg.grandparent] = words.get(seg.grandparent, 0) + n
+    containers = {seg.parent for seg, j in zip(segments, junk)
+                  if (j or seg.tag == "form")
+                  and words.get(seg.parent, 0) <= LABELLED_CONTAINER_WORDS}
+    figure = ANCESTOR_TAGS.index("figure")
+    return {i for i, seg in enumerate(segments)
+            if junk[i] or seg.parent in containers or seg.grandparent in containers
+            or seg.tag == "figcaption" or seg.tags[figure]}
+
+
+def keep_mask(segments: Sequence[Segment], vectors: list[list[float]],
+              model: TreeEnsemble | None = None, junk: Sequence[bool] | None = None) -> list[bool]:
+    """Which blocks are the article's body: the model's call, less :func:`furniture`."""
+    if len(vectors) == 0:
+        return []
+    keep = [bool(k) for k in (model or block_model()).predict(vectors)]
+    for i in furniture(segments, junk):
+        keep[i] = False
+    return keep
+
+
+def body_blocks(segments: Sequence[Segment], keep: Sequence[bool]) -> list[Block]:
+    """The kept segments as the body's blocks: the kept cells of one table row
+    become one block (cells joined with `` | ``), the kept items of one list one
+    ``list`` block (an item a line), as the block rules expect."""
+    blocks: list[Block] = []
+    last: tuple[str, int] | None = None
+    for seg, kept in zip(segments, keep):
+        if not kept:
+            last = None
+            continue
+        group = (("row", seg.row) if seg.row != -1 else ("list", seg.parent) if seg.tag == "li"
+                 else None)
+        if group is not None and group == last and blocks:
+            prev = blocks[-1]
+            glue = " | " if group[0] == "row" else "\n"
+            blocks[-1] = Block(text=f"{prev.text}{glue}{seg.text}", kind=group[0],
+                               words=prev.words + len(seg.text.split()),
+                               link_chars=(prev.link_chars or 0) + seg.link_chars + len(glue))
+            continue
+        block = as_block(seg)
+        if group is not None:
+            block.kind = group[0]
+        blocks.append(block)
+        last = group
+    return blocks

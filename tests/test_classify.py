@@ -1,0 +1,87 @@
+"""crawler.extraction.classify: which blocks are the body, and how they are joined."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from crawler.extraction.classify import LABELLED_CONTAINER_WORDS, body_blocks, furniture
+from crawler.extraction.segment import segment
+
+STORY = " ".join(["The council met on Tuesday to debate the harbour budget."] * 4)
+
+
+def _segments(body: str):
+    return segment(lxml.html.fromstring(f"<html><body>{body}</body></html>"))
+
+
+def _furniture_texts(body: str) -> set[str]:
+    segs = _segments(body)
+    return {segs[i].text for i in furniture(segs)}
+
+
+def test_a_small_box_holding_a_promo_label_goes_whole():
+    box = ('<div class="x1"><p>We may earn a commission when you buy through links on our site.'
+           '</p><div class="x2"><h4>Breezeline Desk Fan</h4><p>Three speeds, whisper mode</p>'
+           '<a href="https://shop.example/fan">Buy now</a></div></div>')
+    gone = _furniture_texts(f"<article><p>{STORY}</p>{box}<p>{STORY}</p></article>")
+    assert {"Breezeline Desk Fan", "Three speeds, whisper mode", "Buy now"} <= gone
+    assert STORY not in gone
+
+
+def test_a_read_more_list_goes_with_its_label():
+    related = ('<div><p><strong>Read more:</strong></p><ul><li><a href="/a">Storm damage on '
+               'the dunes</a></li><li><a href="/b">Seals spotted at the pier</a></li></ul></div>')
+    gone = _furniture_texts(f"<article><p>{STORY}</p>{related}</article>")
+    assert {"Read more:", "Storm damage on the dunes", "Seals spotted at the pier"} <= gone
+
+
+def test_an_ad_label_inside_the_article_does_not_take_the_article():
+    """The label's container is the article itself: far above the size of a box."""
+    body = "".join(f"<p>{STORY}</p>" for _ in range(3))
+    assert len(STORY.split()) * 3 > LABELLED_CONTAINER_WORDS
+    gone = _furniture_texts(f"<article>{body}<p>Advertisement</p>{body}</article>")
+    assert gone == {"Advertisement"}
+
+
+def test_a_newsletter_box_around_a_form_goes_whole():
+    box = ('<aside><h3>Our morning letter</h3><p>The news of the bay, every morning before 7.</p>'
+           '<form><label>Email</label><input name="e"></form></aside>')
+    gone = _furniture_texts(f"<article><p>{STORY}</p>{box}</article>")
+    assert "The news of the bay, every morning before 7." in gone
+    assert STORY not in gone
+
+
+def test_figure_captions_and_credits_are_not_body():
+    fig = ('<figure><img src="a.jpg"><figcaption>Volunteers label drills. Photo: Jane Doe'
+           '</figcaption></figure>')
+    gone = _furniture_texts(f"<article><p>{STORY}</p>{fig}</article>")
+    assert gone == {"Volunteers label drills. Photo: Jane Doe"}
+
+
+def test_kept_cells_of_a_row_and_items_of_a_list_are_joined():
+    segs = _segments("<p>Intro text here.</p><table><tr><td>a</td><td>b</td></tr>"
+                     "<tr><td>c</td><td>d</td></tr></table><ul><li>one</li><li>two</li></ul>"
+                     "<p>End.</p>")
+    blocks = body_blocks(segs, [True] * len(segs))
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("p", "Intro text here."), ("row", "a | b"), ("row", "c | d"), ("list", "one\ntwo"),
+        ("p", "End.")]
+    # a dropped item splits the list
+    keep = [s.text != "one" for s in segs]
+    assert [b.text for b in body_blocks(segs, keep)][-2:] == ["two", "End."]
+
+
+def test_link_share_of_a_joined_list_counts_its_links():
+    segs = _segments('<ul><li><a href="/a">First headline here</a></li>'
+                     '<li><a href="/b">Second headline here</a></li></ul>')
+    (block,) = body_blocks(segs, [True, True])
+    assert block.kind == "list" and block.link_share > 0.9
+
+
+def test_words_of_unspaced_scripts_count_each_character():
+    """A Japanese article's paragraphs are one 'word' each to str.split(): the
+    container of an ad label inside it must still count as the article."""
+    para = "アルダー湾の漁港で半世紀にわたって続いてきた朝市が、日曜日の営業を最後に閉じられた。"
+    body = "".join(f"<p>{para}</p>" for _ in range(3))
+    gone = _furniture_texts(f"<article>{body}<div>Advertisement</div>{body}</article>")
+    assert gone == {"Advertisement"}

@@ -1,0 +1,72 @@
+"""crawler.extraction.model: tree ensembles read from JSON, applied with numpy."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from crawler.extraction.classify import BLOCK_MODEL, PAGE_MODEL
+from crawler.extraction.features import BLOCK_FEATURES, PAGE_FEATURES
+from crawler.extraction.model import FORMAT, TreeEnsemble, shipped, to_dict
+
+#: One tree: x0 <= 0.5 -> leaf -1.0; else x1 <= 2 (NaN right) -> +1.0 / +3.0.
+TINY = {
+    "format": FORMAT, "features": ["a", "b"], "baseline": 0.25, "threshold": 0.5,
+    "roots": [0], "depth": 3,
+    "nodes": {"feature": [0, 0, 1, 0, 0], "threshold": [0.5, 0, 2.0, 0, 0],
+              "left": [1, 0, 3, 0, 0], "right": [2, 0, 4, 0, 0],
+              "missing_left": [True, False, False, False, False],
+              "leaf": [False, True, False, True, True],
+              "value": [0, -1.0, 0, 1.0, 3.0]},
+}
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + np.exp(-x))
+
+
+def test_a_hand_written_tree_is_walked_left_at_or_below_the_threshold():
+    model = TreeEnsemble.from_dict(TINY)
+    probs = model.probabilities([[0.5, 9.0], [0.6, 2.0], [0.6, 2.5], [0.6, float("nan")],
+                                 [float("nan"), 0.0]])
+    assert probs == pytest.approx([_sigmoid(0.25 - 1), _sigmoid(1.25), _sigmoid(3.25),
+                                   _sigmoid(3.25), _sigmoid(0.25 - 1)])
+    assert list(model.predict([[0.0, 0.0], [1.0, 0.0]])) == [False, True]
+
+
+def test_a_model_for_other_features_is_refused():
+    with pytest.raises(ValueError, match="other features"):
+        TreeEnsemble.from_dict(TINY, expected=("a", "c"))
+    with pytest.raises(ValueError, match="not a"):
+        TreeEnsemble.from_dict({**TINY, "format": "something-else"})
+
+
+def test_rows_of_the_wrong_width_are_refused():
+    with pytest.raises(ValueError, match="features"):
+        TreeEnsemble.from_dict(TINY).probabilities([[1.0, 2.0, 3.0]])
+
+
+def test_export_from_scikit_learn_gives_the_same_probabilities():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(0)
+    x = rng.random((600, 4))
+    x[::9, 2] = np.nan
+    y = ((x[:, 0] + np.nan_to_num(x[:, 2]) > 0.9) ^ (x[:, 1] > 0.8)).astype(int)
+    clf = HistGradientBoostingClassifier(max_iter=30, max_leaf_nodes=8, random_state=0).fit(x, y)
+    data = json.loads(json.dumps(to_dict(clf, ["f0", "f1", "f2", "f3"], threshold=0.4)))
+    model = TreeEnsemble.from_dict(data)
+    test = rng.random((200, 4))
+    test[::7, 2] = np.nan
+    assert model.probabilities(test) == pytest.approx(clf.predict_proba(test)[:, 1], abs=1e-5)
+    assert model.threshold == 0.4
+
+
+@pytest.mark.parametrize(("name", "features"), [(BLOCK_MODEL, BLOCK_FEATURES),
+                                                (PAGE_MODEL, PAGE_FEATURES)])
+def test_the_shipped_models_match_the_features_the_code_builds(name, features):
+    model = shipped(name, tuple(features))
+    assert model.features == tuple(features)
+    assert len(model.roots) >= 10 and 0 < model.threshold < 1

@@ -1,0 +1,391 @@
+"""Train the block classifier on the development sets and report how well it
+generalizes: leave-one-dataset-out and, within WCXB, grouped k-fold.
+
+    python tools/train_extraction.py [--jobs 2] [--limit N] [--no-write] [--json FILE]
+
+Needs scikit-learn (in the ``test`` extra) and the sets beside the repository
+(``../shared``, see ``benchmarks/datasets.py``). Steps:
+
+1. every page is read the way the extractor reads it
+   (:func:`crawler.extraction.core.analyse`): its blocks and their feature
+   vectors;
+2. each block is labelled from the set's true text: kept when at least half of
+   its word bigrams (its word, for one-word blocks) are in the truth; the
+   headline block is never body (the record has a ``title``). Dragnet is not
+   trained on: its truth holds the readers' comments, which our ``text`` leaves
+   to ``comments``;
+3. a ``HistGradientBoostingClassifier`` is fitted, each block weighted by its
+   share of its page's words (the metric averages pages, and counts words);
+4. scores: for each set, a model fitted on the *other* sets only (leave one
+   dataset out); for WCXB also 5 folds grouped by site, the other sets always
+   in the training part; Dragnet is scored by every model since none saw it;
+5. the model fitted on all sets is written to
+   ``crawler/extraction/data/blocks-model.json``.
+
+Deterministic for a given input: fixed seeds, pages in sorted order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import pickle
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.datasets import DATASETS, WITH_COMMENTS, EvalPage, load_all  # noqa: E402
+from benchmarks.textmetrics import score_texts  # noqa: E402
+from crawler.extraction.blocks import BlockRules, filter_blocks  # noqa: E402
+from crawler.extraction.classify import body_blocks, keep_mask, page_vectors, votes  # noqa: E402
+from crawler.extraction.core import (  # noqa: E402
+    ExtractionOptions,
+    analyse,
+    body_text,
+)
+from crawler.extraction.encoding import decode_html_checked  # noqa: E402
+from crawler.extraction.features import BLOCK_FEATURES, PAGE_FEATURES, norm_words  # noqa: E402
+from crawler.extraction.model import to_dict  # noqa: E402
+from crawler.extraction.segment import Segment  # noqa: E402
+
+MODEL_PATH = ROOT / "crawler" / "extraction" / "data" / "blocks-model.json"
+PAGE_MODEL_PATH = ROOT / "crawler" / "extraction" / "data" / "page-model.json"
+PAGE_PARAMS = dict(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=10,
+                   l2_regularization=1.0, random_state=0)
+#: The article rule's recall target: the page model's threshold is the highest
+#: that keeps this recall on the out-of-fold predictions of WCXB's articles.
+TARGET_RECALL = 0.98
+NOT_TRAINED_ON = frozenset(WITH_COMMENTS)
+PARAMS = dict(max_iter=150, learning_rate=0.1, max_leaf_nodes=31, min_samples_leaf=40,
+              l2_regularization=1.0, random_state=0)
+FOLDS = 5
+
+
+@dataclass
+class PageRows:
+    key: str
+    dataset: str
+    site: str
+    truth: str | None
+    segments: list[Segment]
+    vectors: np.ndarray
+    labels: np.ndarray
+    weights: np.ndarray
+    title: str | None
+    comments: str | None
+    page_type: str | None
+    page_vector: np.ndarray
+    #: What the block vectors are made of besides the segments.
+    doc_text: str | None
+    language: str | None
+
+
+def label_blocks(segments: list[Segment], truth: str, title: str | None) -> np.ndarray:
+    words = norm_words(truth)
+    pairs, single = set(zip(words, words[1:])), set(words)
+    title_key = " ".join(norm_words(title)) if title else None
+    labels = []
+    for seg in segments:
+        toks = norm_words(seg.text)
+        if not toks or (title_key and " ".join(toks) == title_key):
+            labels.append(0)
+        elif len(toks) == 1:
+            labels.append(int(toks[0] in single))
+        else:
+            grams = list(zip(toks, toks[1:]))
+            labels.append(int(sum(g in pairs for g in grams) * 2 >= len(grams)))
+    return np.asarray(labels, dtype=np.int8)
+
+
+def _site(url: str | None) -> str:
+    try:
+        return urlsplit(url or "").hostname or ""
+    except ValueError:
+        return ""
+
+
+def read_page(page: EvalPage) -> PageRows | None:
+    """One page as the extractor sees it, its blocks labelled; None when the
+    extractor reads no blocks from it."""
+    text, _, _ = decode_html_checked(page.html, None)
+    analysis = analyse(text, page.url, None, ExtractionOptions())
+    if not hasattr(analysis, "segments") or not analysis.segments:
+        return None
+    doc = analysis.doc
+    title = getattr(doc, "title", None) if doc is not None else None
+    comments = getattr(doc, "comments", None) if doc is not None else None
+    vectors = np.asarray(analysis.vectors, dtype=np.float32)
+    row = PageRows(page.key, page.dataset, _site(page.url), page.truth, analysis.segments,
+                   vectors, np.zeros(0), np.zeros(0), title, comments, page.page_type,
+                   np.asarray(analysis.page_vector, dtype=np.float32),
+                   getattr(doc, "text", None) if doc is not None else None,
+                   analysis.signals.language)
+    relabel(row)
+    return row
+
+
+def relabel(row: PageRows) -> None:
+    """The row's block labels and weights from its truth."""
+    row.labels = (label_blocks(row.segments, row.truth, row.title) if row.truth
+                  else np.zeros(len(row.segments), dtype=np.int8))
+    words = np.asarray([max(1, len(norm_words(s.text))) for s in row.segments],
+                       dtype=np.float64)
+    row.weights = words / words.sum()
+
+
+def refresh_vectors(rows: list[PageRows]) -> None:
+    """Block vectors and labels made anew from the pages' stored blocks (after a
+    change of the block features only: the cache of ``--cache`` stays valid)."""
+    for row in rows:
+        row.vectors = np.asarray(page_vectors(
+            row.segments, block_votes=votes(row.segments, row.doc_text), title=row.title,
+            language=row.language), dtype=np.float32)
+        relabel(row)
+
+
+def load_rows(pages: list[EvalPage], jobs: int, cache: Path | None) -> list[PageRows]:
+    """The pages read (or, with a cache file, read once and kept there)."""
+    if cache is not None and cache.is_file():
+        with open(cache, "rb") as f:
+            rows = pickle.load(f)
+        refresh_vectors(rows)
+        return rows
+    rows = collect(pages, jobs)
+    if cache is not None:
+        with open(cache, "wb") as f:
+            pickle.dump(rows, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return rows
+
+
+def collect(pages: list[EvalPage], jobs: int) -> list[PageRows]:
+    if jobs <= 1:
+        rows = map(read_page, pages)
+        return [r for r in rows if r is not None]
+    with get_context("spawn").Pool(jobs, initializer=_quiet) as pool:
+        return [r for r in pool.imap(read_page, pages, chunksize=4) if r is not None]
+
+
+def _quiet() -> None:
+    logging.disable(logging.WARNING)
+
+
+def fit(rows: list[PageRows]):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    train = [r for r in rows if r.truth and r.dataset not in NOT_TRAINED_ON]
+    x = np.concatenate([r.vectors for r in train])
+    y = np.concatenate([r.labels for r in train])
+    w = np.concatenate([r.weights for r in train])
+    return HistGradientBoostingClassifier(**PARAMS).fit(x, y, sample_weight=w)
+
+
+def page_text(row: PageRows, keep: list[bool]) -> str | None:
+    blocks = body_blocks(row.segments, keep)
+    filter_blocks(blocks, BlockRules())
+    return body_text(blocks, row.title)
+
+
+def predict_texts(model, rows: list[PageRows]) -> dict[str, str | None]:
+    out = {}
+    for row in rows:
+        text = page_text(row, keep_mask(row.segments, row.vectors, model))
+        if row.dataset in WITH_COMMENTS and row.comments:
+            text = f"{text or ''}\n{row.comments}"
+        out[row.key] = text
+    return out
+
+
+def score(texts: dict[str, str | None], rows: list[PageRows], pages: dict[str, EvalPage],
+          articles_only: bool = False) -> dict:
+    by_set: dict[str, dict] = defaultdict(dict)
+    truths: dict[str, dict] = defaultdict(dict)
+    for key, page in pages.items():
+        if articles_only and page.page_type not in ("article", None):
+            continue
+        by_set[page.dataset][key] = texts.get(key)
+        truths[page.dataset][key] = page.truth
+    return {name: score_texts(pages[next(iter(truths[name]))].metric, by_set[name], truths[name])
+            for name in truths}
+
+
+def leave_one_out(rows: list[PageRows]) -> dict[str, str | None]:
+    """Each set's pages predicted by a model that never saw that set."""
+    texts: dict[str, str | None] = {}
+    for held in sorted({r.dataset for r in rows} - NOT_TRAINED_ON):
+        model = fit([r for r in rows if r.dataset != held])
+        texts.update(predict_texts(model, [r for r in rows if r.dataset == held]))
+        print(f"  left out {held}: done", flush=True)
+    never = [r for r in rows if r.dataset in NOT_TRAINED_ON]
+    if never:
+        texts.update(predict_texts(fit(rows), never))
+    return texts
+
+
+def wcxb_folds(rows: list[PageRows]) -> dict[str, str | None]:
+    """WCXB pages predicted in 5 folds grouped by site; other sets always trained on."""
+    wcxb = [r for r in rows if r.dataset == "wcxb"]
+    sites = sorted({r.site for r in wcxb})
+    fold_of = {site: i % FOLDS for i, site in enumerate(sites)}
+    texts: dict[str, str | None] = {}
+    for fold in range(FOLDS):
+        test = [r for r in wcxb if fold_of[r.site] == fold]
+        model = fit([r for r in rows if r.dataset != "wcxb" or fold_of[r.site] != fold])
+        texts.update(predict_texts(model, test))
+    return texts
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _page_labelled(rows: list[PageRows]) -> list[PageRows]:
+    return [r for r in rows if r.page_type is not None]
+
+
+def fit_pages(rows: list[PageRows]):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    train = _page_labelled(rows)
+    x = np.stack([r.page_vector for r in train])
+    y = np.asarray([int(r.page_type == "article") for r in train])
+    return HistGradientBoostingClassifier(**PAGE_PARAMS).fit(x, y)
+
+
+def page_out_of_fold(rows: list[PageRows]) -> dict[str, float]:
+    """P(article) of each labelled page from a model that did not see it: WCXB in
+    folds grouped by site, every other set left out whole."""
+    labelled = _page_labelled(rows)
+    probs: dict[str, float] = {}
+    for held in sorted({r.dataset for r in labelled} - {"wcxb"}):
+        model = fit_pages([r for r in labelled if r.dataset != held])
+        test = [r for r in labelled if r.dataset == held]
+        for r, p in zip(test, model.predict_proba(np.stack([t.page_vector for t in test]))[:, 1]):
+            probs[r.key] = float(p)
+    wcxb = [r for r in labelled if r.dataset == "wcxb"]
+    sites = sorted({r.site for r in wcxb})
+    fold_of = {site: i % FOLDS for i, site in enumerate(sites)}
+    for fold in range(FOLDS):
+        test = [r for r in wcxb if fold_of[r.site] == fold]
+        model = fit_pages([r for r in labelled if r.dataset != "wcxb" or fold_of[r.site] != fold])
+        for r, p in zip(test, model.predict_proba(np.stack([t.page_vector for t in test]))[:, 1]):
+            probs[r.key] = float(p)
+    return probs
+
+
+def rule_scores(rows: list[PageRows], probs: dict[str, float], threshold: float) -> dict:
+    """Precision and recall of "is an article" per set; WCXB also per page type."""
+    out: dict[str, dict] = {}
+    by_set: dict[str, list[PageRows]] = defaultdict(list)
+    for r in _page_labelled(rows):
+        by_set[r.dataset].append(r)
+    for name, rs in by_set.items():
+        said = [(r.page_type == "article", probs[r.key] >= threshold) for r in rs]
+        tp = sum(1 for t, p in said if t and p)
+        fp = sum(1 for t, p in said if not t and p)
+        fn = sum(1 for t, p in said if t and not p)
+        out[name] = {"precision": tp / (tp + fp) if tp + fp else 0.0,
+                     "recall": tp / (tp + fn) if tp + fn else 0.0, "pages": len(rs)}
+        if name == "wcxb":
+            types = sorted({r.page_type for r in rs})
+            out[name]["called_article"] = {
+                t: f"{sum(1 for r in rs if r.page_type == t and probs[r.key] >= threshold)}"
+                   f"/{sum(1 for r in rs if r.page_type == t)}" for t in types}
+    return out
+
+
+def choose_threshold(rows: list[PageRows], probs: dict[str, float]) -> float:
+    articles = sorted(probs[r.key] for r in rows if r.dataset == "wcxb"
+                      and r.page_type == "article")
+    if not articles:
+        return 0.5
+    index = int(len(articles) * (1 - TARGET_RECALL))
+    return round(float(articles[index]) - 1e-6, 6)
+
+
+def print_table(title: str, results: dict[str, dict]) -> None:
+    print(f"\n{title}")
+    print(f"{'set':<24}{'F1':>8}{'prec':>8}{'recall':>8}{'pages':>7}")
+    for name, r in results.items():
+        print(f"{name:<24}{r['f1']:8.4f}{r['precision']:8.4f}{r['recall']:8.4f}{r['scored']:7d}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--limit", type=int, default=None, help="about N pages per set")
+    parser.add_argument("--no-write", action="store_true", help="do not write the model")
+    parser.add_argument("--no-eval", action="store_true", help="only fit and write the model")
+    parser.add_argument("--json", help="also write the scores as JSON")
+    parser.add_argument("--cache", type=Path, help="keep the pages as read in this file and "
+                        "reuse it (delete it after changing the segmentation or trafilatura's "
+                        "options; block-feature changes are recomputed)")
+    parser.add_argument("--pages-only", action="store_true",
+                        help="only the page model (the article rule)")
+    args = parser.parse_args(argv)
+    _quiet()
+    started = time.monotonic()
+    sets = load_all(DATASETS, limit=args.limit)
+    pages = {p.key: p for ps in sets.values() for p in ps}
+    rows = load_rows([p for ps in sets.values() for p in ps], args.jobs, args.cache)
+    print(f"{len(rows)} pages read, {sum(len(r.labels) for r in rows)} blocks "
+          f"({time.monotonic() - started:.0f} s)", flush=True)
+    report: dict = {}
+    if not args.no_eval and not args.pages_only:
+        loo = leave_one_out(rows)
+        report["leave_one_dataset_out"] = score(loo, rows, pages)
+        report["leave_one_dataset_out_articles"] = score(loo, rows, pages, articles_only=True)
+        print_table("Leave one dataset out (each set scored by a model fitted on the others)",
+                    report["leave_one_dataset_out"])
+        print_table("... articles only", report["leave_one_dataset_out_articles"])
+        folds = wcxb_folds(rows)
+        wcxb_pages = {k: p for k, p in pages.items() if p.dataset == "wcxb"}
+        report["wcxb_grouped_folds"] = score(folds, rows, wcxb_pages)
+        report["wcxb_grouped_folds_articles"] = score(folds, rows, wcxb_pages, True)
+        print_table(f"WCXB, {FOLDS} folds grouped by site", {
+            "wcxb all": report["wcxb_grouped_folds"]["wcxb"],
+            "wcxb articles": report["wcxb_grouped_folds_articles"]["wcxb"]})
+    probs = page_out_of_fold(rows)
+    threshold = choose_threshold(rows, probs)
+    report["article_rule"] = {"threshold": threshold,
+                              "out_of_fold": rule_scores(rows, probs, threshold),
+                              "out_of_fold_at_0.5": rule_scores(rows, probs, 0.5)}
+    print(f"\nArticle rule, out of fold (threshold {threshold:.3f}; at 0.5 in brackets)")
+    for name, r in report["article_rule"]["out_of_fold"].items():
+        half = report["article_rule"]["out_of_fold_at_0.5"][name]
+        print(f"{name:<24} precision {r['precision']:.3f} ({half['precision']:.3f})  "
+              f"recall {r['recall']:.3f} ({half['recall']:.3f})  pages {r['pages']}")
+        if "called_article" in r:
+            print(f"{'':<24} called article: {r['called_article']}")
+    if not args.no_write:
+        page_meta = {"trained_on": sorted({r.dataset for r in _page_labelled(rows)}),
+                     "params": PAGE_PARAMS, "target_recall": TARGET_RECALL}
+        data = to_dict(fit_pages(rows), PAGE_FEATURES, threshold=threshold, meta=page_meta)
+        PAGE_MODEL_PATH.write_text(json.dumps(data, separators=(",", ":")) + "\n",
+                                   encoding="utf-8")
+        print(f"\nwrote {PAGE_MODEL_PATH.relative_to(ROOT)}")
+    if not args.no_write and not args.pages_only:
+        model = fit(rows)
+        meta = {"trained_on": sorted({r.dataset for r in rows} - NOT_TRAINED_ON),
+                "pages": sum(1 for r in rows if r.dataset not in NOT_TRAINED_ON),
+                "params": PARAMS}
+        data = to_dict(model, BLOCK_FEATURES, meta=meta)
+        MODEL_PATH.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+        print(f"wrote {MODEL_PATH.relative_to(ROOT)} ({MODEL_PATH.stat().st_size // 1024} kB)")
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"done in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
