@@ -85,3 +85,11 @@ def test_words_of_unspaced_scripts_count_each_character():
     body = "".join(f"<p>{para}</p>" for _ in range(3))
     gone = _furniture_texts(f"<article>{body}<div>Advertisement</div>{body}</article>")
     assert gone == {"Advertisement"}
+
+
+def test_an_ad_slot_labelled_inside_its_own_box_goes_whole():
+    """The label is inline text of the ad slot's own element, the ad's copy a block inside it."""
+    slot = ('<div class="slot"><span>Advertisement</span><p>Sponsored: a brand new advert.</p>'
+            '</div>')
+    gone = _furniture_texts(f"<article><div><p>{STORY}</p>{slot}<p>{STORY}</p></div></article>")
+    assert gone == {"Advertisement", "Sponsored: a brand new advert."}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from crawler.extraction.blocks import Block, lexicon
+from crawler.extraction.blocks import SHORT_WORDS, Block, lexicon
 from crawler.extraction.features import (
     BLOCK_FEATURES,
     PAGE_FEATURES,
@@ -83,8 +83,8 @@ LABELLED_CONTAINER_WORDS = 100
 def furniture(segments: Sequence[Segment], junk: Sequence[bool] | None = None) -> set[int]:
     """Blocks that are never body, whatever the model says:
 
-    - the blocks of a small container (``LABELLED_CONTAINER_WORDS``) that holds a
-      lexicon label or a form's own text: the product box under "We may earn a
+    - the blocks of a small container (``LABELLED_CONTAINER_WORDS``, no block of
+      more than ``SHORT_WORDS``) that holds a lexicon label or a form's own text: the product box under "We may earn a
       commission", the headline list under "Read more:", the newsletter box
       around its e-mail field;
     - figure captions and credits (``<figcaption>``, text inside ``<figure>``):
@@ -92,14 +92,20 @@ def furniture(segments: Sequence[Segment], junk: Sequence[bool] | None = None) -
     """
     junk = junk if junk is not None else junk_flags(segments)
     words: dict[int, int] = {}
-    for seg in segments:
+    longest: dict[int, int] = {}
+    for seg, j in zip(segments, junk):
         n = len(norm_words(seg.text))
-        words[seg.parent] = words.get(seg.parent, 0) + n
-        if seg.grandparent != seg.parent:
-            words[seg.grandparent] = words.get(seg.grandparent, 0) + n
-    containers = {seg.parent for seg, j in zip(segments, junk)
-                  if (j or seg.tag == "form")
-                  and words.get(seg.parent, 0) <= LABELLED_CONTAINER_WORDS}
+        for key in {seg.element, seg.parent, seg.grandparent}:
+            words[key] = words.get(key, 0) + n
+            if not j:
+                longest[key] = max(longest.get(key, 0), n)
+    # a marker's container: its own element when blocks sit inside it (a span
+    # "Advertisement" in the ad slot's div, above the ad's copy), and its parent;
+    # small, and made of short blocks only (a paragraph of prose is a story's)
+    containers = {key for seg, j in zip(segments, junk) if j or seg.tag == "form"
+                  for key in (seg.element, seg.parent)
+                  if key and words.get(key, 0) <= LABELLED_CONTAINER_WORDS
+                  and longest.get(key, 0) <= SHORT_WORDS}
     figure = ANCESTOR_TAGS.index("figure")
     return {i for i, seg in enumerate(segments)
             if junk[i] or seg.parent in containers or seg.grandparent in containers

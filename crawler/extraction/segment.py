@@ -92,6 +92,8 @@ class Segment:
     row: int = field(default=-1)
     #: The identities of all block elements around the block, outermost first.
     ancestors: tuple[int, ...] = ()
+    #: The identity of the block element that holds the text itself.
+    element: int = 0
 
 
 def _class_words(el: etree._Element) -> list[int]:
@@ -112,7 +114,7 @@ class _Walker:
         self.link_parts: int = 0
         self.owner: str = "body"
         self.owner_ctx: tuple = ((0,) * len(ANCESTOR_TAGS), (0,) * len(CLASS_GROUPS), 0, 0, 0,
-                                 -1, ())
+                                 -1, (), 0)
         self.links = 0
         #: Block elements numbered in document order (``id()`` of lxml's element
         #: proxies is reused once a proxy is freed, so it cannot name an element).
@@ -125,9 +127,10 @@ class _Walker:
         link_chars = self.link_parts
         self.parts, self.link_parts = [], 0
         if text:
-            tags, groups, depth, parent, grandparent, row, chain = self.owner_ctx
+            tags, groups, depth, parent, grandparent, row, chain, element = self.owner_ctx
             self.segments.append(Segment(text, self.owner, min(link_chars, len(text)), tags,
-                                         groups, depth, parent, grandparent, row, chain))
+                                         groups, depth, parent, grandparent, row, chain,
+                                         element))
 
     def add(self, text: str | None) -> None:
         if text:
@@ -164,7 +167,8 @@ class _Walker:
             if tag == "tr":
                 row = self.elements
             self.owner = tag
-            self.owner_ctx = (tags, groups, depth + 1, parent, grandparent, row, chain)
+            self.owner_ctx = (tags, groups, depth + 1, parent, grandparent, row, chain,
+                              self.elements)
             parent, grandparent = self.elements, parent
             chain = (*chain, self.elements)
         if tag == "a":
