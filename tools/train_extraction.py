@@ -46,7 +46,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.datasets import DATASETS, WITH_COMMENTS, EvalPage, load_all  # noqa: E402
-from benchmarks.textmetrics import score_texts  # noqa: E402
+from benchmarks.textmetrics import score_texts, snippet_misses  # noqa: E402
 from crawler.extraction.blocks import BlockRules, filter_blocks  # noqa: E402
 from crawler.extraction.classify import body_blocks, keep_mask, page_vectors, votes  # noqa: E402
 from crawler.extraction.core import (  # noqa: E402
@@ -215,8 +215,16 @@ def score(texts: dict[str, str | None], rows: list[PageRows], pages: dict[str, E
             continue
         by_set[page.dataset][key] = texts.get(key)
         truths[page.dataset][key] = page.truth
-    return {name: score_texts(pages[next(iter(truths[name]))].metric, by_set[name], truths[name])
-            for name in truths}
+    out = {name: score_texts(pages[next(iter(truths[name]))].metric, by_set[name], truths[name])
+           for name in truths}
+    for name, texts_of in by_set.items():
+        checked = [(texts_of[k], pages[k]) for k in texts_of if pages[k].without_snippets
+                   or pages[k].with_snippets]
+        if checked:
+            misses = [snippet_misses(t, p.with_snippets, p.without_snippets) for t, p in checked]
+            out[name]["with_missed"] = sum(len(m) for m, _ in misses)
+            out[name]["without_leaked"] = sum(len(k) for _, k in misses)
+    return out
 
 
 def leave_one_out(rows: list[PageRows]) -> dict[str, str | None]:
@@ -314,9 +322,12 @@ def choose_threshold(rows: list[PageRows], probs: dict[str, float]) -> float:
 
 def print_table(title: str, results: dict[str, dict]) -> None:
     print(f"\n{title}")
-    print(f"{'set':<24}{'F1':>8}{'prec':>8}{'recall':>8}{'pages':>7}")
+    print(f"{'set':<24}{'F1':>8}{'prec':>8}{'recall':>8}{'pages':>7}  snippets")
     for name, r in results.items():
-        print(f"{name:<24}{r['f1']:8.4f}{r['precision']:8.4f}{r['recall']:8.4f}{r['scored']:7d}")
+        snippets = (f"  leaked {r['without_leaked']}, missed {r['with_missed']}"
+                    if "without_leaked" in r else "")
+        print(f"{name:<24}{r['f1']:8.4f}{r['precision']:8.4f}{r['recall']:8.4f}{r['scored']:7d}"
+              f"{snippets}")
 
 
 def main(argv: list[str] | None = None) -> int:
