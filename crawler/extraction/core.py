@@ -1,8 +1,15 @@
 """Article extraction: bytes or text of one page in, an :class:`Extraction` out.
 
-Pure: no Scrapy. trafilatura does the body and metadata; this module adds the
-decoding, the page-type decision (see docs/schema.md, "Which pages are
-articles") and the clean-up of fields into the record's formats.
+Pure: no Scrapy. This module runs the steps (docs/extraction.md): decoding,
+parsing, the markup rules, the page's blocks (:mod:`~crawler.extraction.segment`)
+and trafilatura (metadata, comments, its body as a vote) in :func:`analyse`;
+then the block classifier's body (:mod:`~crawler.extraction.classify`), the
+block rules, and the page-type decision (docs/schema.md, "Which pages are
+articles"); and the clean-up of fields into the record's formats.
+
+``ExtractionOptions(classifier=False, favor_precision=True, favor_recall=False,
+fast=False)`` is the extractor before the classifier (trafilatura's body, the
+block rules, the old page-type rules), kept as the benchmarks' baseline.
 """
 
 from __future__ import annotations
@@ -54,18 +61,21 @@ class ExtractionOptions:
     """All extraction knobs in one object, built once (from settings or defaults)."""
 
     min_chars: int = 250
-    untyped_min_chars: int = 800
-    #: The learned block classifier decides the body (else trafilatura's body
-    #: with the block rules, the extractor before it).
+    #: The learned block and page classifiers decide the body and whether the
+    #: page is an article (else trafilatura's body with the block rules and the
+    #: old page-type rules: the extractor before them, a baseline).
     classifier: bool = True
+    #: The old rules' minimum body of a page that declares no article type.
+    untyped_min_chars: int = 800
     favor_precision: bool = False
     favor_recall: bool = True
     #: Skip trafilatura's fallback extractors (readability, jusText) comparison.
     fast: bool = True
     include_tables: bool = True
-    #: An untyped page whose body is this share of teaser links is a listing.
+    #: A page whose body is this share of teaser links is a listing (the old
+    #: rule; with the classifier, what names the reason of a page it rejects).
     max_teaser_share: float = 0.25
-    #: An untyped page with this many headings that are links is a listing.
+    #: ... and one with this many headings that are links.
     max_linked_headings: int = 8
     #: Ad and promo containers removed before extraction.
     markup: MarkupRules = MarkupRules()
