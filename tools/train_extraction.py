@@ -50,14 +50,15 @@ from benchmarks.textmetrics import score_texts, snippet_misses  # noqa: E402
 from crawler.extraction.blocks import BlockRules, filter_blocks  # noqa: E402
 from crawler.extraction.classify import body_blocks, keep_mask, page_vectors, votes  # noqa: E402
 from crawler.extraction.core import (  # noqa: E402
+    Extraction,
     ExtractionOptions,
     analyse,
     body_text,
 )
 from crawler.extraction.encoding import decode_html_checked  # noqa: E402
-from crawler.extraction.features import BLOCK_FEATURES, PAGE_FEATURES, norm_words  # noqa: E402
+from crawler.extraction.features import BLOCK_FEATURES, PAGE_FEATURES  # noqa: E402
 from crawler.extraction.model import TreeEnsemble, to_dict  # noqa: E402
-from crawler.extraction.segment import Segment  # noqa: E402
+from crawler.extraction.segment import Segment, norm_words  # noqa: E402
 
 MODEL_PATH = ROOT / "crawler" / "extraction" / "data" / "blocks-model.json"
 PAGE_MODEL_PATH = ROOT / "crawler" / "extraction" / "data" / "page-model.json"
@@ -104,7 +105,7 @@ def label_blocks(segments: list[Segment], truth: str, title: str | None) -> np.n
     title_key = " ".join(norm_words(title)) if title else None
     labels = []
     for seg in segments:
-        toks = norm_words(seg.text)
+        toks = seg.words
         if not toks or (title_key and " ".join(toks) == title_key):
             labels.append(0)
         elif len(toks) == 1:
@@ -127,7 +128,7 @@ def read_page(page: EvalPage) -> PageRows | None:
     extractor reads no blocks from it."""
     text, _, _ = decode_html_checked(page.html, None)
     analysis = analyse(text, page.url, None, ExtractionOptions())
-    if not hasattr(analysis, "segments") or not analysis.segments:
+    if isinstance(analysis, Extraction) or not analysis.segments:
         return None
     doc = analysis.doc
     title = getattr(doc, "title", None) if doc is not None else None
@@ -146,7 +147,7 @@ def relabel(row: PageRows) -> None:
     """The row's block labels and weights from its truth."""
     row.labels = (label_blocks(row.segments, row.truth, row.title) if row.truth
                   else np.zeros(len(row.segments), dtype=np.int8))
-    words = np.asarray([max(1, len(norm_words(s.text))) for s in row.segments],
+    words = np.asarray([max(1, len(s.words)) for s in row.segments],
                        dtype=np.float64)
     row.weights = words / words.sum()
 

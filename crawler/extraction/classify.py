@@ -18,13 +18,12 @@ from crawler.extraction.blocks import SHORT_WORDS, Block, lexicon
 from crawler.extraction.features import (
     BLOCK_FEATURES,
     PAGE_FEATURES,
-    norm_words,
     bigrams,
     block_features,
     vote_share,
 )
 from crawler.extraction.model import TreeEnsemble, shipped
-from crawler.extraction.segment import ANCESTOR_TAGS, Segment
+from crawler.extraction.segment import ANCESTOR_TAGS, Segment, norm_words
 
 BLOCK_MODEL = "blocks-model.json"
 PAGE_MODEL = "page-model.json"
@@ -55,7 +54,7 @@ def votes(segments: Sequence[Segment], other_text: str | None) -> list[float]:
     """Each block's share kept by another extraction of the page (its text)."""
     words = norm_words(other_text or "")
     pairs, single = bigrams(words), set(words)
-    return [vote_share(norm_words(s.text), pairs, single) for s in segments]
+    return [vote_share(s.words, pairs, single) for s in segments]
 
 
 def junk_flags(segments: Sequence[Segment]) -> list[bool]:
@@ -94,7 +93,7 @@ def furniture(segments: Sequence[Segment], junk: Sequence[bool] | None = None) -
     words: dict[int, int] = {}
     longest: dict[int, int] = {}
     for seg, j in zip(segments, junk):
-        n = len(norm_words(seg.text))
+        n = len(seg.words)
         for key in {seg.element, seg.parent, seg.grandparent}:
             words[key] = words.get(key, 0) + n
             if not j:

@@ -21,9 +21,8 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 
-from crawler.extraction.segment import ANCESTOR_TAGS, GROUP_NAMES, Segment
+from crawler.extraction.segment import ANCESTOR_TAGS, GROUP_NAMES, Segment, norm_words
 
-_WORD = re.compile(r"\w+")
 _PUNCT = re.compile(r"[.,;:!?]")
 _TAG_CLASS = {
     "p": "p", "div": "div", "li": "li", "td": "cell", "th": "cell", "h1": "h1",
@@ -61,19 +60,6 @@ def stopwords(language: str | None) -> frozenset[str]:
         except ValueError:
             continue
     return frozenset(w.casefold() for w in words)
-
-
-#: Scripts written without spaces between words: each character counts as a word.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
-
-
-def norm_words(text: str) -> list[str]:
-    """The text's words, case-folded: runs of word characters, and each
-    character of Chinese, Japanese and Thai, which put no space between words."""
-    folded = text.casefold()
-    if _UNSPACED.search(folded):
-        folded = _UNSPACED.sub(r" \g<0> ", folded)
-    return _WORD.findall(folded)
 
 
 def vote_share(text_words: list[str], kept_bigrams: set[tuple[str, str]],
@@ -216,7 +202,7 @@ def block_features(segments: Sequence[Segment], *, language: str | None,
     each block's :func:`vote_share` in trafilatura's extraction, ``junk``
     whether the lexicon's label rule matches it."""
     stop = stopwords(language)
-    words = [norm_words(s.text) for s in segments]
+    words = [s.words for s in segments]
     own = [_own_features(s, w, stop) for s, w in zip(segments, words)]
     n = len(segments)
     if not n:
@@ -336,8 +322,8 @@ def page_features(*, types: set[str], og_type: str | None, published: bool, auth
     all its blocks, ``counts`` the :data:`COUNTED_ELEMENTS` in the page."""
     og = (og_type or "").lower()
     main_chars = sum(len(s.text) for s in main)
-    main_words = [len(norm_words(s.text)) for s in main]
-    all_words = sum(len(norm_words(s.text)) for s in segments)
+    main_words = [len(s.words) for s in main]
+    all_words = sum(len(s.words) for s in segments)
     all_chars = sum(len(s.text) for s in segments) or 1
     kinds = Counter(_TAG_CLASS.get(s.tag, "other") for s in main)
     n_main = len(main) or 1

@@ -66,6 +66,19 @@ CLASS_GROUPS: dict[str, frozenset[str]] = {
 GROUP_NAMES = tuple(CLASS_GROUPS)
 _WORD_OF = {w: i for i, (_, words) in enumerate(CLASS_GROUPS.items()) for w in words}
 _SPLIT = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"\w+")
+#: Scripts written without spaces between words: each character counts as a word.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
+
+
+def norm_words(text: str) -> list[str]:
+    """The text's words, case-folded: runs of word characters, and each
+    character of Chinese, Japanese and Thai, which put no space between words."""
+    folded = text.casefold()
+    if _UNSPACED.search(folded):
+        folded = _UNSPACED.sub(r" \g<0> ", folded)
+    return _WORD.findall(folded)
+
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
@@ -94,6 +107,8 @@ class Segment:
     ancestors: tuple[int, ...] = ()
     #: The identity of the block element that holds the text itself.
     element: int = 0
+    #: The text's words (:func:`norm_words`), split once for every feature and rule.
+    words: list[str] = field(default_factory=list)
 
 
 def _class_words(el: etree._Element) -> list[int]:
@@ -130,7 +145,7 @@ class _Walker:
             tags, groups, depth, parent, grandparent, row, chain, element = self.owner_ctx
             self.segments.append(Segment(text, self.owner, min(link_chars, len(text)), tags,
                                          groups, depth, parent, grandparent, row, chain,
-                                         element))
+                                         element, norm_words(text)))
 
     def add(self, text: str | None) -> None:
         if text:
