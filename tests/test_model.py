@@ -1,4 +1,5 @@
-"""crawler.extraction.model: tree ensembles read from JSON, applied with numpy."""
+"""crawler.extraction.model: tree ensembles and linear models read from JSON,
+applied with numpy."""
 
 from __future__ import annotations
 
@@ -7,9 +8,18 @@ import json
 import numpy as np
 import pytest
 
-from crawler.extraction.classify import BLOCK_MODEL, PAGE_MODEL
+from crawler.extraction.classify import BLOCK_MODEL, PAGE_MODEL, PAGE_WORDS_MODEL
 from crawler.extraction.features import BLOCK_FEATURES, PAGE_FEATURES
-from crawler.extraction.model import FORMAT, TreeEnsemble, shipped, to_dict
+from crawler.extraction.model import (
+    FORMAT,
+    LINEAR_FORMAT,
+    LinearModel,
+    TreeEnsemble,
+    linear_to_dict,
+    shipped,
+    shipped_linear,
+    to_dict,
+)
 
 #: One tree: x0 <= 0.5 -> leaf -1.0; else x1 <= 2 (NaN right) -> +1.0 / +3.0.
 TINY = {
@@ -70,3 +80,35 @@ def test_the_shipped_models_match_the_features_the_code_builds(name, features):
     model = shipped(name, tuple(features))
     assert model.features == tuple(features)
     assert len(model.roots) >= 10 and 0 < model.threshold < 1
+
+
+def test_a_linear_model_adds_the_weights_of_the_tokens_present_once():
+    model = LinearModel.from_dict({"format": LINEAR_FORMAT, "bias": -0.5,
+                                   "weights": {"u:news": 2.0, "w:cart": -3.0}})
+    assert model.probability([]) == pytest.approx(_sigmoid(-0.5))
+    assert model.probability(["u:news", "u:news", "w:unknown"]) == pytest.approx(_sigmoid(1.5))
+    assert model.probability({"u:news", "w:cart"}) == pytest.approx(_sigmoid(-1.5))
+    with pytest.raises(ValueError, match="not a"):
+        LinearModel.from_dict({"format": FORMAT, "bias": 0, "weights": {}})
+
+
+def test_export_of_a_logistic_regression_gives_the_same_probabilities():
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(1)
+    vocabulary = [f"w:t{i}" for i in range(12)]
+    x = (rng.random((300, 12)) < 0.3).astype(float)
+    y = ((x[:, 0] + x[:, 3] - x[:, 7]) > 0.5).astype(int)
+    clf = LogisticRegression(C=1.0).fit(x, y)
+    model = LinearModel.from_dict(json.loads(json.dumps(linear_to_dict(clf, vocabulary,
+                                                                       min_weight=0.0))))
+    for row, expected in zip(x[:40], clf.predict_proba(x[:40])[:, 1]):
+        tokens = [name for name, on in zip(vocabulary, row) if on]
+        assert model.probability(tokens) == pytest.approx(expected, abs=1e-4)
+
+
+def test_the_shipped_page_words_model_knows_url_title_and_text_words():
+    model = shipped_linear(PAGE_WORDS_MODEL)
+    prefixes = {token.split(":", 1)[0] for token in model.weights}
+    assert {"u", "t", "w"} <= prefixes
+    assert len(model.weights) >= 100

@@ -7,12 +7,17 @@ trafilatura's own extraction kept (a vote), and a gradient-boosted tree model
 development sets) says keep or drop. The kept blocks, in page order, are the
 article body: table cells of one row are joined into one block.
 
+The page classifier (the article rule) lives here too: the mean of a tree model
+over the page's vector (``data/page-model.json``) and a linear model over its
+words (``data/page-words-model.json``).
+
 Pure: no Scrapy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 
 from crawler.extraction.blocks import SHORT_WORDS, Block, lexicon
 from crawler.extraction.features import (
@@ -22,11 +27,12 @@ from crawler.extraction.features import (
     block_features,
     vote_share,
 )
-from crawler.extraction.model import TreeEnsemble, shipped
+from crawler.extraction.model import LinearModel, TreeEnsemble, shipped, shipped_linear
 from crawler.extraction.segment import ANCESTOR_TAGS, Segment, norm_words
 
 BLOCK_MODEL = "blocks-model.json"
 PAGE_MODEL = "page-model.json"
+PAGE_WORDS_MODEL = "page-words-model.json"
 _KIND = {"h1": "head", "h2": "head", "h3": "head", "h4": "head", "h5": "head", "h6": "head",
          "li": "item", "td": "row", "th": "row", "blockquote": "quote", "pre": "code",
          "dd": "item", "dt": "item"}
@@ -40,9 +46,32 @@ def page_model() -> TreeEnsemble:
     return shipped(PAGE_MODEL, PAGE_FEATURES)
 
 
-def is_article_page(page_vector: list[float], model: TreeEnsemble | None = None) -> bool:
-    """The page classifier's verdict: is this page an article?"""
-    return bool((model or page_model()).predict([page_vector])[0])
+def page_words_model() -> LinearModel:
+    return shipped_linear(PAGE_WORDS_MODEL)
+
+
+def article_probability(page_vector: Sequence[float], tokens: Iterable[str],
+                        trees: TreeEnsemble | None = None,
+                        words: LinearModel | None = None) -> float:
+    """P(article) of a page: the tree model over the page's vector
+    (:data:`PAGE_FEATURES`) and the linear model over its tokens
+    (:func:`~crawler.extraction.features.page_tokens`), combined by :func:`combine`."""
+    tree_p = float((trees or page_model()).probabilities([page_vector])[0])
+    return combine(tree_p, (words or page_words_model()).probability(tokens))
+
+
+def combine(tree_p: float, words_p: float) -> float:
+    """The two halves' probabilities averaged as log-odds: a half that is sure
+    outweighs one that hesitates."""
+    eps = 1e-6
+    logit = sum(math.log(max(p, eps) / max(1 - p, eps)) for p in (tree_p, words_p)) / 2
+    return 1 / (1 + math.exp(-logit))
+
+
+def is_article_page(page_vector: Sequence[float], tokens: Iterable[str]) -> bool:
+    """The page classifier's verdict: is this page an article? The threshold,
+    kept in the tree model's file, applies to :func:`article_probability`."""
+    return article_probability(page_vector, tokens) >= page_model().threshold
 
 
 def as_block(seg: Segment) -> Block:

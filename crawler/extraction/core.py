@@ -38,7 +38,7 @@ from crawler.extraction.classify import (
     votes,
 )
 from crawler.extraction.encoding import CharsetCheck, decode_html_checked
-from crawler.extraction.features import COUNTED_ELEMENTS, page_features
+from crawler.extraction.features import COUNTED_ELEMENTS, page_features, page_tokens
 from crawler.extraction.markup import MarkupRules, clean_markup
 from crawler.extraction.nesting import flatten
 from crawler.extraction.segment import Segment, segment
@@ -323,6 +323,8 @@ class PageAnalysis:
     #: Which blocks the lexicon's label rule matches.
     junk: list[bool]
     page_vector: list[float]
+    #: The page's words for the page classifier's linear half.
+    page_tokens: set[str]
     doc: object | None
     signals: PageSignals
     removed: dict[str, int]
@@ -387,8 +389,10 @@ def analyse(text: str, url: str | None, fetched_at: datetime | None,
         page_text="\n".join(s.text for s in segments), url=url,
         service_path=bool(url and SERVICE_PAGE.search(_path(url))),
         typed_article=signals.is_typed_article, typed_listing=signals.is_typed_listing)
-    return PageAnalysis(segments, vectors, junk, page_vector, doc, signals, removed, anchors,
-                        headlines, linked_headings)
+    tokens = page_tokens(url=url, title=_clean(get("title")), ld_types=signals.ld_types,
+                         og_type=signals.og_type, segments=segments)
+    return PageAnalysis(segments, vectors, junk, page_vector, tokens, doc, signals, removed,
+                        anchors, headlines, linked_headings)
 
 
 def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
@@ -452,7 +456,7 @@ def _page_reason(text: str | None, page: PageAnalysis, url: str | None,
         return "empty"
     if len(text) < opts.min_chars:
         return "too_short"
-    if is_article_page(page.page_vector):
+    if is_article_page(page.page_vector, page.page_tokens):
         return None
     if url and SERVICE_PAGE.search(_path(url)):
         return "service_page"

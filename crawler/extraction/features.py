@@ -374,3 +374,22 @@ def page_features(*, types: set[str], og_type: str | None, published: bool, auth
         float(service_path),
         float(not path),
     ]
+
+
+_TOKEN_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def page_tokens(*, url: str | None, title: str | None, ld_types: Sequence[str],
+                og_type: str | None, segments: Sequence[Segment]) -> set[str]:
+    """The page's words for the page classifier's linear half, each prefixed by
+    where it was seen: ``u:`` the URL path, ``t:`` the title, ``og:`` and ``ld:``
+    the declared types, ``w:`` the words (3 letters or more) of the page's blocks.
+    A set: the model counts presence, not frequency."""
+    path, _ = _url_parts(url)
+    tokens = {f"u:{w}" for part in path for w in _TOKEN_WORD.findall(part.lower())}
+    tokens.update(f"t:{w}" for w in _TOKEN_WORD.findall((title or "").lower()))
+    if og_type:
+        tokens.add(f"og:{og_type.strip().lower()}")
+    tokens.update(f"ld:{t.strip().lower()}" for t in ld_types if t)
+    tokens.update(f"w:{w}" for s in segments for w in s.words if len(w) > 2 and w.isalpha())
+    return tokens

@@ -1,10 +1,12 @@
-"""A gradient-boosted tree ensemble read from JSON and applied with numpy.
+"""The extraction's models, read from JSON and applied with numpy: a
+gradient-boosted tree ensemble (:class:`TreeEnsemble`) and a linear model over
+tokens (:class:`LinearModel`).
 
 The models are trained by ``tools/train_extraction.py`` (scikit-learn's
-``HistGradientBoostingClassifier``) and shipped as small JSON files in
+``HistGradientBoostingClassifier`` and ``LogisticRegression``) and shipped as small JSON files in
 ``crawler/extraction/data/``; scikit-learn is needed to train, not to extract.
-A model file names the features it was trained on, and loading it against a
-different feature list fails loudly.
+A tree model file names the features it was trained on, and loading it against
+a different feature list fails loudly.
 
 Pure: numpy only.
 """
@@ -12,7 +14,7 @@ Pure: numpy only.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -136,3 +138,50 @@ def shipped(name: str, expected: tuple[str, ...]) -> TreeEnsemble:
         raise FileNotFoundError(f"model {name} is missing from the package: "
                                 "run tools/train_extraction.py") from None
     return TreeEnsemble.from_dict(data, expected)
+
+
+LINEAR_FORMAT = "crawler-linear-1"
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """Binary classifier over a set of tokens: ``sigmoid(bias + sum of the
+    weights of the tokens present)``; tokens the model does not know weigh 0."""
+
+    weights: dict[str, float]
+    bias: float
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LinearModel:
+        if data.get("format") != LINEAR_FORMAT:
+            raise ValueError(f"not a {LINEAR_FORMAT} model: format {data.get('format')!r}")
+        return cls(weights={str(k): float(v) for k, v in data["weights"].items()},
+                   bias=float(data["bias"]))
+
+    def probability(self, tokens: Iterable[str]) -> float:
+        raw = self.bias + sum(self.weights.get(t, 0.0) for t in set(tokens))
+        return float(1.0 / (1.0 + np.exp(-raw)))
+
+
+def linear_to_dict(classifier, vocabulary: Sequence[str], min_weight: float = 1e-3,
+                   meta: dict | None = None) -> dict:
+    """A fitted scikit-learn ``LogisticRegression`` over 0/1 columns named by
+    ``vocabulary`` as this module's JSON model; weights under ``min_weight`` in
+    size are left out (they weigh as an unknown token)."""
+    coef = np.ravel(classifier.coef_)
+    weights = {name: round(float(w), 5) for name, w in zip(vocabulary, coef)
+               if abs(w) >= min_weight}
+    return {"format": LINEAR_FORMAT, "bias": float(np.ravel(classifier.intercept_)[0]),
+            "weights": dict(sorted(weights.items())), "meta": meta or {}}
+
+
+@cache
+def shipped_linear(name: str) -> LinearModel:
+    """A linear model shipped in ``crawler/extraction/data/`` (loaded once)."""
+    path = resources.files(__package__).joinpath(f"data/{name}")
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise FileNotFoundError(f"model {name} is missing from the package: "
+                                "run tools/train_extraction.py") from None
+    return LinearModel.from_dict(data)
