@@ -9,8 +9,7 @@ from typing import Any, NamedTuple
 
 from crawler.extraction import EXTRACTOR_NAME, ExtractionOptions, extract, extractor_version
 from crawler.extraction.encoding import CharsetCheck
-from crawler.extraction.site import strip_template
-from crawler.extraction.template import SiteTemplates, block_hash
+from crawler.extraction.template import block_hash
 from crawler.items import Page
 from crawler.schema import Article, ExtractorInfo, WarcPointer
 from crawler.state.store import VERSIONED_FIELDS, PageState, digest, field_digests
@@ -81,12 +80,6 @@ def assign_version(article: Article, previous: PageState | None) -> str | None:
     article.previous = previous.article_warc
     article.changed_fields = [f for f in VERSIONED_FIELDS if now[f] != previous.fields.get(f)]
     return None
-
-
-def apply_template(templates: SiteTemplates, article: Article, min_chars: int) -> int | None:
-    """Remove the site's template blocks from ``article`` in place. Returns how
-    many blocks went, or None when too little text is left (not an article)."""
-    return strip_template(templates, site_of(article.url), article, min_chars)
 
 
 def article_keys(article: Article, cleaner: UrlCleaner) -> set[str]:

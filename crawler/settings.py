@@ -219,7 +219,6 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "crawler.pipelines.unchanged.UnchangedPagePipeline": 50,
     "crawler.pipelines.extraction.ExtractionPipeline": 100,
-    "crawler.pipelines.dedup.ArticleDedupPipeline": 200,
     "crawler.pipelines.jsonlines.JsonLinesWriter": 900,
 }
 
@@ -243,5 +242,7 @@ CRAWLER_TEMPLATE_MIN_PAGES = 5
 CRAWLER_TEMPLATE_MIN_COUNT = 3
 #: ... and on at least this share of them.
 CRAWLER_TEMPLATE_MIN_SHARE = 0.25
-#: A site's articles are held back until it has this many pages (or the crawl ends).
+#: An article is held back while one of its blocks is undecided: a block not seen
+#: again in this many pages of its site since it appeared is text (docs/extraction.md,
+#: "The hold"); what is held when the crawl ends is decided then. 0: no hold.
 CRAWLER_TEMPLATE_HOLD_PAGES = 10

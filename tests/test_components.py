@@ -17,7 +17,6 @@ from crawler.downloadermiddlewares.budget import SiteBudgetMiddleware
 from crawler.extensions.gcfreeze import GcFreeze
 from crawler.fingerprint import CanonicalRequestFingerprinter
 from crawler.items import Page
-from crawler.pipelines.dedup import ArticleDedupPipeline
 from crawler.pipelines.extraction import ExtractionPipeline
 from crawler.pipelines.jsonlines import JsonLinesWriter
 from crawler.schema import Article, validator
@@ -154,21 +153,6 @@ def test_extraction_backlog_pauses_downloads_and_wakes_the_engine() -> None:
     assert crawler.stats.get_value("extract/backlog_pauses") == 1
 
 
-def test_dedup_by_url_and_same_site_canonical() -> None:
-    crawler = crawler_with()
-    pipe = ArticleDedupPipeline.from_crawler(crawler)
-    first = Article(url="https://g.example/a.html", canonical_url="https://g.example/a.html")
-    amp = Article(url="https://g.example/amp/a.html", canonical_url="https://g.example/a.html")
-    other = Article(url="https://g.example/b.html", canonical_url="https://elsewhere.example/")
-    broken = Article(url="https://g.example/c.html", canonical_url="https://elsewhere.example/")
-    assert pipe.process_item(first) is first
-    with pytest.raises(DropItem):
-        pipe.process_item(amp)
-    assert pipe.process_item(other) is other
-    assert pipe.process_item(broken) is broken  # off-site canonicals never merge articles
-    assert crawler.stats.get_value("dedup/dropped") == 1
-
-
 def test_jsonlines_writer_writes_whole_lines(tmp_path: Path) -> None:
     crawler = crawler_with(CRAWLER_OUTPUT_DIR=str(tmp_path), CRAWLER_JOB="j",
                            CRAWLER_TEMPLATE_ENABLED=False)
@@ -206,7 +190,8 @@ def test_summary_lines() -> None:
 
 def test_writer_holds_a_site_until_its_template_is_known(tmp_path: Path) -> None:
     """The obfuscated site of the ad corpus, page by page as a crawl would see it:
-    the first pages are held back, then every line is written without the template."""
+    each page is held until each of its blocks is decided (its own paragraphs
+    after 10 pages of the site), then written without the template."""
     from crawler.articles import page_to_article
 
     manifest = json.loads((DATA / "adcorpus" / "manifest.json").read_text("utf-8"))
@@ -224,8 +209,10 @@ def test_writer_holds_a_site_until_its_template_is_known(tmp_path: Path) -> None
         article = page_to_article(item, ExtractionPipeline.from_crawler(crawler).options).article
         writer.process_item(article)
         written_after.append(len(path.read_text("utf-8").splitlines()))
-    assert written_after[:9] == [0] * 9  # held until the site has 10 pages
-    assert written_after[9:] == [10, 11, 12]
+    assert written_after[:9] == [0] * 9  # nothing decided before 10 pages
+    assert written_after[9] == 1  # the first page's own blocks: 10 pages of exposure
+    assert all(n <= i - 8 for i, n in enumerate(written_after[9:], start=9))
+    assert crawler.stats.get_value("template/held") == len(pages) - written_after[-1]
     writer.close_spider()
     records = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
     assert len(records) == len(pages)

@@ -14,10 +14,17 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.schema import validator
 from tests.conftest import run_crawler
-from tests.mockserver import MANIFEST, MockServer
+from tests.mockserver import ARTICLES_BY_PATH, MANIFEST, MockServer
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "--max-depth", "3"]
 ARTICLE = "/articles/library.html"
+#: A promo the site adds to every article, inside the body, in words no lexicon knows.
+PROMO = ("Word vandaag lid van de Kwispelclub en ontvang elke vrijdag de beste verhalen "
+         "van de baai gratis in je brievenbus.")
+
+
+def with_promo(paragraphs: list[str]) -> list[str]:
+    return paragraphs[:2] + [PROMO] + paragraphs[2:]
 
 
 def run(server: MockServer, out: Path, *extra: str) -> dict:
@@ -60,14 +67,20 @@ def runs(site: MockServer, tmp_path_factory) -> dict:
     site.set_state({"articles": {ARTICLE: {"ad_copy": "Sponsored: a brand new advert."}}})
     third = run(site, out, "--recheck-after", "0s")
     after_third = len(records(out))
+    # the site adds a promo block to every article: its template changed, no text did
+    promoted = {path: {"paragraphs": with_promo(art["paragraphs"])}
+                for path, art in ARTICLES_BY_PATH.items()}
+    site.set_state({"articles": promoted})
+    promo = run(site, out, "--recheck-after", "0s")
+    after_promo = len(records(out))
     base = MANIFEST["articles"][ARTICLE]
-    site.set_state({"articles": {ARTICLE: {
-        "paragraphs": ["Correction: the library now opens until ten on weeknights, "
-                       "not nine, after a second volunteer drive."] + base["must_have"] * 2}}})
+    site.set_state({"articles": {**promoted, ARTICLE: {"paragraphs": with_promo(
+        ["Correction: the library now opens until ten on weeknights, "
+         "not nine, after a second volunteer drive."] + base["must_have"] * 2)}}})
     fourth = run(site, out, "--recheck-after", "0s")
     site.set_state({})
-    return {"out": out, "runs": [first, second, third, fourth],
-            "counts": [after_first, after_second, after_third, len(records(out))]}
+    return {"out": out, "runs": [first, second, third, promo, fourth],
+            "counts": [after_first, after_second, after_third, after_promo, len(records(out))]}
 
 
 def test_first_run_writes_every_article_as_version_1(runs) -> None:
@@ -113,9 +126,15 @@ def test_template_only_change_writes_no_new_line(runs) -> None:
     assert third["summary"]["dropped"].get("unchanged_text") == 1
 
 
+def test_a_new_promo_on_every_page_of_a_known_site_writes_no_new_line(runs) -> None:
+    promo = runs["runs"][3]
+    assert runs["counts"][3] == runs["counts"][2]
+    assert promo["summary"]["dropped"].get("unchanged_text") == len(MANIFEST["articles"])
+
+
 def test_text_change_writes_version_2_with_previous(runs) -> None:
     out = runs["out"]
-    assert runs["counts"][3] == runs["counts"][2] + 1
+    assert runs["counts"][4] == runs["counts"][3] + 1
     new = records(out)[-1]
     assert urlsplit(new["url"]).path == ARTICLE
     assert new["version"] == 2 and "text" in new["changed_fields"]
@@ -123,6 +142,7 @@ def test_text_change_writes_version_2_with_previous(runs) -> None:
     first = next(r for r in records(out) if r["url"] == new["url"] and r["version"] == 1)
     assert new["previous"] == first["warc"]
     assert "Correction: the library now opens until ten" in new["text"]
+    assert "Kwispelclub" not in new["text"]
     assert not list(validator().iter_errors(new))
     check = run_crawler("check", str(out / "inc"))
     assert check.returncode == 0, check.stdout[-2000:]
@@ -169,9 +189,8 @@ def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path: Path) -> None
         assert result.returncode == 0, result.stderr[-2000:]
     recs = [json.loads(line) for f in sorted(job.glob("articles-*.jsonl"))
             for line in f.read_text("utf-8").splitlines()]
-    # the AMP copy's line stands for its article when the copy's extraction finished first
-    copies = MANIFEST["canonical_duplicates"]
-    paths = Counter(copies.get(p, p) for p in (urlsplit(r["url"]).path for r in recs))
+    # the canonical page's line, never its AMP copy's
+    paths = Counter(urlsplit(r["url"]).path for r in recs)
     assert paths == Counter({p: 1 for p in MANIFEST["articles"]})  # none lost, none twice
     assert {r["version"] for r in recs} == {1}
     # the resumed run did not fetch what the killed one had written

@@ -154,25 +154,24 @@ def article(url: str, etag: str) -> Article:
 
 
 class Run:
-    """One crawl of job ``j``: the job state, the dedup pipeline, the writer and
+    """One crawl of job ``j``: the job state, the writer (with its finisher) and
     the conditional-request middleware, driven through their hooks."""
 
     def __init__(self, out: Path) -> None:
         from crawler.extensions.jobstate import JobState
-        from crawler.pipelines.dedup import ArticleDedupPipeline
         from crawler.pipelines.jsonlines import JsonLinesWriter
 
         self.crawler = crawler_with(CRAWLER_OUTPUT_DIR=str(out), CRAWLER_JOB="j",
                                     CRAWLER_TEMPLATE_ENABLED=False, CRAWLER_RECHECK_AFTER="0s")
         self.state = JobState.from_crawler(self.crawler)
-        self.dedup = ArticleDedupPipeline.from_crawler(self.crawler)
         self.writer = JsonLinesWriter.from_crawler(self.crawler)
         self.writer.open_spider()
         self.middleware = JobStateMiddleware.from_crawler(self.crawler)
 
     def passes(self, item: Article) -> bool:
+        """Given to the writer: False when dropped at once as a duplicate."""
         try:
-            self.dedup.process_item(item)
+            self.writer.process_item(item)
         except DropItem:
             return False
         return True
@@ -184,7 +183,6 @@ class Run:
 
     def close(self) -> None:
         self.writer.close_spider()
-        self.dedup.close_spider()
         self.state.spider_closed("finished")
 
 
@@ -193,34 +191,27 @@ def lines(out: Path) -> list[dict]:
             for line in f.read_text("utf-8").splitlines()]
 
 
-@pytest.mark.parametrize("order", ["page first", "copy first", "copy held by the writer"])
+@pytest.mark.parametrize("order", ["page first", "copy first"])
 def test_the_canonical_page_keeps_the_article_whichever_url_came_first(
         tmp_path: Path, order: str) -> None:
     first = Run(tmp_path)
     page, copy = article(PAGE, '"p1"'), article(COPY, '"c1"')
     if order == "page first":
         assert first.passes(page)
-        first.writer.process_item(page)
-        assert not first.passes(copy)
-    elif order == "copy first":
-        assert first.passes(copy)
-        first.writer.process_item(copy)
-        assert not first.passes(page)
-    else:  # the writer holds the copy (site template) until after the page was dropped
-        assert first.passes(copy)
-        assert not first.passes(page)
-        first.writer.process_item(copy)
+        assert not first.passes(copy)  # its page is written: a duplicate at once
+    else:
+        assert first.passes(copy)  # held until its page comes or the crawl ends
+        assert lines(tmp_path) == []
+        assert first.passes(page)
     first.close()
-    assert len(lines(tmp_path)) == 1
+    assert [r["url"] for r in lines(tmp_path)] == [PAGE]
 
     second = Run(tmp_path)  # an unchanged re-run
     assert second.request(PAGE).headers[b"If-None-Match"] == b'"p1"'  # conditional: a 304
     assert b"If-None-Match" not in second.request(COPY).headers  # fetched in full ...
     assert not second.passes(article(COPY, '"c1"'))  # ... and dropped as a duplicate
     assert second.crawler.stats.get_value("dedup/dropped") == 1
-    full = article(PAGE, '"p1"')  # a server that answers in full: same text, no line
-    if second.passes(full):
-        second.writer.process_item(full)
+    second.passes(article(PAGE, '"p1"'))  # a server that answers in full: same text, no line
     second.close()
     assert len(lines(tmp_path)) == 1  # no new line
     store = StateStore(tmp_path / "j" / "state.sqlite")
@@ -233,10 +224,8 @@ def test_the_canonical_page_keeps_the_article_whichever_url_came_first(
 
 def test_a_page_whose_copy_an_earlier_run_wrote_is_a_duplicate(tmp_path: Path) -> None:
     first = Run(tmp_path)  # the page itself was not reached
-    copy = article(COPY, '"c1"')
-    assert first.passes(copy)
-    first.writer.process_item(copy)
-    first.close()
+    assert first.passes(article(COPY, '"c1"'))
+    first.close()  # the copy is written at the end
     second = Run(tmp_path)
     assert not second.passes(article(PAGE, '"p1"'))  # not a second line for the article
     assert second.request(COPY).headers[b"If-None-Match"] == b'"c1"'  # still the article's URL

@@ -13,7 +13,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.fingerprint import cleaner_from_settings
 from crawler.pipelines.extraction import options_from_settings
-from crawler.pipelines.template import template_options
+from crawler.pipelines.finish import template_options
 from crawler.replay.archives import ArchiveError, find_archives
 from crawler.replay.reextract import ReplayOptions, ReplayStats, replay
 

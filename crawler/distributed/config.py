@@ -12,6 +12,7 @@ PREFIX = "crawler:%(job)s"
 def keys(job: str) -> dict[str, str]:
     base = PREFIX % {"job": job}
     return {
+        "base": base,
         "queue": f"{base}:requests",
         "dupefilter": f"{base}:dupefilter",
         "processing": f"{base}:processing",
@@ -35,6 +36,4 @@ def redis_settings(url: str, job: str) -> dict[str, object]:
         "SCHEDULER_DUPEFILTER_KEY": k["dupefilter"],
         "DUPEFILTER_CLASS": "crawler.distributed.dupefilter.CanonicalRedisDupeFilter",
         "CRAWLER_REDIS_ENABLED": True,
-        # a held article would be lost with its worker: write each one at once
-        "CRAWLER_TEMPLATE_HOLD_PAGES": 0,
     }

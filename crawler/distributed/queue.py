@@ -2,9 +2,13 @@
 
 ``pop`` moves the request atomically from the shared sorted set into the
 worker's own processing hash (``<job>:processing:<worker>``); the request is
-acknowledged (removed from there) once the engine is done with it. A worker
-whose heartbeat key has expired is dead: any worker moves its processing
-entries back into the queue (``requeue_dead``)."""
+acknowledged (removed from there) once the engine is done with it. A request
+whose article the writer holds back (until its site's template is known) moves
+to the worker's held hash (``<job>:held:<worker>``) until the article is
+written: it is not work in progress (an idle crawl may end, and the end writes
+it), but it is not safe yet either. A worker whose heartbeat key has expired is
+dead: any worker moves its processing and held entries back into the queue
+(``requeue_dead``)."""
 
 from __future__ import annotations
 
@@ -27,6 +31,13 @@ end
 redis.call('DEL', KEYS[2])
 return #entries / 2
 """
+HOLD = """
+local score = redis.call('HGET', KEYS[1], ARGV[1])
+if not score then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], score)
+return 1
+"""
 
 
 class ReliablePriorityQueue(PriorityQueue):
@@ -35,6 +46,9 @@ class ReliablePriorityQueue(PriorityQueue):
         self.worker = worker_id()
         self.processing_prefix = key.rsplit(":", 1)[0] + ":processing"
         self.processing_key = f"{self.processing_prefix}:{self.worker}"
+        self.held_prefix = key.rsplit(":", 1)[0] + ":held"
+        self.held_key = f"{self.held_prefix}:{self.worker}"
+        self._hold = server.register_script(HOLD)
         self._pop = server.register_script(POP)
         self._requeue = server.register_script(REQUEUE)
         self.inflight: dict[int, bytes] = {}
@@ -50,7 +64,17 @@ class ReliablePriorityQueue(PriorityQueue):
     def ack(self, request) -> None:  # noqa: ANN001
         data = self.inflight.pop(id(request), None)
         if data is not None:
-            self.server.hdel(self.processing_key, data)
+            pipe = self.server.pipeline(transaction=False)
+            pipe.hdel(self.processing_key, data)
+            pipe.hdel(self.held_key, data)
+            pipe.execute()
+
+    def hold(self, request) -> None:  # noqa: ANN001
+        """The engine is done with ``request`` but its article is held back:
+        kept (in the held hash) until :meth:`ack`, no longer in progress."""
+        data = self.inflight.get(id(request))
+        if data is not None:
+            self._hold(keys=[self.processing_key, self.held_key], args=[data])
 
     def processing(self) -> int:
         """Requests taken by any worker and not yet acknowledged."""
@@ -60,9 +84,14 @@ class ReliablePriorityQueue(PriorityQueue):
         return total
 
     def requeue(self, worker: str) -> int:
-        return int(self._requeue(keys=[self.key, f"{self.processing_prefix}:{worker}"]))
+        return sum(int(self._requeue(keys=[self.key, f"{prefix}:{worker}"]))
+                   for prefix in (self.processing_prefix, self.held_prefix))
 
     def workers_with_work(self) -> list[str]:
-        prefix = self.processing_prefix + ":"
-        return [k.decode().removeprefix(prefix) if isinstance(k, bytes) else k.removeprefix(prefix)
-                for k in self.server.scan_iter(match=f"{prefix}*")]
+        found: set[str] = set()
+        for base in (self.processing_prefix, self.held_prefix):
+            prefix = base + ":"
+            found.update(k.decode().removeprefix(prefix) if isinstance(k, bytes)
+                         else k.removeprefix(prefix)
+                         for k in self.server.scan_iter(match=f"{prefix}*"))
+        return sorted(found)

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from crawler.extraction.blocks import Block
-from crawler.extraction.template import SiteTemplates, TemplateOptions, block_hash
+from crawler.extraction.template import FORMAT_VERSION, SiteTemplates, TemplateOptions, block_hash
 from crawler.state.store import Capture, PageState, digest, field_digests
 
 
@@ -128,15 +128,29 @@ class RedisStateStore:
         return int(self.server.hlen(self.key)) - int(self.server.scard(self.key + ":dropped"))
 
 
-#: forget the blocks seen on fewer pages than ARGV[1] (atomic: no worker counts
-#: into a block while it is being forgotten)
+#: count one page of a site: KEYS pages counter, block counts, first sightings;
+#: ARGV the page's block hashes. Returns the site's page count.
+OBSERVE = """
+local pages = redis.call('INCR', KEYS[1])
+for i, h in ipairs(ARGV) do
+  redis.call('HINCRBY', KEYS[2], h, 1)
+  redis.call('HSETNX', KEYS[3], h, pages)
+end
+return pages
+"""
+
+#: forget the blocks whose count is under ARGV[2] of their exposure at page
+#: ARGV[1] (atomic: no worker counts into a block while it is being forgotten)
 PRUNE = """
 local entries = redis.call('HGETALL', KEYS[1])
-local floor = tonumber(ARGV[1])
+local pages = tonumber(ARGV[1])
+local share = tonumber(ARGV[2])
 local gone = 0
 for i = 1, #entries, 2 do
-  if tonumber(entries[i + 1]) < floor then
+  local first = tonumber(redis.call('HGET', KEYS[2], entries[i]) or '1')
+  if tonumber(entries[i + 1]) < share * (pages - first + 1) then
     redis.call('HDEL', KEYS[1], entries[i])
+    redis.call('HDEL', KEYS[2], entries[i])
     gone = gone + 1
   end
 end
@@ -145,41 +159,84 @@ return gone
 
 
 class RedisSiteTemplates(SiteTemplates):
-    """Per site: ``<prefix>:tpl:<site>:pages`` (counter) and ``:blocks`` (hash of
-    block hash → pages), shared by all workers. Every ``prune_every`` pages of a
-    site, the worker whose page reached that count forgets the site's rare
-    blocks, as the in-memory statistics do, so Redis holds a bounded hash per
-    site however long the crawl."""
+    """Per site: ``<prefix>:tpl:<site>:pages`` (counter), ``:blocks`` (hash of
+    block hash -> pages) and ``:first`` (hash of block hash -> the site's page
+    number when first seen), shared by all workers, so every worker's verdicts
+    are those of one process. Every ``prune_every`` pages of a site, the worker
+    whose page reached that count forgets the site's rare blocks, as the
+    in-memory statistics do, so Redis holds a bounded hash per site however
+    long the crawl."""
 
     def __init__(self, server, prefix: str, options: TemplateOptions | None = None) -> None:  # noqa: ANN001
         super().__init__(options)
         self.server = server
         self.prefix = prefix + ":tpl:"
+        self._observe_script = server.register_script(OBSERVE)
         self._prune_script = server.register_script(PRUNE)
 
+    def _keys(self, site: str) -> list[str]:
+        base = f"{self.prefix}{site}"
+        return [f"{base}:pages", f"{base}:blocks", f"{base}:first"]
+
     def observe(self, site: str, blocks: Iterable[Block]) -> None:
-        pipe = self.server.pipeline(transaction=False)
-        pipe.incr(f"{self.prefix}{site}:pages")
-        for h in {block_hash(b) for b in blocks}:
-            pipe.hincrby(f"{self.prefix}{site}:blocks", h, 1)
-        floor = self.prune_floor(pipe.execute()[0])
-        if floor is not None:
-            self._prune_script(keys=[f"{self.prefix}{site}:blocks"], args=[floor])
+        keys = self._keys(site)
+        pages = int(self._observe_script(keys=keys, args=sorted({block_hash(b) for b in blocks})))
+        if self.is_prune_time(pages):
+            self._prune_script(keys=keys[1:], args=[pages, self.options.prune_share])
 
     def pages(self, site: str) -> int:
-        return int(self.server.get(f"{self.prefix}{site}:pages") or 0)
+        return int(self.server.get(self._keys(site)[0]) or 0)
 
-    def block_counts(self, site: str, hashes: list[str]) -> list[int]:
+    def block_states(self, site: str, hashes: list[str]) -> list[tuple[int, int]]:
         if not hashes:
             return []
-        values = self.server.hmget(f"{self.prefix}{site}:blocks", hashes)
-        return [int(v or 0) for v in values]
+        _, blocks, first = self._keys(site)
+        pipe = self.server.pipeline(transaction=False)
+        pipe.hmget(blocks, hashes)
+        pipe.hmget(first, hashes)
+        counts, firsts = pipe.execute()
+        return [(int(c or 0), int(f or 0)) for c, f in zip(counts, firsts)]
 
     def to_json(self) -> dict:
         sites = {}
         for key in self.server.scan_iter(f"{self.prefix}*:pages"):
             site = key.decode()[len(self.prefix):-len(":pages")]
-            blocks = self.server.hgetall(f"{self.prefix}{site}:blocks")
-            sites[site] = {"pages": self.pages(site),
-                           "blocks": {k.decode(): int(v) for k, v in blocks.items()}}
-        return {"version": 1, "sites": sites}
+            _, blocks, first = self._keys(site)
+            counts = self.server.hgetall(blocks)
+            firsts = self.server.hgetall(first)
+            sites[site] = {"pages": self.pages(site), "blocks": {
+                k.decode(): [int(v), int(firsts.get(k, 1))] for k, v in counts.items()}}
+        return {"version": FORMAT_VERSION, "sites": sites}
+
+
+#: KEYS[1] the hash of article key -> the URL that claimed it; ARGV[1] the URL,
+#: ARGV[2..] its keys. 1 when taken (none held by another URL), else 0.
+CLAIM = """
+for i = 2, #ARGV do
+  local owner = redis.call('HGET', KEYS[1], ARGV[i])
+  if owner and owner ~= ARGV[1] then return 0 end
+end
+for i = 2, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end
+return 1
+"""
+
+
+class RedisClaims:
+    """The article keys of all workers (``<prefix>:article_owners``, key ->
+    the URL that claimed it), for :class:`crawler.finishing.ArticleFinisher`.
+    The URL that claimed a key may claim it again: a page whose worker died
+    before writing it is fetched again by another worker."""
+
+    def __init__(self, server, prefix: str) -> None:  # noqa: ANN001 - redis client
+        self.server = server
+        self.key = prefix + ":article_owners"
+        self._claim = server.register_script(CLAIM)
+
+    def claim(self, keys: set[str], owner: str) -> bool:
+        return bool(self._claim(keys=[self.key], args=[owner, *sorted(keys)]))
+
+    def taken(self, keys: set[str], owner: str) -> bool:
+        if not keys:
+            return False
+        owners = self.server.hmget(self.key, sorted(keys))
+        return any(o is not None and o.decode() != owner for o in owners)

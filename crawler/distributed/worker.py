@@ -1,7 +1,9 @@
 """The worker side of a distributed crawl (an extension, on when the crawl is
 on Redis): a heartbeat; acknowledging each request once the engine is done
 with it (its redirect or retry queued, the links of its callback queued, its
-items written or dropped: a worker killed before that loses nothing); putting
+items written or dropped, or, for an article the writer holds back until its
+site's template is known, when that article is written: a worker killed before
+that loses nothing); putting
 back the requests of dead workers; waking up an idle engine as soon as the
 shared queue has work (Scrapy itself looks only every 5 s); and ending the
 crawl when the queue and every worker's in-flight set stay empty.
@@ -19,6 +21,7 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task
 
 from crawler.distributed.config import keys, worker_id
+from crawler.pipelines.finish import article_held, article_released
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -40,6 +43,9 @@ class DistributedWorker:
         self.idle_since: float | None = None
         self.loop: task.LoopingCall | None = None
         self.ticks = 0
+        #: URLs of articles the writer holds back, and their requests not yet acknowledged.
+        self.held: set[str] = set()
+        self.unacked: dict[str, list[Request]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DistributedWorker:
@@ -51,6 +57,8 @@ class DistributedWorker:
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.article_held, signal=article_held)
+        crawler.signals.connect(ext.article_released, signal=article_released)
         return ext
 
     @property
@@ -110,11 +118,30 @@ class DistributedWorker:
             try:
                 remove(request)
             finally:
-                queue = self.queue
-                if queue is not None:
-                    queue.ack(request)
+                if request.url in self.held:  # its article is held back: not safe yet
+                    self.unacked.setdefault(request.url, []).append(request)
+                    queue = self.queue
+                    if queue is not None:
+                        queue.hold(request)
+                else:
+                    self.ack(request)
 
         slot.remove_request = remove_request
+
+    def ack(self, request: Request) -> None:
+        queue = self.queue
+        if queue is not None:
+            queue.ack(request)
+
+    def article_held(self, url: str) -> None:
+        """The writer holds ``url``'s article until its site's template is known:
+        its request stays in flight (a worker killed meanwhile loses nothing)."""
+        self.held.add(url)
+
+    def article_released(self, url: str) -> None:
+        self.held.discard(url)
+        for request in self.unacked.pop(url, []):
+            self.ack(request)
 
     def response_received(self) -> None:
         self.server.incr(self.keys["stats"] + ":pages")

@@ -1,54 +1,45 @@
-"""Extraction of a set of pages at once, with site-template learning: what a
-crawl does over its course, for callers that have all pages at hand (replay,
-benchmarks, tests)."""
+"""Extraction of a set of pages at once, finished as a crawl finishes them
+(site template with its hold): what a crawl does over its course, for callers
+that have all pages at hand (benchmarks, tests)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from crawler.extraction.core import Extraction, ExtractionOptions, body_text, extract
+from crawler.extraction.core import Extraction, ExtractionOptions, extract
 from crawler.extraction.template import SiteTemplates
-from crawler.urls import site_of
-
-
-def strip_template(templates: SiteTemplates, site: str, doc: Extraction | Any,
-                   min_chars: int) -> int | None:
-    """Remove ``site``'s template blocks from ``doc`` (an extraction or an
-    article record: anything with ``blocks``, ``title`` and ``text``) in place.
-    Returns how many blocks went, or None when too little text is left."""
-    removed = templates.apply(site, doc.blocks)
-    if removed:
-        doc.text = body_text(doc.blocks, doc.title)
-        if not doc.text or len(doc.text) < min_chars:
-            return None
-    return removed
-
-
-def finish_with_template(extractions: list[tuple[str, Extraction]], templates: SiteTemplates,
-                         min_chars: int) -> None:
-    """Remove each site's template blocks from the articles, in place. Articles
-    left with too little text get the reason ``template_too_short``."""
-    for url, ext in extractions:
-        if not ext.is_article:
-            continue
-        removed = strip_template(templates, site_of(url), ext, min_chars)
-        if removed is None:
-            ext.text, ext.reason = None, "template_too_short"
-        elif removed:
-            ext.removed["template"] = removed
+from crawler.finishing import TEMPLATE_TOO_SHORT, ArticleFinisher
+from crawler.schema import Article
 
 
 def extract_site(pages: Iterable[tuple[bytes | str, str]],
                  options: ExtractionOptions | None = None,
                  templates: SiteTemplates | None = None) -> list[Extraction]:
-    """Extract ``(body, url)`` pages; learn the sites' templates from all their
-    articles (added to ``templates`` if given), then remove them."""
+    """Extract ``(body, url)`` pages, in order, then finish their articles as a
+    crawl does (:class:`crawler.finishing.ArticleFinisher`: the site template,
+    learnt into ``templates`` if given, with its hold; no de-duplication: every
+    page gives its own result). An article left with too little text gets the
+    reason ``template_too_short``."""
     opts = options or ExtractionOptions()
     templates = templates if templates is not None else SiteTemplates()
-    results = [(url, extract(body, url, options=opts)) for body, url in pages]
-    for url, ext in results:
-        if ext.is_article:
-            templates.observe(site_of(url), ext.blocks)
-    finish_with_template(results, templates, opts.min_chars)
-    return [ext for _, ext in results]
+    pages = list(pages)
+    results = [extract(body, url, options=opts) for body, url in pages]
+    finisher = ArticleFinisher(min_chars=opts.min_chars, templates=templates)
+    records: dict[int, tuple[Article, Extraction]] = {}
+    outcomes = []
+    for (_, url), ext in zip(pages, results, strict=True):
+        if not ext.is_article:
+            continue
+        record = Article(url=url, title=ext.title, text=ext.text, blocks=ext.blocks)
+        records[id(record)] = (record, ext)
+        outcomes += finisher.add(record)
+    outcomes += finisher.flush()
+    for outcome in outcomes:
+        _, ext = records[id(outcome.article)]
+        if outcome.dropped == TEMPLATE_TOO_SHORT:
+            ext.text, ext.reason = None, TEMPLATE_TOO_SHORT
+        else:
+            ext.text = outcome.article.text
+            if outcome.removed:
+                ext.removed["template"] = outcome.removed
+    return results

@@ -3,21 +3,32 @@ its template (ad labels, promos, sign-up boxes, footers, "Read more" headers),
 whatever their wording or markup, and are removed from every article of it.
 
 Statistics are counted per site (host) over distinct normalised blocks, once
-per page. A block is template when the site has at least ``min_pages`` pages
-and the block is on at least ``min_count`` of them and on at least
-``min_share`` of them. A sentence quoted in two articles is on two pages and
-survives (``min_count`` is 3). Only block hashes are kept, and every
-``prune_every`` pages of a site the blocks on fewer than ``prune_share`` of its
-pages are forgotten (a frequent-items count: article paragraphs are each on one
-page and would otherwise pile up with every page; a block forgotten and seen
-again later is undercounted by less than ``prune_share`` of the pages, far below
-the ``min_share`` that makes a template). So the state stays small however
-large the site; it is saved as JSON with a crawl and loaded by later runs and
-replay.
+per page: on how many pages each block was seen, and the site's page number
+when it was first seen. A block's *exposure* is the number of the site's pages
+since then (its first included); its *share* is its count over its exposure, so
+a promo a known site adds today is measured against today's pages, not diluted
+by the thousands seen before it existed.
 
-:class:`Holdback` holds a site's articles until the site has ``hold_pages``
-pages, so the first pages of a site get the template too; the rest is
-released at the end of the crawl.
+A block is **template** when the site has at least ``min_pages`` pages and the
+block is on at least ``min_count`` pages and on at least ``min_share`` of its
+exposure. A sentence quoted in two articles is on two pages and survives
+(``min_count`` is 3). A block is **text** once its exposure is ``hold_pages``
+or more and it has not recurred or its share is under half of ``min_share`` (an
+article paragraph, seen once, is text after ``hold_pages`` pages of its site). Anything else is
+**undecided**: seen too recently, or recurring without (yet) being template (for at most ``LONG_HOLD`` times
+``hold_pages`` pages).
+
+Only block hashes are kept, and every ``prune_every`` pages of a site the
+blocks whose count is under ``prune_share`` of their exposure are forgotten (a
+frequent-items count: article paragraphs are each on one page and would
+otherwise pile up with every page). So the state stays small however large the
+site; it is saved as JSON with a crawl and loaded by later runs and replay.
+
+:class:`Holdback` holds an article while one of its blocks is undecided, so
+neither the first pages of a site nor the first pages after a site changes its
+template are finished before the template is known; statistics from earlier
+runs decide known blocks at once but never let a new block through. What is
+still held at the end (of a crawl, a replay) is decided on everything seen.
 """
 
 from __future__ import annotations
@@ -51,7 +62,10 @@ def block_hash(block: Block) -> str:
 @dataclass
 class SiteStats:
     pages: int = 0
+    #: Block hash -> on how many pages it was seen.
     blocks: Counter[str] = field(default_factory=Counter)
+    #: Block hash -> the site's page number (1-based) when it was first seen.
+    first: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,12 +73,24 @@ class TemplateOptions:
     min_pages: int = 5
     min_count: int = 3
     min_share: float = 0.25
+    #: Exposure after which a block not recurring is text; 0: never hold.
     hold_pages: int = 10
     prune_every: int = 1000
     prune_share: float = 0.01
 
 
+TEMPLATE, TEXT, UNDECIDED = "template", "text", None
+#: A block recurring on a share of pages just under ``min_share`` is text after
+#: this many times ``hold_pages`` pages: nothing is held for ever.
+LONG_HOLD = 10
+FORMAT_VERSION = 2
+
+
 class SiteTemplates:
+    """Per-site block statistics in memory (see the module docstring);
+    :class:`crawler.distributed.shared.RedisSiteTemplates` keeps the same in
+    Redis, overriding :meth:`observe`, :meth:`pages` and :meth:`block_states`."""
+
     def __init__(self, options: TemplateOptions | None = None) -> None:
         self.options = options or TemplateOptions()
         self.sites: dict[str, SiteStats] = {}
@@ -72,60 +98,93 @@ class SiteTemplates:
     def observe(self, site: str, blocks: Iterable[Block]) -> None:
         stats = self.sites.setdefault(site, SiteStats())
         stats.pages += 1
-        stats.blocks.update({block_hash(b) for b in blocks})
-        floor = self.prune_floor(stats.pages)
-        if floor is not None:
-            stats.blocks = Counter({h: n for h, n in stats.blocks.items() if n >= floor})
+        hashes = {block_hash(b) for b in blocks}
+        stats.blocks.update(hashes)
+        for h in hashes:
+            stats.first.setdefault(h, stats.pages)
+        if self.is_prune_time(stats.pages):
+            stats.blocks = Counter({h: n for h, n in stats.blocks.items()
+                                    if not self.forgotten(n, stats.first[h], stats.pages)})
+            stats.first = {h: stats.first[h] for h in stats.blocks}
 
-    def prune_floor(self, pages: int) -> float | None:
-        """When a site has just reached ``pages``: the count below which its
-        blocks are forgotten, or None when it is not time to prune."""
-        if pages % self.options.prune_every:
-            return None
-        floor = self.options.prune_share * pages
-        return floor if floor > 1 else None
+    def is_prune_time(self, pages: int) -> bool:
+        return pages % self.options.prune_every == 0
+
+    def forgotten(self, count: int, first: int, pages: int) -> bool:
+        """Whether a block is forgotten at a prune (the Redis script does the same)."""
+        return count < self.options.prune_share * (pages - first + 1)
 
     def pages(self, site: str) -> int:
         stats = self.sites.get(site)
         return stats.pages if stats else 0
 
-    def block_counts(self, site: str, hashes: list[str]) -> list[int]:
-        """On how many pages of ``site`` each block hash was seen."""
+    def block_states(self, site: str, hashes: list[str]) -> list[tuple[int, int]]:
+        """``(count, first)`` of each block hash of ``site``; ``(0, 0)`` when unknown."""
         stats = self.sites.get(site)
-        return [stats.blocks.get(h, 0) if stats else 0 for h in hashes]
+        if stats is None:
+            return [(0, 0)] * len(hashes)
+        return [(stats.blocks.get(h, 0), stats.first.get(h, 0)) for h in hashes]
 
-    def _is_template(self, count: int, pages: int) -> bool:
+    def verdict(self, count: int, first: int, pages: int) -> str | None:
+        """:data:`TEMPLATE`, :data:`TEXT` or :data:`UNDECIDED` (None)."""
         opts = self.options
-        return (pages >= opts.min_pages and count >= opts.min_count
-                and count >= opts.min_share * pages)
+        if count == 0:  # never seen, or forgotten as rare
+            return TEXT
+        exposure = max(1, pages - first + 1)
+        if pages >= opts.min_pages and count >= opts.min_count \
+                and count >= opts.min_share * exposure:
+            return TEMPLATE
+        if exposure >= opts.hold_pages and (count == 1 or count < opts.min_share * exposure / 2
+                                            or exposure >= LONG_HOLD * opts.hold_pages):
+            return TEXT
+        return UNDECIDED
+
+    def verdicts(self, site: str, blocks: list[Block]) -> list[str | None]:
+        states = self.block_states(site, [block_hash(b) for b in blocks])
+        pages = self.pages(site)
+        return [self.verdict(count, first, pages) for count, first in states]
+
+    def settled(self, site: str, pages: list[list[Block]]) -> list[bool]:
+        """For each page's blocks: is every block still in its text decided?"""
+        candidates = [[b for b in blocks if b.removed_by is None] for blocks in pages]
+        flat = self.verdicts(site, [b for c in candidates for b in c])
+        out, i = [], 0
+        for c in candidates:
+            out.append(all(v is not UNDECIDED for v in flat[i:i + len(c)]))
+            i += len(c)
+        return out
 
     def is_template(self, site: str, block: Block) -> bool:
-        return self._is_template(self.block_counts(site, [block_hash(block)])[0], self.pages(site))
+        return self.verdicts(site, [block])[0] == TEMPLATE
 
     def apply(self, site: str, blocks: list[Block]) -> int:
         """Mark template blocks as removed; return how many."""
-        pages = self.pages(site)
-        if pages < self.options.min_pages:
-            return 0
         candidates = [b for b in blocks if b.removed_by is None]
-        counts = self.block_counts(site, [block_hash(b) for b in candidates])
         removed = 0
-        for block, count in zip(candidates, counts, strict=True):
-            if self._is_template(count, pages):
+        for block, verdict in zip(candidates, self.verdicts(site, candidates), strict=True):
+            if verdict == TEMPLATE:
                 block.removed_by = "template"
                 removed += 1
         return removed
 
     # -- persistence ----------------------------------------------------------
     def to_json(self) -> dict:
-        return {"version": 1, "sites": {
-            site: {"pages": s.pages, "blocks": dict(s.blocks)} for site, s in self.sites.items()}}
+        return {"version": FORMAT_VERSION, "sites": {
+            site: {"pages": s.pages, "blocks": {h: [n, s.first.get(h, 1)]
+                                                for h, n in s.blocks.items()}}
+            for site, s in self.sites.items()}}
 
     @classmethod
     def from_json(cls, data: dict, options: TemplateOptions | None = None) -> SiteTemplates:
+        """Version 1 files (counts only) are read as if every block had been
+        seen from the site's first page."""
         templates = cls(options)
         for site, s in data.get("sites", {}).items():
-            templates.sites[site] = SiteStats(int(s["pages"]), Counter(s["blocks"]))
+            stats = SiteStats(int(s["pages"]))
+            for h, value in s["blocks"].items():
+                count, first = value if isinstance(value, list) else (value, 1)
+                stats.blocks[h], stats.first[h] = int(count), int(first)
+            templates.sites[site] = stats
         return templates
 
     def save(self, path: Path) -> None:
@@ -145,20 +204,24 @@ class SiteTemplates:
 
 
 class Holdback(Generic[T]):
-    """Holds items per site until the site has enough pages for its template."""
+    """Holds a site's items (anything with ``blocks``) while one of their blocks
+    is undecided; with ``hold_pages`` 0, nothing is held."""
 
     def __init__(self, templates: SiteTemplates) -> None:
         self.templates = templates
         self.held: dict[str, list[T]] = {}
 
     def add(self, site: str, item: T) -> list[T]:
-        """Items ready to finish now (this one, or the site's held ones)."""
+        """Items ready to finish now: of ``site``'s held ones and this one, those
+        whose blocks are all decided, in the order they came."""
+        if self.templates.options.hold_pages <= 0:
+            return [item]
         held = self.held.setdefault(site, [])
         held.append(item)
-        if self.templates.pages(site) < self.templates.options.hold_pages:
-            return []
-        ready = held[:]
-        held.clear()
+        settled = self.templates.settled(site, [item.blocks for item in held])  # type: ignore[attr-defined]
+        ready = [it for it, ok in zip(held, settled) if ok]
+        if ready:
+            self.held[site] = [it for it, ok in zip(held, settled) if not ok]
         return ready
 
     @property

@@ -7,9 +7,10 @@ was and stops the crawl (``crawler/writefailure.py``); no line is written after
 that (those articles are not recorded, so the resumed run writes them). The
 file is locked while written (``crawler/filelock.py``).
 
-Articles pass through the site-template finisher first (``pipelines/template.py``),
-which may hold a site's first articles until its template is known; those are
-written when released or when the crawl ends."""
+Articles pass through the finisher first (``pipelines/finish.py``): the
+duplicate choice, the site template (which may hold an article until its
+site's template is known) and the version; held ones are written when
+released or when the crawl ends."""
 
 from __future__ import annotations
 
@@ -18,12 +19,13 @@ import logging
 import os
 from typing import TYPE_CHECKING, Any
 
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.extensions.jobstate import job_state
 from crawler.filelock import try_lock
+from crawler.finishing import DUPLICATE
 from crawler.jobs import job_dir, process_tag, run_stamp
-from crawler.pipelines.template import TemplateFinisher
+from crawler.pipelines.finish import Finishing
 from crawler.schema import Article
 from crawler.writefailure import report_write_error, write_failed
 
@@ -39,10 +41,7 @@ class JsonLinesWriter:
         self.stats = crawler.stats
         self.fd: int | None = None
         self.path: str | None = None
-        try:
-            self.finisher: TemplateFinisher | None = TemplateFinisher.from_crawler(crawler)
-        except NotConfigured:
-            self.finisher = None
+        self.finishing = Finishing(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> JsonLinesWriter:
@@ -63,9 +62,8 @@ class JsonLinesWriter:
         self.stats.set_value("jsonl/filename", self.path)
 
     def close_spider(self) -> None:
-        if self.finisher is not None:
-            for article in self.finisher.flush():
-                self.write(article)
+        for article in self.finishing.flush():
+            self.write(article)
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
@@ -73,9 +71,10 @@ class JsonLinesWriter:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article) or self.fd is None:
             return item
-        ready = self.finisher.add(item) if self.finisher is not None else [item]
-        for article in ready:
+        for article in self.finishing.add(item):
             self.write(article)
+        if self.finishing.dropped_now == DUPLICATE:  # not counted as an article
+            raise DropItem(f"duplicate article: {item.url}")
         return item
 
     def write(self, item: Article) -> None:
@@ -83,11 +82,6 @@ class JsonLinesWriter:
             self.stats.inc_value("jsonl/not_written")
             return
         state = job_state(self.crawler)
-        if state is not None:
-            reason = state.version(item)
-            if reason is not None:
-                self.stats.inc_value(f"extract/dropped/{reason}")
-                return
         data = (item.to_json() + "\n").encode("utf-8")
         size = os.fstat(self.fd).st_size
         try:

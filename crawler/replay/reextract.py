@@ -1,6 +1,7 @@
 """Re-extraction of articles from archives, offline: the same page-type rule,
-extraction, de-duplication and site-template learning (with the same holdback)
-as a live crawl, so a crawl's WARCs replay to the crawl's own articles."""
+extraction and finishing (:class:`crawler.finishing.ArticleFinisher`: which URL
+of an article wins, the site template with its hold) as a live crawl, so a
+crawl's WARCs replay to the crawl's own articles."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawler.articles import apply_template, article_keys, page_to_article
+from crawler.articles import page_to_article
 from crawler.extraction import ExtractionOptions
-from crawler.extraction.template import Holdback, SiteTemplates, TemplateOptions
+from crawler.extraction.template import SiteTemplates, TemplateOptions
+from crawler.finishing import ArticleFinisher, LocalClaims, Outcome
 from crawler.replay.archives import Archive, _Original, iter_pages
 from crawler.schema import Article
-from crawler.urls import UrlCleaner, site_of
+from crawler.urls import UrlCleaner
 
 
 @dataclass
@@ -45,49 +47,41 @@ def _display_name(archive: Archive, relative_to: Path | None) -> str:
 def replay(archives: list[Archive], options: ReplayOptions | None = None,
            stats: ReplayStats | None = None,
            progress: Callable[[ReplayStats], None] | None = None) -> Iterator[Article]:
-    """Articles of ``archives``, in capture order (held ones at the end)."""
+    """Articles of ``archives``, in capture order (held ones when released)."""
     opts = options or ReplayOptions()
     stats = stats or ReplayStats()
     templates = SiteTemplates(opts.template) if opts.template is not None else None
-    holdback: Holdback[Article] | None = Holdback(templates) if templates else None
-    seen: set[str] = set()
+    claims = LocalClaims()
+    finisher = ArticleFinisher(cleaner=opts.cleaner, min_chars=opts.extraction.min_chars,
+                               templates=templates, claims=claims)
     originals: dict[str, _Original] = {}
 
-    def finish(ready: list[Article]) -> Iterator[Article]:
-        for article in ready:
-            if templates is not None:
-                removed = apply_template(templates, article, opts.extraction.min_chars)
-                if removed is None:
-                    stats.inc("dropped/template_too_short")
-                    continue
-                stats.inc("removed/template", removed)
+    def report(outcomes: list[Outcome]) -> Iterator[Article]:
+        for outcome in outcomes:
+            if outcome.removed:
+                stats.inc("removed/template", outcome.removed)
+            if outcome.dropped is not None:
+                stats.inc(f"dropped/{outcome.dropped}")
+                continue
             stats.inc("articles")
-            yield article
+            yield outcome.article
 
-    for archive in archives:
-        name = _display_name(archive, opts.relative_to)
-        for page in iter_pages(archive, name, originals):
-            stats.inc("pages")
-            if progress is not None and stats.counts["pages"] % 200 == 0:
-                progress(stats)
-            if 300 <= page.status < 400:
-                continue  # a redirect hop: its target is captured too
-            article = page_to_article(page, opts.extraction).article
-            if article.reason is not None:
-                stats.inc(f"dropped/{article.reason}")
-                continue
-            keys = article_keys(article, opts.cleaner)
-            if keys & seen:
-                stats.inc("dropped/duplicate")
-                continue
-            seen |= keys
-            if templates is None or holdback is None:
-                yield from finish([article])
-                continue
-            site = site_of(article.url)
-            templates.observe(site, article.blocks)
-            yield from finish(holdback.add(site, article))
-    if holdback is not None:
-        yield from finish(list(holdback.flush()))
+    try:
+        for archive in archives:
+            name = _display_name(archive, opts.relative_to)
+            for page in iter_pages(archive, name, originals):
+                stats.inc("pages")
+                if progress is not None and stats.counts["pages"] % 200 == 0:
+                    progress(stats)
+                if 300 <= page.status < 400:
+                    continue  # a redirect hop: its target is captured too
+                article = page_to_article(page, opts.extraction).article
+                if article.reason is not None:
+                    stats.inc(f"dropped/{article.reason}")
+                    continue
+                yield from report(finisher.add(article))
+        yield from report(finisher.flush())
+    finally:
+        claims.close()
     if progress is not None:
         progress(stats)
