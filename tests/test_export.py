@@ -69,6 +69,8 @@ def test_the_job_has_two_versions_of_one_article(job: Path) -> None:
     assert len(records) == len(MANIFEST["articles"]) + 1
     assert len(latest(job)) == len(MANIFEST["articles"])
     assert sorted(r["version"] for r in records if urlsplit(r["url"]).path == CHANGED) == [1, 2]
+    # the canonical page's record, never its AMP copy's, whichever was fetched first
+    assert {urlsplit(r["url"]).path for r in records} == set(MANIFEST["articles"])
 
 
 def test_arrow_schema_has_the_record_fields_in_order() -> None:
