@@ -1,13 +1,5 @@
-"""Where a crawl's output goes: ``<CRAWLER_OUTPUT_DIR>/<CRAWLER_JOB>/``.
-
-Layout of a job folder::
-
-    warc/<prefix>-<timestamp>-<host>-<pid>-<serial>.warc.gz   captures
-    queue/                                                      pending requests of a run
-    articles-<timestamp>-<host>-<pid>.jsonl                     article records
-
-``warc.filename`` in a record is relative to the job folder.
-"""
+"""Where a crawl's output goes: ``<CRAWLER_OUTPUT_DIR>/<CRAWLER_JOB>/`` (its
+layout: :mod:`crawler.jobfolder`), run stamps, process tags and durations."""
 
 from __future__ import annotations
 
@@ -18,6 +10,8 @@ import socket
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from crawler.jobfolder import QUEUE_DIR
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -47,7 +41,7 @@ def use_disk_queue(settings) -> Path | None:  # noqa: ANN001 - scrapy Settings
     if (not settings.getbool("CRAWLER_DISK_QUEUE") or settings.get("JOBDIR")
             or settings.getbool("CRAWLER_REDIS_ENABLED")):
         return None
-    path = job_dir(settings) / "queue"
+    path = job_dir(settings) / QUEUE_DIR
     shutil.rmtree(path, ignore_errors=True)
     settings.set("JOBDIR", str(path), priority="cmdline")
     return path

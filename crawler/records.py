@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-ARTICLES_GLOB = "articles-*.jsonl"
+from crawler.jobfolder import JobFolderError, article_files, one_job
 
 
 class RecordError(ValueError):
@@ -18,13 +18,17 @@ class RecordError(ValueError):
 
 
 def jsonl_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The JSON lines files of ``paths``: a job folder's ``articles-*.jsonl``
-    (in name order, which is the order they were written), or files as given."""
+    """The JSON lines files of ``paths``: a job folder's article files (in
+    name order, which is the order they were written), those of the one job in
+    an output root, or files as given."""
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(path.glob(ARTICLES_GLOB)))
+            try:
+                found.extend(article_files(one_job(path)))
+            except JobFolderError as exc:
+                raise RecordError(str(exc)) from None
         elif path.is_file():
             found.append(path)
         else:

@@ -14,6 +14,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.commands.crawl import Command as CrawlCommand
 from crawler.demo.server import DemoServer
+from crawler.jobfolder import is_job
 
 
 class Command(CrawlCommand):
@@ -58,7 +59,7 @@ class Command(CrawlCommand):
     def fresh_start(folder: Path) -> None:
         """The demo shows a first crawl every time: an earlier demo's output (and
         job state, which would make this run an incremental re-check) goes."""
-        if (folder / "warc").is_dir() or (folder / "state.sqlite").exists():
+        if is_job(folder):
             shutil.rmtree(folder)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:

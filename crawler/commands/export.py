@@ -14,6 +14,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.export import FORMATS, write_csv, write_jsonl, write_parquet
+from crawler.jobfolder import ARTICLES_GLOB
 from crawler.records import RecordError, iter_records, jsonl_files
 
 
@@ -64,7 +65,7 @@ class Command(ScrapyCommand):
         except RecordError as exc:
             raise UsageError(str(exc), print_help=False) from None
         if not files:
-            raise UsageError("no articles-*.jsonl files found", print_help=False)
+            raise UsageError(f"no {ARTICLES_GLOB} files found", print_help=False)
         records = iter_records(files, all_versions=opts.all_versions)
         try:
             if opts.output == "-":

@@ -21,9 +21,10 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.jobfolder import article_files
 from crawler.replay.pywb import collection_name, find_archives
 from crawler.replay.sidecar import ToolsError, tool_env, tool_path
-from crawler.replay.wacz import article_files, job_page_entries, pages_jsonl
+from crawler.replay.wacz import job_page_entries, pages_jsonl
 
 UNMATCHED = "Invalid passed page. We were unable to find a match for "
 

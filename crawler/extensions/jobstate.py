@@ -18,6 +18,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.articles import assign_version, canonical_key
 from crawler.fingerprint import cleaner_from_settings
+from crawler.jobfolder import STATE_FILE, article_files
 from crawler.jobs import job_dir
 from crawler.schema import Article
 from crawler.state.store import Capture, StateStore
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-STATE_FILE = "state.sqlite"
 #: Finish reasons after which the run is complete (anything else is resumed).
 COMPLETE = ("finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout")
 
@@ -110,7 +110,7 @@ class JobState:
         its JSON lines but had no time to record in the state (the line is
         written first, so a kill in between would write it twice)."""
         since = self.store.run_started().timestamp() - 1
-        files = [p for p in sorted(job_dir(self.crawler.settings).glob("articles-*.jsonl"))
+        files = [p for p in article_files(job_dir(self.crawler.settings))
                  if p.stat().st_mtime >= since]
         added = self.store.reconcile(written_records(files), self.cleaner.key, self.canonical)
         if added:

@@ -20,6 +20,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler import __version__
+from crawler.jobfolder import WARC_DIR
 from crawler.jobs import job_dir
 from crawler.replay.index import INDEX_NAME, warcs_in, write_cdxj
 from crawler.replay.liveindex import LiveIndex
@@ -78,7 +79,7 @@ class WarcCapture:
         ext = cls(crawler)
         ext.root = job_dir(crawler.settings)
         if crawler.settings.getbool("CRAWLER_CDXJ_ENABLED"):
-            ext.index = LiveIndex(ext.root / "warc")
+            ext.index = LiveIndex(ext.root / WARC_DIR)
         ext.writer = ext.build_writer()
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
@@ -97,7 +98,7 @@ class WarcCapture:
         info.update({f"crawler-setting-{k}": s.get(k) for k in RECORDED_SETTINGS
                      if s.get(k) is not None})
         return RollingWarcWriter(
-            self.root / "warc",
+            self.root / WARC_DIR,
             prefix=s.get("CRAWLER_WARC_PREFIX"),
             max_size=s.getint("CRAWLER_WARC_MAX_SIZE"),
             info=info,

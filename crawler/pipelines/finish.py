@@ -28,6 +28,7 @@ from crawler.extensions.jobstate import job_state
 from crawler.extraction.template import SiteTemplates, TemplateOptions
 from crawler.fingerprint import cleaner_from_settings
 from crawler.finishing import DUPLICATE, ArticleFinisher, LocalClaims, Outcome
+from crawler.jobfolder import TEMPLATES_FILE
 from crawler.jobs import job_dir
 from crawler.schema import Article
 from crawler.writefailure import report_write_error, write_failed
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-TEMPLATES_FILE = "site-templates.json"
 #: Sent with ``url`` when an article is held back (its template or its
 #: canonical page not known yet).
 article_held = object()

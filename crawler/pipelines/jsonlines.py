@@ -24,6 +24,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler.extensions.jobstate import job_state
 from crawler.filelock import try_lock
 from crawler.finishing import DUPLICATE
+from crawler.jobfolder import articles_name
 from crawler.jobs import job_dir, process_tag, run_stamp
 from crawler.pipelines.finish import Finishing
 from crawler.schema import Article
@@ -52,7 +53,7 @@ class JsonLinesWriter:
     def open_spider(self) -> None:
         directory = job_dir(self.crawler.settings)
         directory.mkdir(parents=True, exist_ok=True)
-        self.path = str(directory / f"articles-{run_stamp()}-{process_tag()}.jsonl")
+        self.path = str(directory / articles_name(run_stamp(), process_tag()))
         try:
             self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         except OSError as exc:

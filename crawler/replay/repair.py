@@ -29,6 +29,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from crawler.filelock import try_lock
+from crawler.jobfolder import WARC_DIR, article_files
 from crawler.warc.writer import fsync_dir
 
 OPEN_SUFFIX = ".open"
@@ -251,12 +252,12 @@ def repair_jsonl(path: Path) -> Repair:
 def leftovers(job: Path) -> Iterator[Path]:
     """Files of a job folder a killed crawl may have left needing repair: WARC
     files still named ``.open`` and the JSON lines files."""
-    warcs = job / "warc"
+    warcs = job / WARC_DIR
     if warcs.is_dir():
         yield from sorted(p for p in warcs.iterdir()
                           if p.name.endswith((".warc.gz.open", ".warc.open")) and p.is_file())
     if job.is_dir():
-        yield from sorted(p for p in job.glob("articles-*.jsonl") if p.is_file())
+        yield from article_files(job)
 
 
 def repair_files(paths: Iterable[Path]) -> list[Repair]:

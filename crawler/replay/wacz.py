@@ -13,8 +13,10 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from crawler.jobfolder import article_files
+from crawler.records import iter_records
+
 PAGES_FORMAT = "json-pages-1.0"
-ARTICLES_GLOB = "articles-*.jsonl"
 
 
 def page_entries(lines: Iterable[str | bytes | dict], *, text: bool = False) -> list[dict]:
@@ -52,20 +54,10 @@ def page_entries(lines: Iterable[str | bytes | dict], *, text: bool = False) -> 
     return pages
 
 
-def article_files(job: Path) -> list[Path]:
-    """A job folder's article JSON lines files, oldest first."""
-    return sorted(Path(job).glob(ARTICLES_GLOB))
-
-
 def job_page_entries(job: Path, *, text: bool = False) -> list[dict]:
-    """:func:`page_entries` of all of a job folder's article files."""
-
-    def lines() -> Iterable[str]:
-        for path in article_files(job):
-            with open(path, encoding="utf-8") as fh:
-                yield from fh
-
-    return page_entries(lines(), text=text)
+    """:func:`page_entries` of a job folder's articles, the latest version of
+    each (the one ``crawler export`` gives: :func:`crawler.records.iter_records`)."""
+    return page_entries(iter_records(article_files(job)), text=text)
 
 
 def pages_jsonl(pages: Iterable[dict], *, title: str = "Articles", list_id: str = "pages") -> str:

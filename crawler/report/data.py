@@ -18,6 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from crawler.health import SiteCounts, sites_from_json
+from crawler.jobfolder import STATE_FILE, WARC_DIR
 from crawler.records import iter_records, jsonl_files
 from crawler.replay.archives import Archive, ArchiveError, find_archives
 from crawler.replay.index import INDEX_NAME
@@ -27,7 +28,6 @@ from crawler.urls import site_of
 logger = logging.getLogger(__name__)
 #: Articles listed in the report's article tables (each).
 LIST_LIMIT = 50
-STATE_FILE = "state.sqlite"  # as extensions/jobstate.py names it
 
 
 @dataclass
@@ -121,7 +121,7 @@ def add_articles(data: ReportData, files: list[Path]) -> None:
 
 def fresh_index(folder: Path, archives: list[Archive]) -> Path | None:
     """The job's CDXJ index when it is newer than every WARC file of the job."""
-    index = folder / "warc" / INDEX_NAME
+    index = folder / WARC_DIR / INDEX_NAME
     if not index.is_file() or not archives:
         return None
     newest = max(a.path.stat().st_mtime for a in archives)

@@ -1,0 +1,95 @@
+"""A job folder's layout, one owner: every file name and glob in
+``<CRAWLER_OUTPUT_DIR>/<job>/``, and the job folders a user's path names.
+
+Layout::
+
+    articles-<timestamp>-<host>-<pid>.jsonl      article records, one file per
+                                                 process and run, oldest first
+    state.sqlite                                 job state (re-checks, versions, runs)
+    site-templates.json                          site-template statistics
+    queue/                                       pending requests of a run (removed at its end)
+    warc/<prefix>-<timestamp>-<host>-<pid>-<serial>.warc.gz
+                                                 captures; ``.open`` added while written
+    warc/index.cdxj                              CDXJ index of the captures
+    warc/.index.cdxj.<host>.<pid>.part           a running crawl's part of the index
+
+``warc.filename`` in a record is relative to the job folder. A distributed
+crawl's workers each write their own ``articles-*`` and WARC files into the
+same layout. Pure: no Scrapy.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ARTICLES_PREFIX = "articles-"
+ARTICLES_SUFFIX = ".jsonl"
+ARTICLES_GLOB = f"{ARTICLES_PREFIX}*{ARTICLES_SUFFIX}"
+STATE_FILE = "state.sqlite"
+TEMPLATES_FILE = "site-templates.json"
+QUEUE_DIR = "queue"
+WARC_DIR = "warc"
+#: Added to a WARC file's name while it is being written.
+OPEN_SUFFIX = ".open"
+WARC_SUFFIXES = (".warc", ".warc.gz")
+
+
+class JobFolderError(ValueError):
+    """A path that names no job folder (or several where one is needed)."""
+
+
+def articles_name(stamp: str, tag: str) -> str:
+    """The name of a process's article file for a run (``stamp``: the run's
+    start, ``tag``: host and pid)."""
+    return f"{ARTICLES_PREFIX}{stamp}-{tag}{ARTICLES_SUFFIX}"
+
+
+def article_files(job: Path) -> list[Path]:
+    """A job folder's article files, oldest first (their names start with the time)."""
+    return sorted(p for p in Path(job).glob(ARTICLES_GLOB) if p.is_file())
+
+
+def is_job(path: Path) -> bool:
+    """Whether ``path`` is a job folder: it holds article files, a job state or
+    a ``warc/`` folder."""
+    path = Path(path)
+    return path.is_dir() and (bool(article_files(path)) or (path / STATE_FILE).is_file()
+                              or (path / WARC_DIR).is_dir())
+
+
+def jobs_in(path: Path) -> list[Path]:
+    """The job folders ``path`` names: itself, or the job folders right inside
+    it (an output root such as ``archive/``), in name order."""
+    path = Path(path)
+    if is_job(path):
+        return [path]
+    if not path.is_dir():
+        return []
+    return sorted(child for child in path.iterdir() if is_job(child))
+
+
+def one_job(path: Path) -> Path:
+    """The job folder ``path`` names: a job folder, or an output root holding
+    exactly one. Raises :class:`JobFolderError` naming the jobs when it holds
+    several, or saying so when it holds none."""
+    path = Path(path)
+    if not path.exists():
+        raise JobFolderError(f"no such file or folder: {path}")
+    found = jobs_in(path)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise JobFolderError(f"no job folder in {path} (no {ARTICLES_GLOB}, {STATE_FILE} "
+                             f"or {WARC_DIR}/)")
+    names = ", ".join(str(p) for p in found)
+    raise JobFolderError(f"{path} holds {len(found)} jobs; name one: {names}")
+
+
+def job_of(path: Path) -> Path | None:
+    """The job folder a file in it belongs to (an article file, a WARC in
+    ``warc/``), or None."""
+    path = Path(path)
+    parent = path.parent
+    if parent.name == WARC_DIR and is_job(parent.parent):
+        return parent.parent
+    return parent if is_job(parent) else None
