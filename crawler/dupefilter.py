@@ -1,8 +1,9 @@
 """Scrapy's duplicate filter on a :class:`~crawler.seen.SeenStore`: the same
 fingerprints and log lines as ``RFPDupeFilter``, on disk instead of in a set.
 
-The spider records the links it follows in the same store before it builds
-their requests (:func:`seen_store`); such a request carries
+The store belongs to the :class:`SeenRequests` extension (opened with the
+crawl, closed at its end); the spider records the links it follows in it
+before it builds their requests (:func:`seen_store`); such a request carries
 ``meta["seen_added"]`` equal to its URL and is not looked up twice. A redirect
 keeps the meta but changes the URL, so it is checked like any other request.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from scrapy import signals
 from scrapy.dupefilters import RFPDupeFilter
 
 from crawler.seen import SeenStore
@@ -20,13 +22,28 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 
+class SeenRequests:
+    """The extension that owns the crawl's one store of requested fingerprints."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.store = SeenStore(cache_kib=crawler.settings.getint("CRAWLER_SEEN_CACHE_KIB"))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SeenRequests:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_closed(self) -> None:
+        self.store.close()
+
+
 def seen_store(crawler: Crawler) -> SeenStore:
-    """The crawl's one store of requested fingerprints, made on first use."""
-    store = getattr(crawler, "_crawler_seen_store", None)
-    if store is None:
-        store = SeenStore(cache_kib=crawler.settings.getint("CRAWLER_SEEN_CACHE_KIB"))
-        crawler._crawler_seen_store = store  # type: ignore[attr-defined]
-    return store
+    """The crawl's one store of requested fingerprints."""
+    ext = crawler.get_extension(SeenRequests)
+    if ext is None:
+        raise RuntimeError("crawler.dupefilter.SeenRequests must be in EXTENSIONS")
+    return ext.store
 
 
 class DiskDupeFilter(RFPDupeFilter):
@@ -46,4 +63,3 @@ class DiskDupeFilter(RFPDupeFilter):
 
     def close(self, reason: str) -> None:
         self.stats.set_value("dupefilter/fingerprints", len(self.store))
-        self.store.close()

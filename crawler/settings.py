@@ -196,6 +196,9 @@ CRAWLER_PROGRESS_WINDOW = 10.0
 CRAWLER_PROGRESS_TOP_SITES = 8
 
 EXTENSIONS = {
+    # owners of state other components share (found with crawler.get_extension)
+    "crawler.writefailure.WriteFailures": 10,
+    "crawler.dupefilter.SeenRequests": 20,
     "crawler.distributed.worker.DistributedWorker": 60,
     "crawler.extensions.runstats.RunStats": 40,  # before JobState: its store is still open
     "crawler.extensions.recovery.LeftoverRepair": 30,  # before the job state is opened

@@ -33,18 +33,38 @@ def describe(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
+class WriteFailures:
+    """The extension that remembers whether a write to the crawl's output has
+    failed (every writer asks it through :func:`write_failed`)."""
+
+    def __init__(self) -> None:
+        self.failed = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WriteFailures:
+        return cls()
+
+
+def _failures(crawler: Crawler) -> WriteFailures:
+    ext = crawler.get_extension(WriteFailures)
+    if ext is None:
+        raise RuntimeError("crawler.writefailure.WriteFailures must be in EXTENSIONS")
+    return ext
+
+
 def write_failed(crawler: Crawler) -> bool:
     """True once a write to the crawl's output has failed."""
-    return bool(getattr(crawler, "_crawler_write_failed", False))
+    return _failures(crawler).failed
 
 
 def report_write_error(crawler: Crawler, path: str | Path, exc: BaseException) -> None:
     """Log a failed write and stop the crawl (the first time)."""
     crawler.stats.inc_value("output/write_errors")
-    if write_failed(crawler):
+    failures = _failures(crawler)
+    if failures.failed:
         logger.info("Also cannot write %s: %s", path, describe(exc))
         return
-    crawler._crawler_write_failed = True  # type: ignore[attr-defined]
+    failures.failed = True
     crawler.stats.set_value("output/write_error", f"{path}: {describe(exc)}")
     logger.error("Cannot write %s: %s; crawl stopped, files written so far are valid",
                  path, describe(exc))

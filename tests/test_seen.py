@@ -47,7 +47,8 @@ def test_spider_key_fingerprint_is_the_request_fingerprint() -> None:
 
 def test_dupefilter_shares_the_spiders_store() -> None:
     crawler = get_crawler(settings_dict={
-        "REQUEST_FINGERPRINTER_CLASS": "crawler.fingerprint.CanonicalRequestFingerprinter"})
+        "REQUEST_FINGERPRINTER_CLASS": "crawler.fingerprint.CanonicalRequestFingerprinter",
+        "EXTENSIONS": {"crawler.dupefilter.SeenRequests": 20}})
     df = DiskDupeFilter.from_crawler(crawler)
     store = seen_store(crawler)
     assert df.store is store

@@ -12,7 +12,7 @@ from scrapy.exceptions import DropItem, IgnoreRequest
 
 from crawler.articles import assign_version
 from crawler.downloadermiddlewares.state import JobStateMiddleware, parse_when
-from crawler.extensions.jobstate import get_store
+from crawler.extensions.jobstate import job_state
 from crawler.jobs import parse_duration
 from crawler.schema import Article
 from crawler.state.store import Capture, StateStore
@@ -82,7 +82,7 @@ def test_versions(tmp_path: Path) -> None:
 def middleware(tmp_path: Path, recheck: str = "1d") -> tuple[JobStateMiddleware, StateStore]:
     crawler = crawler_with(CRAWLER_OUTPUT_DIR=str(tmp_path), CRAWLER_JOB="j",
                            CRAWLER_RECHECK_AFTER=recheck)
-    return JobStateMiddleware.from_crawler(crawler), get_store(crawler)
+    return JobStateMiddleware.from_crawler(crawler), job_state(crawler).store
 
 
 def seed(store: StateStore, fetched: datetime, run: int) -> None:
@@ -158,12 +158,11 @@ class Run:
     the conditional-request middleware, driven through their hooks."""
 
     def __init__(self, out: Path) -> None:
-        from crawler.extensions.jobstate import JobState
         from crawler.pipelines.jsonlines import JsonLinesWriter
 
         self.crawler = crawler_with(CRAWLER_OUTPUT_DIR=str(out), CRAWLER_JOB="j",
                                     CRAWLER_TEMPLATE_ENABLED=False, CRAWLER_RECHECK_AFTER="0s")
-        self.state = JobState.from_crawler(self.crawler)
+        self.state = job_state(self.crawler)
         self.writer = JsonLinesWriter.from_crawler(self.crawler)
         self.writer.open_spider()
         self.middleware = JobStateMiddleware.from_crawler(self.crawler)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
-from crawler.extensions.jobstate import get_store
+from crawler.extensions.jobstate import job_state
 from crawler.fingerprint import cleaner_from_settings
 from crawler.jobs import parse_duration
 
@@ -57,7 +57,10 @@ class JobStateMiddleware:
     def process_request(self, request: Request) -> None:
         if request.method != "GET" or request.meta.get("dont_obey_robotstxt"):
             return
-        store = get_store(self.crawler)
+        state = job_state(self.crawler)
+        if state is None:
+            return
+        store = state.store
         previous = store.get(self.cleaner.key(request.url))
         if previous is None or previous.version < 1:
             return

@@ -33,18 +33,16 @@ logger = logging.getLogger(__name__)
 COMPLETE = ("finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout")
 
 
-def get_store(crawler: Crawler) -> StateStore:
-    store = getattr(crawler, "_crawler_state_store", None)
-    if store is None:
-        if crawler.settings.getbool("CRAWLER_REDIS_ENABLED"):
-            store = redis_store(crawler)
-        else:
-            store = StateStore(job_dir(crawler.settings) / STATE_FILE)
-            store.on_write_error = lambda exc: report_write_error(crawler, store.path, exc)
-        crawler._crawler_state_store = store  # type: ignore[attr-defined]
-        if store.resumed:
-            logger.info("Resuming run %d of job %s", store.run, crawler.settings.get("CRAWLER_JOB"))
-            crawler.stats.set_value("state/resumed_run", store.run)
+def open_store(crawler: Crawler) -> StateStore:
+    """The job's state store: SQLite in the job folder, or Redis for a distributed crawl."""
+    if crawler.settings.getbool("CRAWLER_REDIS_ENABLED"):
+        store = redis_store(crawler)
+    else:
+        store = StateStore(job_dir(crawler.settings) / STATE_FILE)
+        store.on_write_error = lambda exc: report_write_error(crawler, store.path, exc)
+    if store.resumed:
+        logger.info("Resuming run %d of job %s", store.run, crawler.settings.get("CRAWLER_JOB"))
+        crawler.stats.set_value("state/resumed_run", store.run)
     return store
 
 
@@ -92,7 +90,7 @@ class JobState:
         self.crawler = crawler
         self.stats = crawler.stats
         self.cleaner = cleaner_from_settings(crawler.settings)
-        self.store = get_store(crawler)
+        self.store = open_store(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> JobState:
@@ -102,7 +100,6 @@ class JobState:
         if ext.store.resumed and isinstance(ext.store, StateStore):
             ext.reconcile()
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
-        crawler._crawler_job_state = ext  # type: ignore[attr-defined]
         return ext
 
     def reconcile(self) -> None:
@@ -184,5 +181,6 @@ class JobState:
 
 
 def job_state(crawler: Crawler) -> JobState | None:
-    """The crawl's :class:`JobState` extension, when enabled."""
-    return getattr(crawler, "_crawler_job_state", None)
+    """The crawl's :class:`JobState` extension, when enabled (other components
+    find the job state, and its store, here)."""
+    return crawler.get_extension(JobState)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.extensions.jobstate import get_store
+from crawler.extensions.jobstate import job_state
 from crawler.fingerprint import cleaner_from_settings
 from crawler.health import (
     SHORT_REASONS,
@@ -38,6 +38,8 @@ from crawler.urls import site_of
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+
+    from crawler.state.store import StateStore
 
 logger = logging.getLogger(__name__)
 #: Pipelines drop pages with ``DropItem("<reason>: <url>")``.
@@ -74,8 +76,16 @@ class RunStats:
         self.crawler = crawler
         self.options = health_options(crawler.settings)
         self.cleaner = cleaner_from_settings(crawler.settings)
-        self.store = get_store(crawler)
         self.sites: defaultdict[str, SiteCounts] = defaultdict(SiteCounts)
+
+    @property
+    def store(self) -> StateStore:
+        """The job state's store (:class:`~crawler.extensions.jobstate.JobState`
+        is built after this extension, so it is looked up when first used)."""
+        state = job_state(self.crawler)
+        if state is None:
+            raise RuntimeError("RunStats needs the JobState extension")
+        return state.store
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunStats:

@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from crawler.dupefilter import seen_store
 from crawler.fingerprint import cleaner_from_settings, key_fingerprint
 from crawler.items import Page
 from crawler.jobs import job_name_for
+from crawler.seen import SeenStore
 from crawler.spiders.failures import fetch_failed, request_dropped
 from crawler.urls import InvalidUrl, ascii_host, is_http_url, netloc_of, site_of
 
@@ -101,6 +103,12 @@ class ArticleSpider(Spider):
         self.start_urls = urls
         self.extra_domains = _split(allow_domains)
 
+    @cached_property
+    def seen(self) -> SeenStore:
+        """The crawl's store of requested fingerprints (the spider is made
+        before the extension that owns it, so it is looked up when first used)."""
+        return seen_store(self.crawler)
+
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArticleSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
@@ -110,7 +118,6 @@ class ArticleSpider(Spider):
         spider.cleaner = cleaner_from_settings(settings)
         spider.follow_links = settings.getbool("CRAWLER_FOLLOW_LINKS")
         spider.max_depth = settings.getint("DEPTH_LIMIT")
-        spider.seen = seen_store(crawler)
         spider.seen_raw = RecentSet(settings.getint("CRAWLER_RECENT_LINKS"))
         spider.scope_memo: dict[str, bool] = {}
         sites = {site_of(u) for u in spider.start_urls}
