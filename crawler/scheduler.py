@@ -13,10 +13,10 @@ from __future__ import annotations
 import contextlib
 import pickle
 import struct
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from scrapy.core.scheduler import Scheduler
-
+from crawler.compat import disk_queue_scheduler
 from crawler.writefailure import report_write_error
 
 if TYPE_CHECKING:
@@ -27,17 +27,17 @@ if TYPE_CHECKING:
 UNREADABLE = (OSError, EOFError, ValueError, struct.error, pickle.UnpicklingError)
 
 
-class SafeDiskScheduler(Scheduler):
-    def _dqpush(self, request: Request) -> bool:
+class SafeDiskScheduler(disk_queue_scheduler()):  # type: ignore[misc]
+    def disk_push(self, request: Request, push: Callable[[Request], bool]) -> bool:
         try:
-            return super()._dqpush(request)
+            return push(request)
         except OSError as exc:
             self._give_up_disk(exc)
             return False
 
-    def _dqpop(self) -> Request | None:
+    def disk_pop(self, pop: Callable[[], Request | None]) -> Request | None:
         try:
-            return super()._dqpop()
+            return pop()
         except OSError as exc:  # queuelib writes as it reads, too
             self._give_up_disk(exc)
             return None
@@ -48,7 +48,7 @@ class SafeDiskScheduler(Scheduler):
     def close(self, reason: str) -> Deferred[None] | None:
         if self.dqs is not None:
             try:
-                self._write_dqs_state(str(self.dqdir), self.dqs.close())
+                self.save_disk_queue()
             except OSError as exc:
                 self._give_up_disk(exc)
             self.dqs = None

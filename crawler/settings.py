@@ -196,6 +196,8 @@ CRAWLER_PROGRESS_WINDOW = 10.0
 CRAWLER_PROGRESS_TOP_SITES = 8
 
 EXTENSIONS = {
+    # Scrapy internals the crawler uses are all there (crawler/compat.py), or stop now
+    "crawler.compat.CompatCheck": 0,
     # owners of state other components share (found with crawler.get_extension)
     "crawler.writefailure.WriteFailures": 10,
     "crawler.dupefilter.SeenRequests": 20,

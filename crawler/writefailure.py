@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from scrapy.utils.defer import deferred_from_coro
 
+from crawler.compat import engine_closing
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
@@ -68,11 +70,8 @@ def report_write_error(crawler: Crawler, path: str | Path, exc: BaseException) -
     crawler.stats.set_value("output/write_error", f"{path}: {describe(exc)}")
     logger.error("Cannot write %s: %s; crawl stopped, files written so far are valid",
                  path, describe(exc))
-    try:
-        engine = crawler.engine
-    except RuntimeError:  # not crawling (yet)
+    if engine_closing(crawler):  # not crawling, or ending anyway
         return
-    slot = getattr(engine, "_slot", None)  # None, or closing: the crawl is ending anyway
-    if engine is not None and engine.spider is not None and slot is not None \
-            and slot.closing is None:
+    engine = crawler.engine
+    if engine.spider is not None:
         deferred_from_coro(engine.close_spider_async(reason=FINISH_REASON))

@@ -20,6 +20,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task
 
+from crawler.compat import on_request_done, running_scheduler, wake_engine
 from crawler.distributed.config import keys, worker_id
 from crawler.pipelines.finish import article_held, article_released
 
@@ -63,9 +64,7 @@ class DistributedWorker:
 
     @property
     def queue(self):  # noqa: ANN201 - ReliablePriorityQueue
-        slot = getattr(self.crawler.engine, "_slot", None)
-        scheduler = getattr(slot, "scheduler", None)
-        return getattr(scheduler, "queue", None)
+        return getattr(running_scheduler(self.crawler), "queue", None)
 
     def spider_opened(self) -> None:
         self.ack_when_done()
@@ -84,9 +83,7 @@ class DistributedWorker:
                 self.beat()
             if self.ticks % 4 == 0:
                 self.requeue_dead()
-            slot = getattr(self.crawler.engine, "_slot", None)
-            if slot is not None:
-                slot.nextcall.schedule()  # look at the shared queue now, not at the 5 s heartbeat
+            wake_engine(self.crawler)  # look at the shared queue now, not at the 5 s heartbeat
         except Exception:  # Redis away for a moment: try again next tick
             logger.warning("distributed worker tick failed", exc_info=True)
 
@@ -103,30 +100,23 @@ class DistributedWorker:
                     self.crawler.stats.inc_value("distributed/requeued", n)
 
     def ack_when_done(self) -> None:
-        """Acknowledge a request when the engine drops it from its slot's
-        in-progress set: by then whatever came of it is safe (redirects and
-        retries in the shared queue; the callback's requests queued, its items
-        through the pipelines). Scrapy sends no signal at that moment, and a
-        request can end at many places (a middleware refusing it, a redirect, a
-        retry, a download error, the callback); the slot's ``remove_request`` is
-        the one every request passes (Scrapy is pinned, and the distributed
-        tests kill a worker holding an unwritten item)."""
-        slot = self.crawler.engine._slot
-        remove = slot.remove_request
+        """Acknowledge a request when the engine is done with it
+        (:func:`crawler.compat.on_request_done`): by then whatever came of it is
+        safe (redirects and retries in the shared queue; the callback's requests
+        queued, its items through the pipelines). A request can end at many
+        places (a middleware refusing it, a redirect, a retry, a download error,
+        the callback), and all pass there. A request whose article the writer
+        holds is moved to the held hash instead, until the article is written."""
+        on_request_done(self.crawler, self.request_done)
 
-        def remove_request(request: Request) -> None:
-            try:
-                remove(request)
-            finally:
-                if request.url in self.held:  # its article is held back: not safe yet
-                    self.unacked.setdefault(request.url, []).append(request)
-                    queue = self.queue
-                    if queue is not None:
-                        queue.hold(request)
-                else:
-                    self.ack(request)
-
-        slot.remove_request = remove_request
+    def request_done(self, request: Request) -> None:
+        if request.url in self.held:  # its article is held back: not safe yet
+            self.unacked.setdefault(request.url, []).append(request)
+            queue = self.queue
+            if queue is not None:
+                queue.hold(request)
+        else:
+            self.ack(request)
 
     def ack(self, request: Request) -> None:
         queue = self.queue

@@ -31,7 +31,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from scrapy import Request
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import ResponseDataLossError
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.python import global_object_name
@@ -92,7 +92,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             declared = response.headers.get(b"Content-Length", b"?").decode("latin-1")
             error = ResponseDataLossError(
                 f"connection closed after {len(response.body)} of {declared} bytes")
-            retry = None if request.meta.get("dont_retry") else self._retry(request, error)
+            retry = None if request.meta.get("dont_retry") else self.retry_request(request, error)
             if retry is None:
                 raise error
             return await self.wait(retry, "data loss", response)
@@ -100,9 +100,20 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return response
         if response.status in self.retry_http_codes:
             reason = status_message(response.status)
-            retry = self._retry(request, reason)
+            retry = self.retry_request(request, reason)
             return response if retry is None else await self.wait(retry, reason, response)
         return response
+
+    def retry_request(self, request: Request, reason: str | Exception) -> Request | None:
+        """The next try of ``request`` (Scrapy's public ``get_retry_request``, with
+        this middleware's settings and the request's own meta), or None."""
+        meta = request.meta
+        assert self.crawler.spider is not None
+        return get_retry_request(
+            request, reason=reason, spider=self.crawler.spider,
+            max_retry_times=meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=meta.get("give_up_log_level", self.give_up_log_level))
 
     async def process_exception(self, request: Request, exception: Exception
                                 ) -> Request | Response | None:

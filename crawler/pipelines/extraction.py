@@ -11,8 +11,7 @@ pipeline also pauses the engine's downloading while more than
 ``CRAWLER_EXTRACT_BACKLOG`` pages wait (default 64), and resumes it at half
 that (stats ``extract/backlog_pauses``). Scrapy's ``unpause()`` only clears
 a flag: the engine would fetch again at its next 5 s heartbeat, leaving the
-workers idle meanwhile, so the resume also wakes it (the engine slot's
-``nextcall``; Scrapy is pinned).
+workers idle meanwhile, so the resume also wakes it (:func:`crawler.compat.wake_engine`).
 
 A page's charset problems, as the extraction process found them decoding it,
 are counted as ``extract/charset/mislabelled`` (a declaration the bytes
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem
 
 from crawler.articles import page_to_article
+from crawler.compat import wake_engine
 from crawler.extraction import ExtractionOptions
 from crawler.extraction.blocks import BlockRules
 from crawler.extraction.encoding import CharsetCheck
@@ -122,11 +122,8 @@ class ExtractionPipeline:
 
     def resume_downloads(self) -> None:
         self.paused = False
-        engine = self.crawler.engine
-        engine.unpause()
-        slot = getattr(engine, "_slot", None)
-        if slot is not None and slot.closing is None:
-            slot.nextcall.schedule()  # fetch now, not at the next heartbeat
+        self.crawler.engine.unpause()
+        wake_engine(self.crawler)  # fetch now, not at the next heartbeat
 
     def count_charset(self, page: Page, check: CharsetCheck) -> None:
         """Count (and log) a page whose charset is mislabelled or undeclared, as

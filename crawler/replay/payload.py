@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
-
+from crawler.compat import decode_content, split_encodings
 from crawler.settings import DOWNLOAD_MAXSIZE
 
 
@@ -24,11 +23,11 @@ class PayloadError(ValueError):
 
 
 def _decoded(body: bytes, content_encoding: list[bytes], max_size: int) -> bytes:
-    # the same split and decoders as Scrapy's HttpCompressionMiddleware (static methods)
-    to_decode, _ = HttpCompressionMiddleware._split_encodings(content_encoding)
+    # the same split and decoders as Scrapy's HttpCompressionMiddleware (crawler.compat)
+    to_decode, _ = split_encodings(content_encoding)
     for encoding in to_decode:
         try:
-            body = HttpCompressionMiddleware._decode(body, encoding, max_size)
+            body = decode_content(body, encoding, max_size)
         except Exception as exc:  # zlib, brotli, zstd, gzip: each its own errors
             raise PayloadError(f"cannot decode Content-Encoding {encoding.decode()}: "
                                f"{type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,177 @@
+"""Every private Scrapy internal the crawler relies on, in one place.
+
+Scrapy has no public way to (a) wake an idle engine at once (its heartbeat is
+5 s away), (b) learn when the engine is done with a request (a distributed
+worker acknowledges it then), (c) reach the running scheduler's queue, (d)
+guard the scheduler's disk-queue reads and writes against a full disk, or (e)
+undo an HTTP content coding outside a download. The names used for each are
+here and nowhere else; :func:`check` verifies them all and is called when a
+crawl starts (``crawler/settings.py``'s ``CompatCheck`` extension), so a Scrapy
+upgrade that moves one stops the crawl at start-up with one line naming it,
+instead of quietly losing the wake-up or the acknowledgement. Each use is
+tested against the real engine (``tests/test_compat.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+
+#: (module, attribute path) of every internal used, for :func:`check`.
+INTERNALS = (
+    ("scrapy.core.engine", "ExecutionEngine"),
+    ("scrapy.core.engine", "_Slot.nextcall"),
+    ("scrapy.core.engine", "_Slot.closing"),
+    ("scrapy.core.engine", "_Slot.scheduler"),
+    ("scrapy.core.engine", "_Slot.remove_request"),
+    ("scrapy.core.scheduler", "Scheduler._dqpush"),
+    ("scrapy.core.scheduler", "Scheduler._dqpop"),
+    ("scrapy.core.scheduler", "Scheduler._write_dqs_state"),
+    ("scrapy.downloadermiddlewares.httpcompression", "HttpCompressionMiddleware._split_encodings"),
+    ("scrapy.downloadermiddlewares.httpcompression", "HttpCompressionMiddleware._decode"),
+)
+
+
+class CompatError(RuntimeError):
+    """A Scrapy internal the crawler uses is gone (a Scrapy upgrade)."""
+
+
+def _slot_attributes() -> set[str]:
+    """The attributes an engine slot gets (its methods, and what its
+    ``__init__`` assigns): a slot cannot be made without a running reactor."""
+    import inspect
+    import re
+
+    from scrapy.core import engine
+
+    names = {n for n in dir(engine._Slot) if not n.startswith("__")}
+    names.update(re.findall(r"self\.(\w+)\s*[:=]", inspect.getsource(engine._Slot)))
+    return names
+
+
+def check() -> None:
+    """Raise :class:`CompatError` naming the first internal that is missing."""
+    import importlib
+
+    slot_names: set[str] | None = None
+    for module_name, path in INTERNALS:
+        try:
+            obj: Any = importlib.import_module(module_name)
+        except ImportError as exc:
+            raise CompatError(f"Scrapy internal {module_name} is gone: {exc}") from None
+        head, _, rest = path.partition(".")
+        if head == "_Slot" and rest:
+            slot_names = slot_names if slot_names is not None else _slot_attributes()
+            if rest not in slot_names:
+                raise CompatError(f"Scrapy internal {module_name}._Slot.{rest} is gone; "
+                                  "this Scrapy version is not supported (see pyproject.toml)")
+            continue
+        for part in path.split("."):
+            if not hasattr(obj, part):
+                raise CompatError(f"Scrapy internal {module_name}.{path} is gone; "
+                                  "this Scrapy version is not supported (see pyproject.toml)")
+            obj = getattr(obj, part)
+
+
+class CompatCheck:
+    """An extension that runs :func:`check` when the crawl is built."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CompatCheck:
+        check()
+        return cls()
+
+
+# --- the engine ---------------------------------------------------------------
+
+def _slot(crawler: Crawler) -> Any:
+    try:
+        engine = crawler.engine
+    except RuntimeError:  # not crawling (yet)
+        return None
+    return getattr(engine, "_slot", None) if engine is not None else None
+
+
+def wake_engine(crawler: Crawler) -> None:
+    """Let the engine look for work now, not at its next 5 s heartbeat."""
+    slot = _slot(crawler)
+    if slot is not None and slot.closing is None:
+        slot.nextcall.schedule()
+
+
+def engine_closing(crawler: Crawler) -> bool:
+    """True when the engine is not running a spider or is closing it."""
+    slot = _slot(crawler)
+    return slot is None or slot.closing is not None
+
+
+def running_scheduler(crawler: Crawler) -> Any:
+    """The scheduler of the running engine, or None."""
+    slot = _slot(crawler)
+    return getattr(slot, "scheduler", None)
+
+
+def on_request_done(crawler: Crawler, callback: Callable[[Request], None]) -> None:
+    """Call ``callback(request)`` whenever the engine is done with a request:
+    when it leaves the slot's in-progress set (its redirect or retry queued,
+    its callback's output through the pipelines). Scrapy sends no signal then."""
+    slot = _slot(crawler)
+    if slot is None:
+        raise CompatError("the engine has no slot: call on_request_done from spider_opened")
+    remove = slot.remove_request
+
+    def remove_request(request: Request) -> None:
+        try:
+            remove(request)
+        finally:
+            callback(request)
+
+    slot.remove_request = remove_request
+
+
+# --- the scheduler's disk queue ------------------------------------------------
+
+def disk_queue_scheduler() -> type:
+    """Scrapy's scheduler with its private disk-queue push and pop routed
+    through two public methods a subclass overrides: ``disk_push(request,
+    push)`` and ``disk_pop(pop)``; ``save_disk_queue()`` writes the queue's
+    state as Scrapy's ``close`` would."""
+    from scrapy.core.scheduler import Scheduler
+
+    class DiskQueueScheduler(Scheduler):
+        def _dqpush(self, request: Request) -> bool:
+            return self.disk_push(request, super()._dqpush)
+
+        def _dqpop(self) -> Request | None:
+            return self.disk_pop(super()._dqpop)
+
+        def disk_push(self, request: Request, push: Callable[[Request], bool]) -> bool:
+            return push(request)
+
+        def disk_pop(self, pop: Callable[[], Request | None]) -> Request | None:
+            return pop()
+
+        def save_disk_queue(self) -> None:
+            self._write_dqs_state(str(self.dqdir), self.dqs.close())
+
+    return DiskQueueScheduler
+
+
+# --- HTTP content codings -------------------------------------------------------
+
+def split_encodings(content_encoding: list[bytes]) -> tuple[list[bytes], list[bytes]]:
+    """Scrapy's split of a Content-Encoding list into (what it can decode, the rest)."""
+    from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+
+    return HttpCompressionMiddleware._split_encodings(content_encoding)
+
+
+def decode_content(body: bytes, encoding: bytes, max_size: int) -> bytes:
+    """Scrapy's decoder for one content coding (gzip, deflate, br, zstd)."""
+    from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+
+    return HttpCompressionMiddleware._decode(body, encoding, max_size)

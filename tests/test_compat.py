@@ -1,0 +1,98 @@
+"""crawler.compat: the Scrapy internals the crawler uses, checked at start-up
+and each exercised against the real engine."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crawler import compat
+from tests.conftest import ROOT
+
+ENGINE_SCRIPT = r'''
+import json, sys
+from scrapy import Request, Spider, signals
+from scrapy.crawler import CrawlerProcess
+from crawler import compat
+
+seen = {"done": [], "during": {}}
+
+class Probe(Spider):
+    name = "probe"
+
+    async def start(self):
+        for path in ("/", "/articles/library.html", "/missing.html"):
+            yield Request(sys.argv[1] + path, dont_filter=True)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.opened, signal=signals.spider_opened)
+        return spider
+
+    def opened(self):
+        compat.on_request_done(self.crawler, lambda r: seen["done"].append(r.url))
+
+    def parse(self, response):
+        seen["during"] = {"closing": compat.engine_closing(self.crawler),
+                          "scheduler": type(compat.running_scheduler(self.crawler)).__name__}
+        compat.wake_engine(self.crawler)
+
+process = CrawlerProcess({"LOG_LEVEL": "ERROR", "HTTPERROR_ALLOW_ALL": True,
+                          "ROBOTSTXT_OBEY": False, "TELNETCONSOLE_ENABLED": False})
+crawler = process.create_crawler(Probe)
+process.crawl(crawler)
+process.start()
+seen["after"] = {"closing": compat.engine_closing(crawler)}
+print(json.dumps(seen))
+'''
+
+
+def test_every_internal_the_crawler_uses_is_there() -> None:
+    compat.check()
+
+
+def test_a_missing_internal_stops_with_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compat, "INTERNALS", (*compat.INTERNALS,
+                                              ("scrapy.core.engine", "_Slot.gone"),))
+    with pytest.raises(compat.CompatError, match=r"scrapy\.core\.engine\._Slot\.gone is gone"):
+        compat.check()
+    monkeypatch.setattr(compat, "INTERNALS", (("scrapy.core.scheduler", "Scheduler._nope"),))
+    with pytest.raises(compat.CompatError, match=r"Scheduler\._nope is gone"):
+        compat.check()
+
+
+def test_each_use_against_the_real_engine(mockserver, tmp_path: Path) -> None:
+    script = tmp_path / "probe.py"
+    script.write_text(ENGINE_SCRIPT, "utf-8")
+    result = subprocess.run([sys.executable, str(script), mockserver.url("").rstrip("/")],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    # every request reported done once, the 404 included
+    assert sorted(u.rsplit("/", 1)[-1] for u in seen["done"]) == ["", "library.html",
+                                                                  "missing.html"]
+    assert seen["during"] == {"closing": False, "scheduler": "Scheduler"}
+    assert seen["after"] == {"closing": True}
+
+
+def test_the_disk_queue_hooks_wrap_scrapys_push_and_pop() -> None:
+    cls = compat.disk_queue_scheduler()
+    calls = []
+
+    class Recording(cls):  # type: ignore[misc, valid-type]
+        def disk_push(self, request, push):  # noqa: ANN001, ANN201
+            calls.append("push")
+            return False
+
+        def disk_pop(self, pop):  # noqa: ANN001, ANN201
+            calls.append("pop")
+            return None
+
+    scheduler = Recording.__new__(Recording)
+    assert scheduler._dqpush(object()) is False and scheduler._dqpop() is None
+    assert calls == ["push", "pop"]
