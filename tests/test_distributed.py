@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.distributed.keys import JobKeys
 from tests.conftest import ROOT, run_crawler
 from tests.mockserver import MANIFEST, MockServer
 
@@ -202,7 +203,7 @@ def test_state_and_templates_are_shared_in_redis(redis_url: str) -> None:
     from crawler.state.store import Capture
 
     server = Redis.from_url(redis_url)
-    a, b = RedisStateStore(server, "crawler:unit"), RedisStateStore(server, "crawler:unit")
+    a, b = RedisStateStore(server, JobKeys("unit")), RedisStateStore(server, JobKeys("unit"))
     assert a.run == b.run
     record = {"url": "https://g.example/a", "text": "Body.", "version": 1,
               "warc": {"filename": "w", "offset": 1, "length": 2, "record_id": "<x>"}}
@@ -213,8 +214,8 @@ def test_state_and_templates_are_shared_in_redis(redis_url: str) -> None:
     assert b.run == a.run and b.get("k").written_run == a.run - 1
 
     opts = TemplateOptions(min_pages=2, min_count=2, min_share=0.5)
-    w1 = RedisSiteTemplates(server, "crawler:unit", opts)
-    w2 = RedisSiteTemplates(server, "crawler:unit", opts)
+    w1 = RedisSiteTemplates(server, JobKeys("unit"), opts)
+    w2 = RedisSiteTemplates(server, JobKeys("unit"), opts)
     promo = "Zorblax Rewards: earn points"
     w1.observe("s", [Block(text=promo, kind="p", words=4)])
     w2.observe("s", [Block(text=promo, kind="p", words=4)])
@@ -232,7 +233,7 @@ def test_redis_templates_forget_rare_blocks_as_memory_ones_do(redis_url: str) ->
 
     server = Redis.from_url(redis_url)
     opts = TemplateOptions(prune_every=10, prune_share=0.25)
-    workers = [RedisSiteTemplates(server, "crawler:prune", opts) for _ in range(2)]
+    workers = [RedisSiteTemplates(server, JobKeys("prune"), opts) for _ in range(2)]
     local = SiteTemplates(opts)
     # a word per page (digits would not do: block hashes ignore numbers)
     words = ("ash birch cedar dogwood elm fir ginkgo hazel iris juniper kale larch maple "
@@ -294,7 +295,7 @@ def test_redis_state_settles_an_article_on_its_canonical_page(redis_url: str) ->
     from crawler.distributed.shared import RedisStateStore
     from crawler.state.store import Capture
 
-    store = RedisStateStore(Redis.from_url(redis_url), "crawler:settle")
+    store = RedisStateStore(Redis.from_url(redis_url), JobKeys("settle"))
     now = datetime.now(timezone.utc)
     warc = {"filename": "w", "offset": 1, "length": 2, "record_id": "<x>"}
     store.record_article("amp", {"url": "https://g.example/amp/a", "text": "Body.",

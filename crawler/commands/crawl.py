@@ -50,21 +50,21 @@ def use_redis(settings, url: str, new_crawl: bool) -> None:  # noqa: ANN001 - Se
     from redis import Redis
     from redis.exceptions import RedisError
 
-    from crawler.distributed.config import keys, redis_settings
+    from crawler.distributed.config import redis_settings
+    from crawler.distributed.keys import JobKeys
 
     job = settings.get("CRAWLER_JOB")
     try:
         server = Redis.from_url(url)
-        k = keys(job)
-        idle = not server.zcard(k["queue"]) and not any(server.scan_iter(f"{k['processing']}:*"))
+        k = JobKeys(job)
+        idle = not server.zcard(k.queue) and not any(server.scan_iter(k.processing()))
         if new_crawl and idle:
-            server.delete(k["dupefilter"], *(k["stats"] + suffix for suffix in (
-                ":pages", ":articles", ":scope", ":article_keys")))
-            for key in server.scan_iter(k["stats"] + ":robots:*"):
+            server.delete(*k.new_crawl_keys())
+            for key in server.scan_iter(k.robots()):
                 server.delete(key)
             from crawler.distributed.shared import RedisStateStore
 
-            RedisStateStore(server, k["stats"].rsplit(":", 1)[0]).new_run()
+            RedisStateStore(server, k).new_run()
     except (RedisError, ValueError) as exc:
         raise UsageError(f"cannot use Redis at {url}: {exc}", print_help=False) from None
     settings.setdict(redis_settings(url, job), priority="cmdline")

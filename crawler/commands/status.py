@@ -7,20 +7,20 @@ import argparse
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.distributed.config import keys
+from crawler.distributed.keys import JobKeys
 
 
 def status(server, job: str) -> dict[str, object]:  # noqa: ANN001 - redis client
-    k = keys(job)
-    live = sorted(x.decode().rsplit(":", 1)[-1] for x in server.scan_iter(f"{k['workers']}:*"))
-    in_flight = sum(server.hlen(x) for x in server.scan_iter(f"{k['processing']}:*"))
-    seen = sorted(x.decode() for x in server.smembers(k["stats"] + ":workers_seen"))
+    k = JobKeys(job)
+    live = sorted(k.worker_of(x) for x in server.scan_iter(k.heartbeat()))
+    in_flight = sum(server.hlen(x) for x in server.scan_iter(k.processing()))
+    seen = sorted(x.decode() for x in server.smembers(k.workers_seen))
     return {
-        "queue": server.zcard(k["queue"]),
+        "queue": server.zcard(k.queue),
         "in_flight": in_flight,
-        "seen_urls": server.scard(k["dupefilter"]),
-        "pages_done": int(server.get(k["stats"] + ":pages") or 0),
-        "articles": int(server.get(k["stats"] + ":articles") or 0),
+        "seen_urls": server.scard(k.dupefilter),
+        "pages_done": int(server.get(k.pages) or 0),
+        "articles": int(server.get(k.articles) or 0),
         "workers_live": live,
         "workers_seen": seen,
     }

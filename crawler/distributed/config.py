@@ -6,19 +6,7 @@ from __future__ import annotations
 import os
 import socket
 
-PREFIX = "crawler:%(job)s"
-
-
-def keys(job: str) -> dict[str, str]:
-    base = PREFIX % {"job": job}
-    return {
-        "base": base,
-        "queue": f"{base}:requests",
-        "dupefilter": f"{base}:dupefilter",
-        "processing": f"{base}:processing",
-        "workers": f"{base}:worker",
-        "stats": f"{base}:stats",
-    }
+from crawler.distributed.keys import JobKeys
 
 
 def worker_id() -> str:
@@ -26,14 +14,14 @@ def worker_id() -> str:
 
 
 def redis_settings(url: str, job: str) -> dict[str, object]:
-    k = keys(job)
+    k = JobKeys(job)
     return {
         "REDIS_URL": url,
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_QUEUE_CLASS": "crawler.distributed.queue.ReliablePriorityQueue",
-        "SCHEDULER_QUEUE_KEY": k["queue"],
-        "SCHEDULER_DUPEFILTER_KEY": k["dupefilter"],
+        "SCHEDULER_QUEUE_KEY": k.queue,
+        "SCHEDULER_DUPEFILTER_KEY": k.dupefilter,
         "DUPEFILTER_CLASS": "crawler.distributed.dupefilter.CanonicalRedisDupeFilter",
         "CRAWLER_REDIS_ENABLED": True,
     }

@@ -15,6 +15,7 @@ from __future__ import annotations
 from scrapy_redis.queue import PriorityQueue
 
 from crawler.distributed.config import worker_id
+from crawler.distributed.keys import JobKeys
 
 POP = """
 local item = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -44,10 +45,9 @@ class ReliablePriorityQueue(PriorityQueue):
     def __init__(self, server, spider, key, serializer=None) -> None:  # noqa: ANN001
         super().__init__(server, spider, key, serializer)
         self.worker = worker_id()
-        self.processing_prefix = key.rsplit(":", 1)[0] + ":processing"
-        self.processing_key = f"{self.processing_prefix}:{self.worker}"
-        self.held_prefix = key.rsplit(":", 1)[0] + ":held"
-        self.held_key = f"{self.held_prefix}:{self.worker}"
+        self.keys = JobKeys.of_queue(key)
+        self.processing_key = self.keys.processing(self.worker)
+        self.held_key = self.keys.held(self.worker)
         self._hold = server.register_script(HOLD)
         self._pop = server.register_script(POP)
         self._requeue = server.register_script(REQUEUE)
@@ -79,19 +79,16 @@ class ReliablePriorityQueue(PriorityQueue):
     def processing(self) -> int:
         """Requests taken by any worker and not yet acknowledged."""
         total = 0
-        for key in self.server.scan_iter(match=f"{self.processing_prefix}:*"):
+        for key in self.server.scan_iter(match=self.keys.processing()):
             total += self.server.hlen(key)
         return total
 
     def requeue(self, worker: str) -> int:
-        return sum(int(self._requeue(keys=[self.key, f"{prefix}:{worker}"]))
-                   for prefix in (self.processing_prefix, self.held_prefix))
+        return sum(int(self._requeue(keys=[self.key, hash_key]))
+                   for hash_key in (self.keys.processing(worker), self.keys.held(worker)))
 
     def workers_with_work(self) -> list[str]:
         found: set[str] = set()
-        for base in (self.processing_prefix, self.held_prefix):
-            prefix = base + ":"
-            found.update(k.decode().removeprefix(prefix) if isinstance(k, bytes)
-                         else k.removeprefix(prefix)
-                         for k in self.server.scan_iter(match=f"{prefix}*"))
+        for pattern in (self.keys.processing(), self.keys.held()):
+            found.update(self.keys.worker_of(k) for k in self.server.scan_iter(match=pattern))
         return sorted(found)

@@ -12,7 +12,8 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 
-from crawler.distributed.config import keys, worker_id
+from crawler.distributed.config import worker_id
+from crawler.distributed.keys import JobKeys
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -32,13 +33,13 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
             from scrapy_redis.connection import get_redis_from_settings
 
             self.server = get_redis_from_settings(crawler.settings)
-            self.prefix = keys(crawler.settings.get("CRAWLER_JOB"))["stats"] + ":robots:"
+            self.keys = JobKeys(crawler.settings.get("CRAWLER_JOB"))
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
         netloc = urlparse_cached(request).netloc
         if self.server is None or netloc in self._parsers:
             return await super().robot_parser(request)
-        key = self.prefix + netloc
+        key = self.keys.robots(netloc)
         if self.server.set(key + ":lock", worker_id(), nx=True, ex=int(WAIT_SECONDS)):
             parser = await super().robot_parser(request)
             if self.server.get(key) is None:  # the fetch failed: say so to the others

@@ -11,38 +11,41 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import Any
 
+from crawler.distributed.keys import JobKeys
 from crawler.extraction.blocks import Block
 from crawler.extraction.template import FORMAT_VERSION, SiteTemplates, TemplateOptions, block_hash
 from crawler.state.store import Capture, PageState, digest, field_digests
 
 
 class RedisStateStore:
-    """``crawler:<job>:state`` (hash: URL key → JSON of the page's state),
+    """``crawler:<job>:state`` (hash: URL key → JSON of the page's state; the key
+    names: :mod:`crawler.distributed.keys`),
     ``crawler:<job>:state:canonical`` (hash: canonical page key → key of the copy
     written under another URL), ``crawler:<job>:state:dropped`` (set: keys of
     pages kept only as a duplicate's capture) and ``crawler:<job>:state:run`` /
     ``:run_finished``: the run number, advanced by the seeding process of a new
     crawl (``new_run``)."""
 
-    def __init__(self, server, prefix: str) -> None:  # noqa: ANN001 - redis client
+    def __init__(self, server, keys: JobKeys) -> None:  # noqa: ANN001 - redis client
         self.server = server
-        self.key = prefix + ":state"
+        self.key = keys.state()
+        self.keys = keys
         if not self.run:
             self.new_run()
-        self.resumed = not server.get(self.key + ":run_finished")
+        self.resumed = not server.get(keys.state("run_finished"))
 
     @property
     def run(self) -> int:
         """The current run, as the seeding process set it (workers may join later)."""
-        return int(self.server.get(self.key + ":run") or 0)
+        return int(self.server.get(self.keys.state("run")) or 0)
 
     def new_run(self) -> int:
-        run = int(self.server.incr(self.key + ":run"))
-        self.server.delete(self.key + ":run_finished")
+        run = int(self.server.incr(self.keys.state("run")))
+        self.server.delete(self.keys.state("run_finished"))
         return run
 
     def finish_run(self, reason: str) -> None:
-        self.server.set(self.key + ":run_finished", reason)
+        self.server.set(self.keys.state("run_finished"), reason)
 
     def close(self) -> None:
         """Nothing to close: the connection pool belongs to the crawl."""
@@ -88,9 +91,9 @@ class RedisStateStore:
                        capture: Capture | None, canonical: str | None = None) -> None:
         self._put(key, self._page(record, fetched_at, capture, record.get("version") or 1,
                                   canonical))
-        self.server.srem(self.key + ":dropped", key)
+        self.server.srem(self.keys.state("dropped"), key)
         if canonical is not None:
-            self.server.hset(self.key + ":canonical", canonical, key)
+            self.server.hset(self.keys.state("canonical"), canonical, key)
 
     def record_dropped(self, key: str, record: dict[str, Any], fetched_at: datetime,
                        capture: Capture | None) -> None:
@@ -98,10 +101,10 @@ class RedisStateStore:
         if previous is not None and previous.version >= 1:
             return
         self._put(key, self._page(record, fetched_at, capture, 0, None))
-        self.server.sadd(self.key + ":dropped", key)
+        self.server.sadd(self.keys.state("dropped"), key)
 
     def copy_of(self, key: str) -> PageState | None:
-        raw = self.server.hget(self.key + ":canonical", key)
+        raw = self.server.hget(self.keys.state("canonical"), key)
         copy = self.get(raw.decode()) if raw is not None else None
         if copy is None or copy.key == key or copy.canonical != key or copy.version < 1:
             return None
@@ -119,13 +122,13 @@ class RedisStateStore:
         d.update(version=copy.version, written_run=copy.written_run,
                  article_warc=copy.article_warc)
         self._put(key, d)
-        self.server.srem(self.key + ":dropped", key)
+        self.server.srem(self.keys.state("dropped"), key)
         self.server.hdel(self.key, copy_key)
-        self.server.hdel(self.key + ":canonical", key)
+        self.server.hdel(self.keys.state("canonical"), key)
         return True
 
     def count(self) -> int:
-        return int(self.server.hlen(self.key)) - int(self.server.scard(self.key + ":dropped"))
+        return int(self.server.hlen(self.key)) - int(self.server.scard(self.keys.state("dropped")))
 
 
 #: count one page of a site: KEYS pages counter, block counts, first sightings;
@@ -159,7 +162,7 @@ return gone
 
 
 class RedisSiteTemplates(SiteTemplates):
-    """Per site: ``<prefix>:tpl:<site>:pages`` (counter), ``:blocks`` (hash of
+    """Per site: ``crawler:<job>:tpl:<site>:pages`` (counter), ``:blocks`` (hash of
     block hash -> pages) and ``:first`` (hash of block hash -> the site's page
     number when first seen), shared by all workers, so every worker's verdicts
     are those of one process. Every ``prune_every`` pages of a site, the worker
@@ -167,16 +170,16 @@ class RedisSiteTemplates(SiteTemplates):
     in-memory statistics do, so Redis holds a bounded hash per site however
     long the crawl."""
 
-    def __init__(self, server, prefix: str, options: TemplateOptions | None = None) -> None:  # noqa: ANN001
+    def __init__(self, server, keys: JobKeys,  # noqa: ANN001 - redis client
+                 options: TemplateOptions | None = None) -> None:
         super().__init__(options)
         self.server = server
-        self.prefix = prefix + ":tpl:"
+        self.keys = keys
         self._observe_script = server.register_script(OBSERVE)
         self._prune_script = server.register_script(PRUNE)
 
     def _keys(self, site: str) -> list[str]:
-        base = f"{self.prefix}{site}"
-        return [f"{base}:pages", f"{base}:blocks", f"{base}:first"]
+        return [self.keys.template(site, part) for part in ("pages", "blocks", "first")]
 
     def observe(self, site: str, blocks: Iterable[Block]) -> None:
         keys = self._keys(site)
@@ -199,8 +202,8 @@ class RedisSiteTemplates(SiteTemplates):
 
     def to_json(self) -> dict:
         sites = {}
-        for key in self.server.scan_iter(f"{self.prefix}*:pages"):
-            site = key.decode()[len(self.prefix):-len(":pages")]
+        for key in self.server.scan_iter(self.keys.template_pattern()):
+            site = self.keys.site_of_template_key(key)
             _, blocks, first = self._keys(site)
             counts = self.server.hgetall(blocks)
             firsts = self.server.hgetall(first)
@@ -222,14 +225,14 @@ return 1
 
 
 class RedisClaims:
-    """The article keys of all workers (``<prefix>:article_owners``, key ->
+    """The article keys of all workers (``crawler:<job>:article_owners``, key ->
     the URL that claimed it), for :class:`crawler.finishing.ArticleFinisher`.
     The URL that claimed a key may claim it again: a page whose worker died
     before writing it is fetched again by another worker."""
 
-    def __init__(self, server, prefix: str) -> None:  # noqa: ANN001 - redis client
+    def __init__(self, server, keys: JobKeys) -> None:  # noqa: ANN001 - redis client
         self.server = server
-        self.key = prefix + ":article_owners"
+        self.key = keys.article_owners
         self._claim = server.register_script(CLAIM)
 
     def claim(self, keys: set[str], owner: str) -> bool:

@@ -21,7 +21,8 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from twisted.internet import task
 
 from crawler.compat import on_request_done, running_scheduler, wake_engine
-from crawler.distributed.config import keys, worker_id
+from crawler.distributed.config import worker_id
+from crawler.distributed.keys import JobKeys
 from crawler.pipelines.finish import article_held, article_released
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class DistributedWorker:
 
         self.crawler = crawler
         self.server = get_redis_from_settings(crawler.settings)
-        self.keys = keys(crawler.settings.get("CRAWLER_JOB"))
+        self.keys = JobKeys(crawler.settings.get("CRAWLER_JOB"))
         self.me = worker_id()
         self.idle_close = crawler.settings.getfloat("CRAWLER_REDIS_IDLE_CLOSE")
         self.idle_since: float | None = None
@@ -68,13 +69,13 @@ class DistributedWorker:
 
     def spider_opened(self) -> None:
         self.ack_when_done()
-        self.server.sadd(self.keys["stats"] + ":workers_seen", self.me)
+        self.server.sadd(self.keys.workers_seen, self.me)
         self.beat()
         self.loop = task.LoopingCall(self.tick)
         self.loop.start(0.5, now=False)
 
     def beat(self) -> None:
-        self.server.set(f"{self.keys['workers']}:{self.me}", str(time.time()), ex=HEARTBEAT_TTL)
+        self.server.set(self.keys.heartbeat(self.me), str(time.time()), ex=HEARTBEAT_TTL)
 
     def tick(self) -> None:
         try:
@@ -92,7 +93,7 @@ class DistributedWorker:
         if queue is None:
             return
         for worker in queue.workers_with_work():
-            if worker != self.me and not self.server.exists(f"{self.keys['workers']}:{worker}"):
+            if worker != self.me and not self.server.exists(self.keys.heartbeat(worker)):
                 n = queue.requeue(worker)
                 if n:
                     logger.warning("Worker %s is gone: %d requests put back in the queue",
@@ -134,10 +135,10 @@ class DistributedWorker:
             self.ack(request)
 
     def response_received(self) -> None:
-        self.server.incr(self.keys["stats"] + ":pages")
+        self.server.incr(self.keys.pages)
 
     def item_scraped(self) -> None:
-        self.server.incr(self.keys["stats"] + ":articles")
+        self.server.incr(self.keys.articles)
 
     def spider_idle(self) -> None:
         queue = self.queue
@@ -155,4 +156,4 @@ class DistributedWorker:
     def spider_closed(self) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        self.server.delete(f"{self.keys['workers']}:{self.me}")
+        self.server.delete(self.keys.heartbeat(self.me))

@@ -50,11 +50,11 @@ def redis_store(crawler: Crawler) -> StateStore:
     """A distributed crawl keeps its job state in Redis, shared by all workers."""
     from scrapy_redis.connection import get_redis_from_settings
 
-    from crawler.distributed.config import keys
+    from crawler.distributed.keys import JobKeys
     from crawler.distributed.shared import RedisStateStore
 
-    prefix = keys(crawler.settings.get("CRAWLER_JOB"))["stats"].rsplit(":", 1)[0]
-    return RedisStateStore(get_redis_from_settings(crawler.settings), prefix)  # type: ignore[return-value]
+    return RedisStateStore(get_redis_from_settings(crawler.settings),
+                           JobKeys(crawler.settings.get("CRAWLER_JOB")))  # type: ignore[return-value]
 
 
 def capture_of(article: Article) -> Capture | None:

@@ -53,12 +53,12 @@ def template_options(settings) -> TemplateOptions:  # noqa: ANN001 - scrapy Sett
     )
 
 
-def _redis(crawler: Crawler):  # noqa: ANN202 - (server, key prefix) of a distributed crawl
+def _redis(crawler: Crawler):  # noqa: ANN202 - (server, keys) of a distributed crawl
     from scrapy_redis.connection import get_redis_from_settings
 
-    from crawler.distributed.config import keys
+    from crawler.distributed.keys import JobKeys
 
-    return get_redis_from_settings(crawler.settings), keys(crawler.settings.get("CRAWLER_JOB"))["base"]
+    return get_redis_from_settings(crawler.settings), JobKeys(crawler.settings.get("CRAWLER_JOB"))
 
 
 class Finishing:

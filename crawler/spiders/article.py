@@ -48,10 +48,10 @@ def shared_scope(settings, sites: set[str]) -> set[str]:  # noqa: ANN001 - scrap
     and every worker reads it."""
     from scrapy_redis.connection import get_redis_from_settings
 
-    from crawler.distributed.config import keys
+    from crawler.distributed.keys import JobKeys
 
     server = get_redis_from_settings(settings)
-    key = keys(settings.get("CRAWLER_JOB"))["stats"] + ":scope"
+    key = JobKeys(settings.get("CRAWLER_JOB")).scope
     if sites:
         server.sadd(key, *sites)
     return {m.decode() if isinstance(m, bytes) else m for m in server.smembers(key)}
