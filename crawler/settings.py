@@ -7,18 +7,19 @@ carry the ``CRAWLER_`` prefix; each is documented here, in the comment above it.
 
 from __future__ import annotations
 
-from crawler import __version__
-
 BOT_NAME = "crawler"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # --- Identity and politeness --------------------------------------------------
-#: Where site owners can read about the crawl; appended to the User-Agent.
-CRAWLER_CONTACT_URL = "https://github.com/crawler-project/crawler"
-#: Default User-Agent; ``{version}`` and ``{contact}`` are filled in.
+#: Where site owners can reach the crawl's operator (a page or mailto:); goes
+#: into the User-Agent (crawler/identity.py). Empty: ``crawler/<version>``, and a
+#: crawl of sites beyond this machine warns once.
+CRAWLER_CONTACT_URL = ""
+#: The User-Agent when a contact is given; ``{version}`` and ``{contact}`` are filled in.
 CRAWLER_USER_AGENT = "crawler/{version} (+{contact})"
-USER_AGENT = CRAWLER_USER_AGENT.format(version=__version__, contact=CRAWLER_CONTACT_URL)
+#: Built when the settings are final (-s and --user-agent included).
+ADDONS = {"crawler.identity.Identity": 0}
 ROBOTSTXT_OBEY = True
 ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
 CONCURRENT_REQUESTS = 16

@@ -24,6 +24,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from crawler.discovery import html_links, looks_like_feed, parse_feed
 from crawler.dupefilter import seen_store
 from crawler.fingerprint import cleaner_from_settings, key_fingerprint
+from crawler.identity import warn_without_contact
 from crawler.items import Page
 from crawler.jobs import job_name_for
 from crawler.seen import SeenStore
@@ -205,6 +206,7 @@ class ArticleSpider(Spider):
 
     # -- discovery ---------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request]:
+        warn_without_contact(self.crawler.settings, self.start_urls)
         for url in self.start_urls:
             yield Request(self.cleaner.clean(url), callback=self.parse,
                           errback=self.fetch_failed, meta={"discovery": "seed"})
