@@ -70,3 +70,20 @@ def test_the_wacz_page_list_and_export_agree_on_the_latest_version(tmp_path: Pat
     pages = job_page_entries(job)
     assert [(p["title"], p["ts"]) for p in pages] == [(r["title"], r["fetched_at"]) for r in latest]
     assert pages[0]["title"] == "Second"
+
+
+def test_one_reader_three_modes(tmp_path: Path) -> None:
+    from crawler.records import read_lines, tolerant_records
+
+    path = tmp_path / "articles-1-h.jsonl"
+    path.write_bytes(b'{"url": "https://a.example/1"}\n[1, 2]\n{"url": "https://a.example/2"}\n'
+                     b'{"url": "https://a.exa')  # cut by a kill
+    lines = list(read_lines(path))
+    assert [(line.complete, line.error is None) for line in lines] == [
+        (True, True), (True, False), (True, True), (False, False)]
+    assert lines[1].data == [1, 2] and lines[1].error == "not an article record"
+    assert lines[3].data is None and lines[3].error.startswith("not JSON")
+    assert [r["url"] for r in tolerant_records([path])] == ["https://a.example/1",
+                                                            "https://a.example/2"]
+    with pytest.raises(RecordError, match=r":2: not an article record"):
+        list(iter_records([path]))

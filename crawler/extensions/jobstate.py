@@ -6,11 +6,8 @@ begins a new run; otherwise the next start resumes it."""
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Iterator
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -20,6 +17,7 @@ from crawler.articles import assign_version, canonical_key
 from crawler.fingerprint import cleaner_from_settings
 from crawler.jobfolder import STATE_FILE, article_files
 from crawler.jobs import job_dir
+from crawler.records import tolerant_records
 from crawler.schema import Article
 from crawler.state.store import Capture, StateStore
 from crawler.urls import InvalidUrl
@@ -67,21 +65,6 @@ def fetched_at(article: Article) -> datetime:
     return datetime.now(timezone.utc)
 
 
-def written_records(paths: list[Path]) -> Iterator[dict[str, Any]]:
-    """The records of whole lines in JSON lines files."""
-    for path in paths:
-        with open(path, "rb") as f:
-            for raw in f:
-                if not raw.endswith(b"\n"):
-                    break
-                try:
-                    record = json.loads(raw)
-                except ValueError:
-                    continue
-                if isinstance(record, dict) and isinstance(record.get("url"), str):
-                    yield record
-
-
 class JobState:
     """Versions articles against the state before they are written and records
     them after; marks the run finished at the end."""
@@ -109,7 +92,7 @@ class JobState:
         since = self.store.run_started().timestamp() - 1
         files = [p for p in article_files(job_dir(self.crawler.settings))
                  if p.stat().st_mtime >= since]
-        added = self.store.reconcile(written_records(files), self.cleaner.key, self.canonical)
+        added = self.store.reconcile(tolerant_records(files), self.cleaner.key, self.canonical)
         if added:
             logger.warning("Job state: recorded %d article(s) the interrupted run wrote but "
                            "had not recorded", added)

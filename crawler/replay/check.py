@@ -5,7 +5,6 @@ to the response record of the same URL. Each problem is one line of text."""
 from __future__ import annotations
 
 import io
-import json
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from warcio.exceptions import ArchiveLoadFailed
 
+from crawler.records import read_lines
 from crawler.replay.archives import ArchiveError, read_records
 from crawler.replay.repair import member_end
 from crawler.schema import validator
@@ -97,23 +97,21 @@ def resolve_pointer(base: Path, pointer: dict, url: str) -> str | None:
 def check_jsonl(path: Path, counts: CheckCounts | None = None) -> Iterator[str]:
     counts = counts or CheckCounts()
     check = validator()
-    with open(path, "rb") as f:
-        for lineno, raw in enumerate(f, 1):
-            where = f"{path}:{lineno}"
-            if not raw.endswith(b"\n"):
-                yield f"{where}: incomplete last line (no newline)"
-            counts.json_lines += 1
-            try:
-                record = json.loads(raw)
-            except (ValueError, UnicodeDecodeError) as exc:
-                yield f"{where}: not JSON: {exc}"
-                continue
-            errors = sorted(check.iter_errors(record), key=lambda e: list(e.path))
-            for error in errors:
-                field = "/".join(map(str, error.path)) or "record"
-                yield f"{where}: {field}: {error.message}"
-            if errors or not isinstance(record.get("warc"), dict):
-                continue
-            problem = resolve_pointer(path.parent, record["warc"], record["url"])
-            if problem:
-                yield f"{where}: warc pointer: {problem}"
+    for line in read_lines(path):
+        where = f"{path}:{line.number}"
+        if not line.complete:
+            yield f"{where}: incomplete last line (no newline)"
+        counts.json_lines += 1
+        if line.data is None:
+            yield f"{where}: {line.error}"
+            continue
+        record = line.data  # JSON: the schema says what is wrong with it, if anything
+        errors = sorted(check.iter_errors(record), key=lambda e: list(e.path))
+        for error in errors:
+            field = "/".join(map(str, error.path)) or "record"
+            yield f"{where}: {field}: {error.message}"
+        if errors or not isinstance(record.get("warc"), dict):
+            continue
+        problem = resolve_pointer(path.parent, record["warc"], record["url"])
+        if problem:
+            yield f"{where}: warc pointer: {problem}"
