@@ -20,6 +20,8 @@ same layout. Pure: no Scrapy.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ARTICLES_PREFIX = "articles-"
@@ -93,3 +95,75 @@ def job_of(path: Path) -> Path | None:
     if parent.name == WARC_DIR and is_job(parent.parent):
         return parent.parent
     return parent if is_job(parent) else None
+
+
+ARC_SUFFIXES = (".arc", ".arc.gz")
+WACZ_SUFFIX = ".wacz"
+
+
+@dataclass
+class Found:
+    """The archive and record files under some paths, by kind, each list in
+    the order found (paths as given; a folder's files in name order)."""
+
+    #: Closed WARC files.
+    warcs: list[Path] = field(default_factory=list)
+    #: WARC files still being written (``.open``).
+    open_warcs: list[Path] = field(default_factory=list)
+    wacz: list[Path] = field(default_factory=list)
+    arcs: list[Path] = field(default_factory=list)
+    jsonl: list[Path] = field(default_factory=list)
+    #: Files named explicitly that are none of these.
+    other: list[Path] = field(default_factory=list)
+    #: Every file of a known kind, in the order found.
+    order: list[Path] = field(default_factory=list)
+
+
+def kind_of(path: Path) -> str | None:
+    """``warc``, ``open_warc``, ``wacz``, ``arc``, ``jsonl`` or None."""
+    name = path.name
+    if name.endswith(WARC_SUFFIXES):
+        return "warc"
+    if name.endswith(OPEN_SUFFIX) and name[:-len(OPEN_SUFFIX)].endswith(WARC_SUFFIXES):
+        return "open_warc"
+    if name.endswith(WACZ_SUFFIX):
+        return "wacz"
+    if name.endswith(ARC_SUFFIXES):
+        return "arc"
+    if name.endswith(ARTICLES_SUFFIX):
+        return "jsonl"
+    return None
+
+
+def scan(paths: Iterable[str | Path]) -> Found:
+    """The archive and record files ``paths`` name: files as given, folders
+    searched recursively (hidden folders skipped), each real file once.
+    Raises ``FileNotFoundError`` for a path that does not exist."""
+    found = Found()
+    seen: set[Path] = set()
+
+    def add(path: Path, explicit: bool) -> None:
+        real = path.resolve()
+        if real in seen:
+            return
+        seen.add(real)
+        kind = kind_of(path)
+        if kind is None:
+            if explicit:
+                found.other.append(path)
+            return
+        getattr(found, kind + "s" if kind in ("warc", "open_warc", "arc") else kind).append(path)
+        found.order.append(path)
+
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path)
+                if child.is_file() and not any(p.startswith(".") for p in rel.parts[:-1]):
+                    add(child, explicit=False)
+        elif path.is_file():
+            add(path, explicit=True)
+        else:
+            raise FileNotFoundError(f"no such file or folder: {raw}")
+    return found

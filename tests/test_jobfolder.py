@@ -87,3 +87,22 @@ def test_one_reader_three_modes(tmp_path: Path) -> None:
                                                             "https://a.example/2"]
     with pytest.raises(RecordError, match=r":2: not an article record"):
         list(iter_records([path]))
+
+
+def test_scan_sorts_what_a_path_holds_by_kind(tmp_path: Path) -> None:
+    from crawler.jobfolder import scan
+
+    job = make_job(tmp_path, "j", {"url": "https://a.example/"})
+    for name in ("a.warc.gz", "b.warc", "c.warc.gz.open", "d.wacz", "e.arc.gz", "index.cdxj"):
+        (job / WARC_DIR / name).write_bytes(b"")
+    (job / ".hidden").mkdir()
+    (job / ".hidden" / "x.warc.gz").write_bytes(b"")
+    found = scan([job, job / WARC_DIR / "a.warc.gz", tmp_path / "notes.txt"]
+                 if (tmp_path / "notes.txt").write_text("x") else [job])
+    assert [p.name for p in found.warcs] == ["a.warc.gz", "b.warc"]  # each file once
+    assert [p.name for p in found.open_warcs] == ["c.warc.gz.open"]
+    assert [p.name for p in found.wacz] == ["d.wacz"] and [p.name for p in found.arcs] == ["e.arc.gz"]
+    assert [p.name for p in found.jsonl] == ["articles-20261204000000-host-1.jsonl"]
+    assert [p.name for p in found.other] == ["notes.txt"]  # named, of no known kind
+    with pytest.raises(FileNotFoundError):
+        scan([tmp_path / "missing"])

@@ -10,27 +10,24 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.jobfolder import kind_of, scan
 from crawler.replay.check import CheckCounts, check_jsonl, check_warc
 from crawler.replay.repair import repair_files
 
-WARC_SUFFIXES = (".warc", ".warc.gz", ".warc.gz.open", ".warc.open")
-
 
 def collect(args: list[str]) -> tuple[list[Path], list[Path]]:
+    """The WARC files (closed or ``.open``) and JSON lines files ``args`` name."""
     warcs: list[Path] = []
     jsonl: list[Path] = []
     for arg in args:
-        path = Path(arg)
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        if not path.exists():
-            raise UsageError(f"no such file or folder: {path}", print_help=False)
-        for f in files:
-            if f.name.endswith(WARC_SUFFIXES):
-                warcs.append(f)
-            elif f.suffix == ".jsonl":
-                jsonl.append(f)
-            elif not path.is_dir():
-                raise UsageError(f"not a WARC or JSON lines file: {f}", print_help=False)
+        try:
+            found = scan([arg])
+        except FileNotFoundError as exc:
+            raise UsageError(str(exc), print_help=False) from None
+        if found.other or (Path(arg).is_file() and (found.wacz or found.arcs)):
+            raise UsageError(f"not a WARC or JSON lines file: {arg}", print_help=False)
+        warcs += [p for p in found.order if kind_of(p) in ("warc", "open_warc")]
+        jsonl += found.jsonl
     return warcs, jsonl
 
 

@@ -20,10 +20,10 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
 from crawler.items import Page
+from crawler.jobfolder import WACZ_SUFFIX, WARC_SUFFIXES, kind_of, scan
 from crawler.replay.payload import PayloadError, decode_body
 
 logger = logging.getLogger(__name__)
-WARC_SUFFIXES = (".warc", ".warc.gz")
 #: A WARC-Record-ID: a URI in angle brackets (as the article schema has it).
 RECORD_ID = re.compile(r"<[^<>\s]+>")
 
@@ -62,22 +62,20 @@ def find_archives(paths: list[str | Path]) -> list[Archive]:
     being written (``.open``) are skipped in folders."""
     found: list[Archive] = []
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*")
-                           if p.is_file() and (p.name.endswith(WARC_SUFFIXES)
-                                               or p.suffix == ".wacz"))
-            for f in files:
+        try:
+            files = scan([raw])
+        except FileNotFoundError as exc:
+            raise ArchiveError(str(exc)) from None
+        explicit = Path(raw).is_file()
+        for f in files.order + files.other:
+            kind = kind_of(f)
+            if kind in ("warc", "wacz") or explicit:
                 found.extend(_expand(f))
-        elif path.is_file():
-            found.extend(_expand(path))
-        else:
-            raise ArchiveError(f"no such file or folder: {path}")
     return found
 
 
 def _expand(path: Path) -> list[Archive]:
-    if path.suffix == ".wacz":
+    if path.name.endswith(WACZ_SUFFIX):
         try:
             with zipfile.ZipFile(path) as z:
                 members = sorted(n for n in z.namelist()
@@ -85,7 +83,7 @@ def _expand(path: Path) -> list[Archive]:
         except zipfile.BadZipFile as exc:
             raise ArchiveError(f"not a WACZ (zip) file: {path}: {exc}") from None
         return [Archive(path, m) for m in members]
-    if path.name.endswith(WARC_SUFFIXES) or path.name.endswith(".open"):
+    if kind_of(path) in ("warc", "open_warc"):
         return [Archive(path)]
     raise ArchiveError(f"not a WARC or WACZ file: {path}")
 

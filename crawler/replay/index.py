@@ -8,6 +8,8 @@ from pathlib import Path
 
 from cdxj_indexer.main import CDXJIndexer
 
+from crawler.jobfolder import scan
+
 INDEX_NAME = "index.cdxj"
 
 
@@ -28,4 +30,4 @@ def write_cdxj(warcs: Sequence[Path], output: Path, root: Path | None = None) ->
 
 def warcs_in(folder: Path) -> list[Path]:
     """Closed WARC files in a folder (``.open`` files are still being written)."""
-    return sorted(p for p in folder.rglob("*") if p.name.endswith((".warc", ".warc.gz")))
+    return scan([folder]).warcs

@@ -23,12 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crawler.jobfolder import kind_of, scan
 from crawler.replay.sidecar import tool_env, tool_path
 
 #: File names pywb indexes (its own list: ``pywb.indexer.cdxindexer.ALLOWED_EXT``).
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
-#: A WARC file still being written by a crawl.
-OPEN_SUFFIX = ".open"
 
 CONFIG_YAML = """\
 # pywb configuration written by `crawler serve`.
@@ -75,36 +74,13 @@ def find_archives(paths: Iterable[str | Path]) -> Archives:
     recursively (a job folder's files are in its ``warc/``), skipping hidden
     folders. Raises ``FileNotFoundError`` for a path that does not exist and
     ``ValueError`` for a file that is not a WARC."""
-    found = Archives()
-    seen: set[Path] = set()
-
-    def add(path: Path, into: list[Path]) -> None:
-        real = path.resolve()
-        if real not in seen:
-            seen.add(real)
-            into.append(real)
-
     for raw in paths:
         path = Path(raw).expanduser()
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path)
-                if any(part.startswith(".") for part in rel.parts[:-1]) or not child.is_file():
-                    continue
-                if is_archive(child):
-                    add(child, found.files)
-                elif child.name.endswith(OPEN_SUFFIX) and is_archive(child.with_suffix("")):
-                    add(child, found.open_files)
-        elif path.is_file():
-            if is_archive(path):
-                add(path, found.files)
-            elif path.name.endswith(OPEN_SUFFIX) and is_archive(path.with_suffix("")):
-                add(path, found.open_files)
-            else:
-                raise ValueError(f"not a WARC file (.warc, .warc.gz): {raw}")
-        else:
-            raise FileNotFoundError(f"no such file or folder: {raw}")
-    return found
+        if path.is_file() and not is_archive(path) and kind_of(path) != "open_warc":
+            raise ValueError(f"not a WARC file (.warc, .warc.gz): {raw}")
+    found = scan(paths)
+    return Archives(files=[p.resolve() for p in found.order if is_archive(p)],
+                    open_files=[p.resolve() for p in found.open_warcs])
 
 
 def collection_name(paths: Iterable[str | Path]) -> str:

@@ -29,7 +29,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from crawler.filelock import try_lock
-from crawler.jobfolder import WARC_DIR, article_files
+from crawler.jobfolder import WARC_DIR, article_files, scan
 from crawler.warc.writer import fsync_dir
 
 OPEN_SUFFIX = ".open"
@@ -254,8 +254,7 @@ def leftovers(job: Path) -> Iterator[Path]:
     files still named ``.open`` and the JSON lines files."""
     warcs = job / WARC_DIR
     if warcs.is_dir():
-        yield from sorted(p for p in warcs.iterdir()
-                          if p.name.endswith((".warc.gz.open", ".warc.open")) and p.is_file())
+        yield from scan([warcs]).open_warcs
     if job.is_dir():
         yield from article_files(job)
 
