@@ -97,8 +97,8 @@ def test_scan_sorts_what_a_path_holds_by_kind(tmp_path: Path) -> None:
         (job / WARC_DIR / name).write_bytes(b"")
     (job / ".hidden").mkdir()
     (job / ".hidden" / "x.warc.gz").write_bytes(b"")
-    found = scan([job, job / WARC_DIR / "a.warc.gz", tmp_path / "notes.txt"]
-                 if (tmp_path / "notes.txt").write_text("x") else [job])
+    (tmp_path / "notes.txt").write_text("x")
+    found = scan([job, job / WARC_DIR / "a.warc.gz", tmp_path / "notes.txt"])
     assert [p.name for p in found.warcs] == ["a.warc.gz", "b.warc"]  # each file once
     assert [p.name for p in found.open_warcs] == ["c.warc.gz.open"]
     assert [p.name for p in found.wacz] == ["d.wacz"] and [p.name for p in found.arcs] == ["e.arc.gz"]
