@@ -8,15 +8,15 @@ Contracts (documented in docs/robustness.md, "Fuzzing"):
   Content-Type, any URL never raises; an article has text, serializes to UTF-8
   JSON and validates against the schema; :func:`crawler.articles.article_keys`
   on it never raises.
-- ``urls``: :class:`crawler.urls.UrlCleaner` ``clean``/``key``/``clean_and_key``
-  return a string or raise :class:`crawler.urls.InvalidUrl` (a ``ValueError``
+- ``urls``: :class:`crawler.frontier.urls.UrlCleaner` ``clean``/``key``/``clean_and_key``
+  return a string or raise :class:`crawler.frontier.urls.InvalidUrl` (a ``ValueError``
   naming the URL); ``site_of``/``is_http_url`` never raise; the spider's link
   handling (``parse_links``: ``<base href>``, scope, canonicalization, the
   Request) and the request fingerprinter never raise on any link.
-- ``warc_replay``: :func:`crawler.replay.archives.find_archives` raises only
-  :class:`~crawler.replay.archives.ArchiveError`; reading the pages
+- ``warc_replay``: :func:`crawler.warc.reader.find_archives` raises only
+  :class:`~crawler.warc.reader.ArchiveError`; reading the pages
   (``iter_pages``) and replaying them (``replay``) never raise on any bytes.
-- ``warc_check``: :func:`crawler.replay.check.check_warc` reports problems as
+- ``warc_check``: :func:`crawler.warc.check.check_warc` reports problems as
   lines and never raises; ``resolve_pointer`` at any offset never raises.
 """
 
@@ -42,8 +42,8 @@ from hypothesis import strategies as st
 
 from crawler.articles import article_keys, page_to_article
 from crawler.extraction import ExtractionOptions
+from crawler.frontier.urls import InvalidUrl, UrlCleaner, is_http_url, site_of
 from crawler.items import Page
-from crawler.urls import InvalidUrl, UrlCleaner, is_http_url, site_of
 
 
 def rarely(draw: st.DrawFn, n: int) -> bool:
@@ -115,7 +115,7 @@ def _spider():
     from scrapy.utils.test import get_crawler
 
     import crawler.settings as project
-    from crawler.fingerprint import CanonicalRequestFingerprinter
+    from crawler.frontier.fingerprint import CanonicalRequestFingerprinter
     from crawler.spiders.article import ArticleSpider
 
     base = {k: getattr(project, k) for k in dir(project) if k.isupper()}
@@ -467,8 +467,8 @@ def _write(case: WarcCase, folder: Path) -> Path:
 
 
 def check_warc_replay(case: WarcCase) -> None:
-    from crawler.replay.archives import ArchiveError, find_archives, iter_pages
     from crawler.replay.reextract import ReplayOptions, replay
+    from crawler.warc.reader import ArchiveError, find_archives, iter_pages
 
     with tempfile.TemporaryDirectory(prefix="crawler-fuzz-") as tmp:
         path = _write(case, Path(tmp))
@@ -488,7 +488,7 @@ def check_warc_replay(case: WarcCase) -> None:
 
 
 def check_warc_check(case: WarcCase) -> None:
-    from crawler.replay.check import check_warc, incomplete_gzip_member, resolve_pointer
+    from crawler.warc.check import check_warc, incomplete_gzip_member, resolve_pointer
 
     with tempfile.TemporaryDirectory(prefix="crawler-fuzz-") as tmp:
         path = Path(tmp) / f"fuzz{case.suffix}"

@@ -18,7 +18,7 @@ served every page, while the extraction workers still run); their peaks; growth 
 fetched once, one JSON line per article).
 
 The memory a crawl would otherwise grow by: requested-URL fingerprints (now on
-disk, ``crawler/seen.py``), the frontier (Scrapy's JOBDIR disk queues in
+disk, ``crawler/frontier/seen.py``), the frontier (Scrapy's JOBDIR disk queues in
 ``<job>/queue``), links already seen (``CRAWLER_RECENT_LINKS``, bounded), the
 scope memo (bounded), site-template statistics (bounded per site).
 """

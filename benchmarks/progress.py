@@ -76,7 +76,7 @@ def redraw_ms(n: int = 200) -> float:
     from rich.console import Console
     from rich.live import Live
 
-    from crawler.progress import SiteCounts, render, snapshot
+    from crawler.report.progress import SiteCounts, render, snapshot
 
     stats = {f"downloader/response_status_count/{c}": 10 for c in (200, 301, 404, 500)}
     stats["downloader/response_count"] = 12_345

@@ -10,10 +10,10 @@ from typing import Any, NamedTuple
 from crawler.extraction import EXTRACTOR_NAME, ExtractionOptions, extract, extractor_version
 from crawler.extraction.encoding import CharsetCheck
 from crawler.extraction.template import block_hash
+from crawler.frontier.urls import InvalidUrl, UrlCleaner, site_of
 from crawler.items import Page
 from crawler.schema import Article, ExtractorInfo, WarcPointer
 from crawler.state.store import VERSIONED_FIELDS, PageState, digest, field_digests
-from crawler.urls import InvalidUrl, UrlCleaner, site_of
 
 ARTICLE_FIELDS = ("canonical_url", "title", "author", "date", "sitename", "language",
                   "description", "tags", "image", "text", "comments", "blocks")

@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 
-from crawler.urls import UrlJoiner
+from crawler.frontier.urls import UrlJoiner
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json",
               "application/rdf+xml")

@@ -37,9 +37,9 @@ from typing import Protocol
 from crawler.articles import article_keys, canonical_key
 from crawler.extraction.core import body_text
 from crawler.extraction.template import Holdback, SiteTemplates
+from crawler.frontier.seen import SeenStore
+from crawler.frontier.urls import UrlCleaner, site_of
 from crawler.schema import Article
-from crawler.seen import SeenStore
-from crawler.urls import UrlCleaner, site_of
 
 DUPLICATE = "duplicate"
 TEMPLATE_TOO_SHORT = "template_too_short"
@@ -56,7 +56,7 @@ class Claims(Protocol):
 
 
 class LocalClaims:
-    """One process's claims, kept on disk (:class:`crawler.seen.SeenStore`):
+    """One process's claims, kept on disk (:class:`crawler.frontier.seen.SeenStore`):
     memory stays flat however many articles. A key is taken by whoever came
     first, the same URL a second time included (two captures of one URL in an
     archive are one article)."""

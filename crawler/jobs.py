@@ -62,6 +62,26 @@ _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])")
 _DURATION = re.compile(r"(?:\d+(?:\.\d+)?\s*[smhdw]\s*)+")
 
 
+def format_duration(seconds: float) -> str:
+    """The inverse of :func:`parse_duration`: ``5400`` -> ``1h30m`` (exact)."""
+    rest, parts = int(seconds), []
+    for unit, size in DURATION_UNITS.items():
+        if rest >= size:
+            parts.append(f"{rest // size}{unit}")
+            rest %= size
+    return "".join(parts) or "0s"
+
+
+def clock_duration(seconds: float) -> str:
+    """An elapsed time as a progress line shows it: ``42s``, ``3m05s``, ``2h07m``."""
+    s = int(seconds)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h{s % 3600 // 60:02d}m"
+
+
 def parse_duration(value: str | float | int) -> float:
     """Seconds in ``30s``, ``15m``, ``6h``, ``1d``, ``1w``, a sum such as
     ``1h30m``, or a plain number of seconds."""

@@ -62,8 +62,8 @@ DEPTH_LIMIT = 6
 DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
-#: Scrapy's scheduler whose disk queue fails safe on a full disk (crawler/scheduler.py).
-SCHEDULER = "crawler.scheduler.SafeDiskScheduler"
+#: Scrapy's scheduler whose disk queue fails safe on a full disk (crawler/frontier/scheduler.py).
+SCHEDULER = "crawler.frontier.scheduler.SafeDiskScheduler"
 #: Follow links found on HTML pages (within scope).
 CRAWLER_FOLLOW_LINKS = True
 #: Links as found on pages remembered to skip them cheaply (a bounded cache;
@@ -82,9 +82,9 @@ CRAWLER_TRACKING_PARAMS = [
 ]
 #: Query parameter prefixes that never make a different page.
 CRAWLER_TRACKING_PREFIXES = ["utm_", "pk_", "mtm_", "hsa_"]
-REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.CanonicalRequestFingerprinter"
-#: Requested URLs are remembered on disk (crawler/seen.py), not in memory ...
-DUPEFILTER_CLASS = "crawler.dupefilter.DiskDupeFilter"
+REQUEST_FINGERPRINTER_CLASS = "crawler.frontier.fingerprint.CanonicalRequestFingerprinter"
+#: Requested URLs are remembered on disk (crawler/frontier/seen.py), not in memory ...
+DUPEFILTER_CLASS = "crawler.frontier.dupefilter.DiskDupeFilter"
 #: ... with this much of the store cached in memory (KiB).
 CRAWLER_SEEN_CACHE_KIB = 8192
 #: Pending requests wait on disk (Scrapy's JOBDIR queues in <job>/queue, emptied
@@ -97,6 +97,7 @@ CRAWLER_OUTPUT_DIR = "archive"
 #: Job name; derived from the first seed's host when not given.
 CRAWLER_JOB: str | None = None
 
+#: Write every response to WARC files in <job>/warc/ (crawler/extensions/warccapture.py).
 CRAWLER_WARC_ENABLED = True
 #: WARC file names are ``<prefix>-<timestamp>-<host>-<pid>-<serial>.warc.gz``.
 CRAWLER_WARC_PREFIX = "crawler"
@@ -118,6 +119,7 @@ CRAWLER_WARC_KEEP_SECRETS = False
 #: Keep warc/index.cdxj: lines made as records are written, merged when a crawl ends.
 CRAWLER_CDXJ_ENABLED = True
 
+#: Write every article as a line of <job>/articles-*.jsonl (crawler/pipelines/jsonlines.py).
 CRAWLER_JSONL_ENABLED = True
 
 #: At start, repair what a killed crawl of the job left: cut its WARC file
@@ -164,7 +166,7 @@ CRAWLER_STATE_ENABLED = True
 #: (30s, 15m, 6h, 1d, 1w), or sooner when a sitemap/feed says it changed.
 CRAWLER_RECHECK_AFTER = "1d"
 
-# --- Run stats and extraction health (crawler/health.py) ------------------------
+# --- Run stats and extraction health (crawler/report/health.py) ------------------------
 #: Count per site, keep each run's final stats in the job state (table
 #: run_stats) and warn when a site's extraction degrades against earlier runs.
 CRAWLER_HEALTH_ENABLED = True
@@ -183,6 +185,7 @@ CRAWLER_REDIS_ENABLED = False
 CRAWLER_REDIS_IDLE_CLOSE = 3.0
 
 # --- Progress display (crawler/extensions/progress.py; off with --quiet) -----------
+#: Show progress: a live panel on a terminal, a log line otherwise.
 CRAWLER_PROGRESS_ENABLED = True
 #: "auto": a live panel when stderr is a terminal, else "lines": a plain log
 #: line (INFO) every CRAWLER_PROGRESS_INTERVAL seconds; or "live", "lines".
@@ -201,7 +204,7 @@ EXTENSIONS = {
     "crawler.compat.CompatCheck": 0,
     # owners of state other components share (found with crawler.get_extension)
     "crawler.writefailure.WriteFailures": 10,
-    "crawler.dupefilter.SeenRequests": 20,
+    "crawler.frontier.dupefilter.SeenRequests": 20,
     "crawler.distributed.worker.DistributedWorker": 60,
     "crawler.extensions.runstats.RunStats": 40,  # before JobState: its store is still open
     "crawler.extensions.recovery.LeftoverRepair": 30,  # before the job state is opened

@@ -15,12 +15,12 @@ from scrapy.utils.test import get_crawler
 
 from crawler.downloadermiddlewares.budget import SiteBudgetMiddleware
 from crawler.extensions.gcfreeze import GcFreeze
-from crawler.fingerprint import CanonicalRequestFingerprinter
+from crawler.frontier.fingerprint import CanonicalRequestFingerprinter
 from crawler.items import Page
 from crawler.pipelines.extraction import ExtractionPipeline
 from crawler.pipelines.jsonlines import JsonLinesWriter
+from crawler.report.summary import format_summary, summary_data
 from crawler.schema import Article, validator
-from crawler.summary import format_summary, summary_data
 from tests.conftest import DATA
 
 

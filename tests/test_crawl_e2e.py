@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.records import iter_records, jsonl_files
+from crawler.jsonl import iter_records, jsonl_files
 from crawler.schema import validator
 from crawler.state.store import read_runs
 from tests.conftest import run_crawler

@@ -3,7 +3,7 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from crawler.discovery import html_links, looks_like_feed, parse_feed
-from crawler.urls import UrlJoiner, netloc_of
+from crawler.frontier.urls import UrlJoiner, netloc_of
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>
 <item><title>A</title><link>https://x.org/a.html</link><pubDate>Tue, 03 Nov 2026 08:00:00 GMT</pubDate></item>

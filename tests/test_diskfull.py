@@ -26,10 +26,10 @@ import pytest
 
 from benchmarks.crash import article_counts
 from crawler.pipelines.jsonlines import JsonLinesWriter
-from crawler.replay.check import check_warc
 from crawler.schema import Article
 from crawler.state.store import StateStore
 from crawler.warc import HttpRequestData, HttpResponseData, RollingWarcWriter
+from crawler.warc.check import check_warc
 from tests.conftest import ROOT, run_crawler
 from tests.mockserver import MANIFEST
 from tests.test_components import crawler_with

@@ -83,3 +83,30 @@ def test_relative_links_resolve() -> None:
 def test_quick_start_stays() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     assert "python3.11 tasks.py demo" in readme and "python3.11 tasks.py test" in readme
+
+
+def test_the_architecture_names_every_folder_of_the_package() -> None:
+    text = (ROOT / "docs" / "architecture.md").read_text("utf-8")
+    named = set(re.findall(r"^\| `(crawler/[\w/]*)` \|", text, re.M))
+    folders = {f"{p.relative_to(ROOT).as_posix()}/" for p in (ROOT / "crawler").rglob("*")
+               if p.is_dir() and (p / "__init__.py").is_file()} | {"crawler/"}
+    assert named == folders
+
+
+def test_every_crawler_setting_is_defined_commented_and_used() -> None:
+    import crawler.settings as project
+
+    source = (ROOT / "crawler" / "settings.py").read_text("utf-8").splitlines()
+    defined = {name for name in dir(project) if name.startswith("CRAWLER_")}
+    assignment = re.compile(r"^CRAWLER_\w+\s*[:=]")
+    for name in defined:  # a "#:" comment says what it does (one may cover a group)
+        line = next(i for i, text in enumerate(source) if re.match(rf"{name}\s*[:=]", text))
+        while line > 0 and assignment.match(source[line - 1]):
+            line -= 1
+        assert source[line - 1].startswith("#:"), f"{name} has no #: comment above it"
+    code = "\n".join(p.read_text("utf-8") for p in (ROOT / "crawler").rglob("*.py")
+                     if p.name != "settings.py")
+    used = {n for n in re.findall(r"\b(CRAWLER_[A-Z0-9_]+)\b", code) if not n.endswith("_")}
+    used -= {"CRAWLER_SHARED_DIR"}  # an environment variable of the benchmarks
+    assert used - defined == set()  # every setting read is defined (with its default)
+    assert {n for n in defined if n not in code and f'"{n}"' not in code} == set()  # none dead

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from crawler.export import arrow_schema, csv_value, field_names
-from crawler.records import RecordError, iter_records, jsonl_files
+from crawler.jsonl import RecordError, iter_records, jsonl_files
 from crawler.schema import json_schema
 from tests.conftest import run_crawler
 from tests.mockserver import MANIFEST, MockServer

@@ -128,7 +128,7 @@ def test_replay_decodes_brotli_and_bounds_gzip() -> None:
     import tempfile
     from pathlib import Path
 
-    from crawler.replay.archives import Archive, iter_pages
+    from crawler.warc.reader import Archive, iter_pages
 
     bomb = gzip.compress(bytes(40 << 20), mtime=0)
     data = BROTLI + warc(

@@ -1,4 +1,4 @@
-"""Extraction health: the pure comparison of runs (crawler/health.py), and
+"""Extraction health: the pure comparison of runs (crawler/report/health.py), and
 runs of a job against the mock site where the pages change layout between
 runs, so extraction comes out short: the warning shows in the crawl summary
 and in the report; a run without change warns of nothing."""
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.health import (
+from crawler.report.health import (
     HealthOptions,
     HealthWarning,
     SiteCounts,

@@ -18,7 +18,7 @@ from crawler.jobfolder import (
     jobs_in,
     one_job,
 )
-from crawler.records import RecordError, iter_records, jsonl_files
+from crawler.jsonl import RecordError, iter_records, jsonl_files
 from crawler.replay.wacz import job_page_entries
 
 
@@ -73,7 +73,7 @@ def test_the_wacz_page_list_and_export_agree_on_the_latest_version(tmp_path: Pat
 
 
 def test_one_reader_three_modes(tmp_path: Path) -> None:
-    from crawler.records import read_lines, tolerant_records
+    from crawler.jsonl import read_lines, tolerant_records
 
     path = tmp_path / "articles-1-h.jsonl"
     path.write_bytes(b'{"url": "https://a.example/1"}\n[1, 2]\n{"url": "https://a.example/2"}\n'

@@ -8,8 +8,6 @@ import os
 import shutil
 from pathlib import Path
 
-from crawler.replay.index import INDEX_NAME, warcs_in, write_cdxj
-from crawler.replay.liveindex import LiveIndex, line_filename
 from crawler.warc import (
     PROFILE_NOT_MODIFIED,
     HttpRequestData,
@@ -18,6 +16,8 @@ from crawler.warc import (
     RollingWarcWriter,
     payload_digest,
 )
+from crawler.warc.index import INDEX_NAME, warcs_in, write_cdxj
+from crawler.warc.liveindex import LiveIndex, line_filename
 
 
 def crawl(folder: Path, pages: int, *, prefix: str = "t", live: bool = True,
@@ -143,7 +143,7 @@ def test_run_files_of_killed_crawls_are_removed(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from crawler.replay.liveindex import _run_name, remove_stale_runs
+    from crawler.warc.liveindex import _run_name, remove_stale_runs
 
     folder = tmp_path / "warc"
     folder.mkdir()

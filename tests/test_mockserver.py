@@ -7,8 +7,8 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from email.utils import format_datetime
 from datetime import datetime, timezone
+from email.utils import format_datetime
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 

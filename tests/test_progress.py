@@ -21,10 +21,10 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
 from crawler.extensions.progress import Progress, resolve_mode
-from crawler.progress import (
+from crawler.jobs import clock_duration, format_duration
+from crawler.report.progress import (
+    LiveSiteCounts,
     RateWindow,
-    SiteCounts,
-    duration,
     error_counts,
     format_line,
     render,
@@ -55,8 +55,8 @@ def forced_terminal(width: int = 100) -> Console:
     return Console(file=StringIO(), force_terminal=True, width=width, color_system=None)
 
 
-def sites() -> SiteCounts:
-    counts = SiteCounts()
+def sites() -> LiveSiteCounts:
+    counts = LiveSiteCounts()
     counts.pages.update({"news.example": 30, "blog.example": 7, "cdn.example": 3})
     counts.articles.update({"news.example": 10, "blog.example": 2})
     counts.http_errors.update({"news.example": 4})
@@ -82,7 +82,7 @@ def test_plain_line() -> None:
         "progress 1m15s: 40 pages (3.2/s), 12 articles, 17 queued, 4 in flight; "
         "errors: 2 download, 4 HTTP>=400; 9 dropped (not articles); "
         "sites: news.example 30/10, blog.example 7/2")
-    done = snapshot({}, SiteCounts(), elapsed=3, rate=0, state="finished")
+    done = snapshot({}, LiveSiteCounts(), elapsed=3, rate=0, state="finished")
     assert format_line(done).startswith("finished 3s: 0 pages (0.0/s), 0 articles, - queued")
 
 
@@ -100,7 +100,7 @@ def test_live_panel_renders_the_counts() -> None:
     rows = [line.split() for line in lines if line.strip().startswith(("news.", "blog."))]
     assert rows == [["news.example", "30", "10", "4"], ["blog.example", "7", "2"]]
     assert "top 2 of 3 sites" in text
-    long = SiteCounts()
+    long = LiveSiteCounts()
     long.pages["a-very-long-subdomain.of-a-really-long-news-site.example.com"] = 7
     console = forced_terminal()
     console.print(render(snapshot({}, long, elapsed=1, rate=0)))
@@ -114,7 +114,8 @@ def test_rate_is_over_the_recent_window() -> None:
     assert rates.add(5, 50) == 10
     assert rates.add(10, 100) == 10
     assert rates.add(20, 400) == 30  # samples older than the window are gone
-    assert duration(59) == "59s" and duration(61) == "1m01s" and duration(7200) == "2h00m"
+    assert clock_duration(59) == "59s" and clock_duration(61) == "1m01s"
+    assert clock_duration(7200) == "2h00m" and format_duration(5400) == "1h30m"
 
 
 # --- the extension, driven by real signals ------------------------------------------

@@ -1,4 +1,4 @@
-"""Repair of files a killed crawl leaves (``crawler/replay/repair.py``) and
+"""Repair of files a killed crawl leaves (``crawler/warc/repair.py``) and
 ``crawler check --repair``: crafted cuts of real WARC and JSON lines files."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.replay.check import check_warc
-from crawler.replay.repair import repair_jsonl, repair_warc
 from crawler.warc import HttpRequestData, HttpResponseData, RollingWarcWriter
+from crawler.warc.check import check_warc
+from crawler.warc.repair import repair_jsonl, repair_warc
 from tests.conftest import run_crawler
 
 WARCIO = Path(sys.executable).with_name("warcio")

@@ -14,7 +14,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.replay.archives import Archive, find_archives, iter_pages
+from crawler.warc.reader import Archive, find_archives, iter_pages
 from tests.conftest import ROOT, run_crawler
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0"]

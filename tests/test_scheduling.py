@@ -22,7 +22,13 @@ from crawler.demo.server import DemoServer
 from crawler.scheduling import ConfigError, Job, Scheduler, load_config, parse_duration, run_job
 from crawler.scheduling.config import format_duration, setting_value
 from crawler.scheduling.scheduler import (
-    EXIT_BUSY, EXIT_TIMEOUT, _Lock, first_run, next_cron, next_interval, next_run,
+    EXIT_BUSY,
+    EXIT_TIMEOUT,
+    _Lock,
+    first_run,
+    next_cron,
+    next_interval,
+    next_run,
     summary_lines,
 )
 from tests.conftest import ROOT, run_crawler

@@ -10,10 +10,10 @@ from pathlib import Path
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
-from crawler.dupefilter import DiskDupeFilter, seen_store
-from crawler.fingerprint import CanonicalRequestFingerprinter, key_fingerprint
-from crawler.seen import SeenStore
-from crawler.urls import url_key
+from crawler.frontier.dupefilter import DiskDupeFilter, seen_store
+from crawler.frontier.fingerprint import CanonicalRequestFingerprinter, key_fingerprint
+from crawler.frontier.seen import SeenStore
+from crawler.frontier.urls import url_key
 from tests.conftest import run_crawler
 
 
@@ -47,8 +47,8 @@ def test_spider_key_fingerprint_is_the_request_fingerprint() -> None:
 
 def test_dupefilter_shares_the_spiders_store() -> None:
     crawler = get_crawler(settings_dict={
-        "REQUEST_FINGERPRINTER_CLASS": "crawler.fingerprint.CanonicalRequestFingerprinter",
-        "EXTENSIONS": {"crawler.dupefilter.SeenRequests": 20}})
+        "REQUEST_FINGERPRINTER_CLASS": "crawler.frontier.fingerprint.CanonicalRequestFingerprinter",
+        "EXTENSIONS": {"crawler.frontier.dupefilter.SeenRequests": 20}})
     df = DiskDupeFilter.from_crawler(crawler)
     store = seen_store(crawler)
     assert df.store is store

@@ -13,10 +13,10 @@ from scrapy.exceptions import DropItem, IgnoreRequest
 from crawler.articles import assign_version
 from crawler.downloadermiddlewares.state import JobStateMiddleware, parse_when
 from crawler.extensions.jobstate import job_state
+from crawler.frontier.urls import url_key
 from crawler.jobs import parse_duration
 from crawler.schema import Article
 from crawler.state.store import Capture, StateStore
-from crawler.urls import url_key
 from tests.test_components import crawler_with
 
 URL = "https://g.example/a.html"

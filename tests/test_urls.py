@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.urls import UrlCleaner, clean_url, is_http_url, site_of, url_key
+from crawler.frontier.urls import UrlCleaner, clean_url, is_http_url, site_of, url_key
 
 
 @pytest.mark.parametrize(("url", "expected"), [
@@ -42,7 +42,7 @@ def test_helpers() -> None:
 
 
 def test_idn_hosts_are_in_ascii() -> None:
-    from crawler.urls import ascii_host
+    from crawler.frontier.urls import ascii_host
 
     assert ascii_host("Bücher.Example") == "xn--bcher-kva.example"
     assert ascii_host("news.example") == "news.example"

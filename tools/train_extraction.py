@@ -54,10 +54,10 @@ from benchmarks.textmetrics import score_texts, snippet_misses  # noqa: E402
 from crawler.extraction.blocks import BlockRules, filter_blocks  # noqa: E402
 from crawler.extraction.classify import (  # noqa: E402
     BLOCK_MODEL,
-    combine,
     PAGE_MODEL,
     PAGE_WORDS_MODEL,
     body_blocks,
+    combine,
     keep_mask,
     page_vectors,
     votes,

@@ -1,6 +1,6 @@
 """``crawler check [--repair] PATH [PATH ...]``: verify WARC files and article
 JSON lines; with ``--repair``, first repair what a killed crawl left
-(``crawler/replay/repair.py``)."""
+(``crawler/warc/repair.py``)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.jobfolder import kind_of, scan
-from crawler.replay.check import CheckCounts, check_jsonl, check_warc
-from crawler.replay.repair import repair_files
+from crawler.warc.check import CheckCounts, check_jsonl, check_warc
+from crawler.warc.repair import repair_files
 
 
 def collect(args: list[str]) -> tuple[list[Path], list[Path]]:

@@ -15,10 +15,10 @@ from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.log import get_scrapy_root_handler
 
 from crawler.extensions.progress import level_number
+from crawler.frontier.urls import is_http_url
 from crawler.jobs import job_dir, job_name_for, parse_duration, safe_name, use_disk_queue
+from crawler.report.summary import format_summary, summary_data
 from crawler.spiders.article import ArticleSpider, read_seeds
-from crawler.summary import format_summary, summary_data
-from crawler.urls import is_http_url
 
 #: Loggers of the libraries under us: with neither --verbose nor -L, only their
 #: warnings and errors are shown (ours, ``crawler.*``, follow LOG_LEVEL).

@@ -15,7 +15,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.export import FORMATS, write_csv, write_jsonl, write_parquet
 from crawler.jobfolder import ARTICLES_GLOB
-from crawler.records import RecordError, iter_records, jsonl_files
+from crawler.jsonl import RecordError, iter_records, jsonl_files
 
 
 def output_format(opts: argparse.Namespace) -> str:

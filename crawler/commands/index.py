@@ -8,7 +8,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.replay.index import INDEX_NAME, warcs_in, write_cdxj
+from crawler.warc.index import INDEX_NAME, warcs_in, write_cdxj
 
 
 class Command(ScrapyCommand):

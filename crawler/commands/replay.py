@@ -11,14 +11,14 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.fingerprint import cleaner_from_settings
+from crawler.frontier.fingerprint import cleaner_from_settings
 from crawler.pipelines.extraction import options_from_settings
 from crawler.pipelines.finish import template_options
-from crawler.replay.archives import ArchiveError, find_archives
 from crawler.replay.reextract import ReplayOptions, ReplayStats, replay
+from crawler.warc.reader import ArchiveError, find_archives
 
 
-class Progress:
+class ReplayProgress:
     """Replay progress on stderr (called every 200 pages and at the end): one
     line redrawn in place on a terminal (unless the articles go to the same
     terminal), else one line each time."""
@@ -95,7 +95,7 @@ class Command(ScrapyCommand):
             relative_to=out_path.parent if out_path is not None else None,
         )
         stats = ReplayStats()
-        progress = None if opts.quiet else Progress(to_stdout and sys.stdout.isatty())
+        progress = None if opts.quiet else ReplayProgress(to_stdout and sys.stdout.isatty())
         try:
             out = sys.stdout if to_stdout else open(out_path, "w", encoding="utf-8")  # noqa: SIM115
         except OSError as exc:

@@ -12,8 +12,8 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.extensions.runstats import health_options
-from crawler.records import RecordError
-from crawler.replay.archives import ArchiveError
+from crawler.jsonl import RecordError
+from crawler.warc.reader import ArchiveError
 
 
 class Command(ScrapyCommand):

@@ -11,8 +11,8 @@ from scrapy.exceptions import UsageError
 from crawler.commands.crawl import Command as CrawlCommand
 from crawler.commands.crawl import check_writable, use_redis
 from crawler.jobs import job_dir, safe_name
+from crawler.report.summary import format_summary, summary_data
 from crawler.spiders.article import ArticleSpider
-from crawler.summary import format_summary, summary_data
 
 
 class Command(CrawlCommand):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from scrapy_redis.dupefilter import RFPDupeFilter
 
-from crawler.fingerprint import CanonicalRequestFingerprinter
-from crawler.urls import UrlCleaner
+from crawler.frontier.fingerprint import CanonicalRequestFingerprinter
+from crawler.frontier.urls import UrlCleaner
 
 
 class CanonicalRedisDupeFilter(RFPDupeFilter):

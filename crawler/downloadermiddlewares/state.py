@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from crawler.extensions.jobstate import job_state
-from crawler.fingerprint import cleaner_from_settings
+from crawler.frontier.fingerprint import cleaner_from_settings
 from crawler.jobs import parse_duration
 
 if TYPE_CHECKING:

@@ -14,13 +14,13 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.articles import assign_version, canonical_key
-from crawler.fingerprint import cleaner_from_settings
+from crawler.frontier.fingerprint import cleaner_from_settings
+from crawler.frontier.urls import InvalidUrl
 from crawler.jobfolder import STATE_FILE, article_files
 from crawler.jobs import job_dir
-from crawler.records import tolerant_records
+from crawler.jsonl import tolerant_records
 from crawler.schema import Article
 from crawler.state.store import Capture, StateStore
-from crawler.urls import InvalidUrl
 from crawler.writefailure import report_write_error, write_failed
 
 if TYPE_CHECKING:

@@ -23,7 +23,14 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.progress import RateWindow, SiteCounts, Snapshot, format_line, render, snapshot
+from crawler.report.progress import (
+    LiveSiteCounts,
+    RateWindow,
+    Snapshot,
+    format_line,
+    render,
+    snapshot,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -71,7 +78,7 @@ class Progress:
         else:
             self.interval = s.getfloat("CRAWLER_PROGRESS_INTERVAL")
         self.rates = RateWindow(s.getfloat("CRAWLER_PROGRESS_WINDOW"))
-        self.sites = SiteCounts()
+        self.sites = LiveSiteCounts()
         self.started = time.monotonic()
         self.task: Any = None
         self.live: Live | None = None

@@ -1,5 +1,5 @@
 """A crawl starts by repairing what a killed crawl of the same job left
-(``crawler/replay/repair.py``, the same repair as ``crawler check --repair``):
+(``crawler/warc/repair.py``, the same repair as ``crawler check --repair``):
 its WARC file still named ``.open`` is cut after its last complete record and
 closed, a half JSON line is dropped. Files another running crawl of the job is
 writing (a distributed worker) are locked and left alone. Each repair is
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import NotConfigured
 
 from crawler.jobs import job_dir
-from crawler.replay.repair import leftovers, repair_files
+from crawler.warc.repair import leftovers, repair_files
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

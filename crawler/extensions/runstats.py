@@ -4,7 +4,7 @@ date or author, junk blocks removed); when the crawl ends, keeps them with
 the crawl's final stats in the job state (table ``run_stats``, one row per
 run; a resumed run adds to its row; pages that come out empty or short are
 remembered in table ``short_pages``) and compares each site with the job's
-earlier runs (``crawler/health.py``). Warnings are logged and put in the
+earlier runs (``crawler/report/health.py``). Warnings are logged and put in the
 stats as ``health/warnings`` (messages), which the end summary shows."""
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.extensions.jobstate import job_state
-from crawler.fingerprint import cleaner_from_settings
-from crawler.health import (
+from crawler.frontier.fingerprint import cleaner_from_settings
+from crawler.frontier.urls import site_of
+from crawler.items import Page
+from crawler.report.health import (
     SHORT_REASONS,
     HealthOptions,
     SiteCounts,
@@ -30,10 +32,8 @@ from crawler.health import (
     sites_from_json,
     sites_to_json,
 )
-from crawler.items import Page
 from crawler.schema import Article
 from crawler.state.store import read_runs
-from crawler.urls import site_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

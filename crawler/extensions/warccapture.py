@@ -22,8 +22,6 @@ from scrapy.exceptions import NotConfigured
 from crawler import __version__
 from crawler.jobfolder import WARC_DIR
 from crawler.jobs import job_dir
-from crawler.replay.index import INDEX_NAME, warcs_in, write_cdxj
-from crawler.replay.liveindex import LiveIndex
 from crawler.warc import (
     PROFILE_IDENTICAL,
     PROFILE_NOT_MODIFIED,
@@ -33,6 +31,8 @@ from crawler.warc import (
     RollingWarcWriter,
     payload_digest,
 )
+from crawler.warc.index import INDEX_NAME, warcs_in, write_cdxj
+from crawler.warc.liveindex import LiveIndex
 from crawler.writefailure import report_write_error, write_failed
 
 if TYPE_CHECKING:

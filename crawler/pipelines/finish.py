@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING
 
 from crawler.extensions.jobstate import job_state
 from crawler.extraction.template import SiteTemplates, TemplateOptions
-from crawler.fingerprint import cleaner_from_settings
 from crawler.finishing import DUPLICATE, ArticleFinisher, LocalClaims, Outcome
+from crawler.frontier.fingerprint import cleaner_from_settings
 from crawler.jobfolder import TEMPLATES_FILE
 from crawler.jobs import job_dir
 from crawler.schema import Article

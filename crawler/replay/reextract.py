@@ -15,9 +15,9 @@ from crawler.articles import page_to_article
 from crawler.extraction import ExtractionOptions
 from crawler.extraction.template import SiteTemplates, TemplateOptions
 from crawler.finishing import ArticleFinisher, LocalClaims, Outcome
-from crawler.replay.archives import Archive, _Original, iter_pages
+from crawler.frontier.urls import UrlCleaner
 from crawler.schema import Article
-from crawler.urls import UrlCleaner
+from crawler.warc.reader import Archive, _Original, iter_pages
 
 
 @dataclass

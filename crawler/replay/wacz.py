@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from crawler.jobfolder import article_files
-from crawler.records import iter_records
+from crawler.jsonl import iter_records
 
 PAGES_FORMAT = "json-pages-1.0"
 
@@ -56,7 +56,7 @@ def page_entries(lines: Iterable[str | bytes | dict], *, text: bool = False) -> 
 
 def job_page_entries(job: Path, *, text: bool = False) -> list[dict]:
     """:func:`page_entries` of a job folder's articles, the latest version of
-    each (the one ``crawler export`` gives: :func:`crawler.records.iter_records`)."""
+    each (the one ``crawler export`` gives: :func:`crawler.jsonl.iter_records`)."""
     return page_entries(iter_records(article_files(job)), text=text)
 
 

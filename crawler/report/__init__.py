@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.health import HealthOptions
 from crawler.report.data import ReportData, gather
+from crawler.report.health import HealthOptions
 from crawler.report.html import render
 
 __all__ = ["ReportData", "build", "gather", "render"]

@@ -17,13 +17,13 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from crawler.health import SiteCounts, sites_from_json
+from crawler.frontier.urls import site_of
 from crawler.jobfolder import STATE_FILE, WARC_DIR
-from crawler.records import iter_records, jsonl_files
-from crawler.replay.archives import Archive, ArchiveError, find_archives
-from crawler.replay.index import INDEX_NAME
+from crawler.jsonl import iter_records, jsonl_files
+from crawler.report.health import SiteCounts, sites_from_json
 from crawler.state.store import RunInfo, read_runs
-from crawler.urls import site_of
+from crawler.warc.index import INDEX_NAME
+from crawler.warc.reader import Archive, ArchiveError, find_archives
 
 logger = logging.getLogger(__name__)
 #: Articles listed in the report's article tables (each).

@@ -14,8 +14,8 @@ from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from crawler import __version__
-from crawler.health import METRICS, HealthOptions, HealthWarning, baseline, share
 from crawler.report.data import JobRuns, ReportData
+from crawler.report.health import METRICS, HealthOptions, HealthWarning, baseline, share
 from crawler.report.svg import (
     BLUE,
     GREEN,

@@ -31,9 +31,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 
-from crawler.jobs import DURATION_UNITS
+from crawler.frontier.urls import is_http_url
+from crawler.jobs import format_duration as format_seconds
 from crawler.jobs import parse_duration as seconds_of
-from crawler.urls import is_http_url
 
 #: Keys a job may have; ``[defaults]`` may have all of them but the seeds.
 JOB_KEYS = frozenset({
@@ -76,12 +76,7 @@ def parse_duration(value: str | int | float) -> timedelta:
 
 def format_duration(delta: timedelta) -> str:
     """The inverse of :func:`parse_duration`: ``timedelta(hours=1, minutes=30)`` -> ``1h30m``."""
-    seconds, parts = int(delta.total_seconds()), []
-    for unit, size in DURATION_UNITS.items():
-        if seconds >= size:
-            parts.append(f"{seconds // size}{unit}")
-            seconds %= size
-    return "".join(parts) or "0s"
+    return format_seconds(delta.total_seconds())
 
 
 def valid_cron(expr: str) -> bool:

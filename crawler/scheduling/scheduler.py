@@ -52,7 +52,7 @@ MAX_SLEEP_SECONDS = 60.0
 #: Log file names: UTC start time of the run.
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 _STAMP = re.compile(r"(\d{8}T\d{6}Z)(?:-\d+)?\.log")
-#: The crawl's printed summary starts with this (crawler.summary.format_summary).
+#: The crawl's printed summary starts with this (crawler.report.summary.format_summary).
 _SUMMARY_START = re.compile(r"^Crawl \S+ in ")
 
 

@@ -22,14 +22,14 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.discovery import html_links, looks_like_feed, parse_feed
-from crawler.dupefilter import seen_store
-from crawler.fingerprint import cleaner_from_settings, key_fingerprint
+from crawler.frontier.dupefilter import seen_store
+from crawler.frontier.fingerprint import cleaner_from_settings, key_fingerprint
+from crawler.frontier.seen import SeenStore
+from crawler.frontier.urls import InvalidUrl, ascii_host, is_http_url, netloc_of, site_of
 from crawler.identity import warn_without_contact
 from crawler.items import Page
 from crawler.jobs import job_name_for
-from crawler.seen import SeenStore
 from crawler.spiders.failures import fetch_failed, request_dropped
-from crawler.urls import InvalidUrl, ascii_host, is_http_url, netloc_of, site_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.warc.records import (
+from crawler.warc.capture import (
     PROFILE_IDENTICAL,
     PROFILE_NOT_MODIFIED,
     HttpRequestData,

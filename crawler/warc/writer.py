@@ -38,7 +38,7 @@ except ImportError:  # pragma: no cover - a platform without its wheel
 from warcio.warcwriter import WARCWriter
 
 from crawler.filelock import try_lock
-from crawler.warc.records import (
+from crawler.warc.capture import (
     HttpRequestData,
     HttpResponseData,
     RefersTo,

@@ -32,7 +32,7 @@ from pathlib import Path
 from cdxj_indexer.main import CDXJIndexer, SortingWriter
 
 from crawler.filelock import locked_folder
-from crawler.replay.index import INDEX_NAME, warcs_in, write_cdxj
+from crawler.warc.index import INDEX_NAME, warcs_in, write_cdxj
 
 _FILENAME = '"filename": "'
 

@@ -16,6 +16,8 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from crawler.jobs import clock_duration
+
 _STATUS = "downloader/response_status_count/"
 _EXCEPTION = "downloader/exception_type_count/"
 #: Not a download error: robots.txt, the site budget and the job state refuse requests so.
@@ -25,7 +27,7 @@ SITE_WIDTH = 40
 
 
 @dataclass
-class SiteCounts:
+class LiveSiteCounts:
     """Per-site counters, kept by the extension (one dict update per response)."""
 
     pages: Counter[str] = field(default_factory=Counter)
@@ -72,7 +74,7 @@ def error_counts(stats: Mapping[str, Any]) -> tuple[int, int]:
     return download, http
 
 
-def snapshot(stats: Mapping[str, Any], sites: SiteCounts, *, elapsed: float, rate: float,
+def snapshot(stats: Mapping[str, Any], sites: LiveSiteCounts, *, elapsed: float, rate: float,
              queued: int | None = None, in_flight: int | None = None, top: int = 8,
              state: str = "running", job: str | None = None) -> Snapshot:
     download, http = error_counts(stats)
@@ -100,16 +102,6 @@ class RateWindow:
         return (count - c0) / (t - t0) if t > t0 else 0.0
 
 
-def duration(seconds: float) -> str:
-    """``42s``, ``3m05s``, ``2h07m``."""
-    s = int(seconds)
-    if s < 60:
-        return f"{s}s"
-    if s < 3600:
-        return f"{s // 60}m{s % 60:02d}s"
-    return f"{s // 3600}h{s % 3600 // 60:02d}m"
-
-
 def _opt(value: int | None) -> str:
     return "-" if value is None else f"{value:,}"
 
@@ -118,7 +110,7 @@ def format_line(snap: Snapshot) -> str:
     """One plain log line: the counts, the errors and the busiest sites."""
     head = "progress" if snap.state == "running" else snap.state
     parts = [
-        (f"{head} {duration(snap.elapsed)}: {snap.pages} pages ({snap.rate:.1f}/s), "
+        (f"{head} {clock_duration(snap.elapsed)}: {snap.pages} pages ({snap.rate:.1f}/s), "
          f"{snap.articles} articles, {_opt(snap.queued)} queued, "
          f"{_opt(snap.in_flight)} in flight"),
         (f"errors: {snap.download_errors} download, {snap.http_errors} HTTP>=400; "
@@ -133,7 +125,7 @@ def format_line(snap: Snapshot) -> str:
 def render(snap: Snapshot) -> RenderableType:
     """The live panel: a headline, the counts, the errors, the top sites."""
     title = Text.assemble(("crawler", "bold"), " ", (snap.job or "", "cyan"),
-                          f"  {duration(snap.elapsed)}  ",
+                          f"  {clock_duration(snap.elapsed)}  ",
                           (snap.state, "green" if snap.state == "running" else "yellow"))
     counts = Text.assemble(
         ("pages ", "dim"), (f"{snap.pages:,}", "bold"), f" ({snap.rate:.1f}/s)   ",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
-from crawler.urls import UrlCleaner
+from crawler.frontier.urls import UrlCleaner
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 class CanonicalRequestFingerprinter:
-    """Like Scrapy's default fingerprinter, but keyed on :func:`crawler.urls.url_key`,
+    """Like Scrapy's default fingerprinter, but keyed on :func:`crawler.frontier.urls.url_key`,
     so tracking parameters and fragments never cause a second fetch."""
 
     def __init__(self, cleaner: UrlCleaner) -> None:
@@ -31,7 +31,7 @@ class CanonicalRequestFingerprinter:
 
 
 def key_fingerprint(key: str, method: str = "GET", body: bytes = b"") -> bytes:
-    """The fingerprint of a request for the URL key ``key`` (see :mod:`crawler.urls`):
+    """The fingerprint of a request for the URL key ``key`` (see :mod:`crawler.frontier.urls`):
     what the spider records before it builds a request, equal to what the
     fingerprinter gives for the request it builds."""
     h = hashlib.sha1()

@@ -1,4 +1,4 @@
-"""Scrapy's duplicate filter on a :class:`~crawler.seen.SeenStore`: the same
+"""Scrapy's duplicate filter on a :class:`~crawler.frontier.seen.SeenStore`: the same
 fingerprints and log lines as ``RFPDupeFilter``, on disk instead of in a set.
 
 The store belongs to the :class:`SeenRequests` extension (opened with the
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.dupefilters import RFPDupeFilter
 
-from crawler.seen import SeenStore
+from crawler.frontier.seen import SeenStore
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -42,7 +42,7 @@ def seen_store(crawler: Crawler) -> SeenStore:
     """The crawl's one store of requested fingerprints."""
     ext = crawler.get_extension(SeenRequests)
     if ext is None:
-        raise RuntimeError("crawler.dupefilter.SeenRequests must be in EXTENSIONS")
+        raise RuntimeError("crawler.frontier.dupefilter.SeenRequests must be in EXTENSIONS")
     return ext.store
 
 

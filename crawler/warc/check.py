@@ -12,10 +12,10 @@ from pathlib import Path
 
 from warcio.exceptions import ArchiveLoadFailed
 
-from crawler.records import read_lines
-from crawler.replay.archives import ArchiveError, read_records
-from crawler.replay.repair import member_end
+from crawler.jsonl import read_lines
 from crawler.schema import validator
+from crawler.warc.reader import ArchiveError, read_records
+from crawler.warc.repair import member_end
 
 
 @dataclass

@@ -21,7 +21,7 @@ from warcio.statusandheaders import StatusAndHeaders
 
 from crawler.items import Page
 from crawler.jobfolder import WACZ_SUFFIX, WARC_SUFFIXES, kind_of, scan
-from crawler.replay.payload import PayloadError, decode_body
+from crawler.warc.payload import PayloadError, decode_body
 
 logger = logging.getLogger(__name__)
 #: A WARC-Record-ID: a URI in angle brackets (as the article schema has it).
@@ -217,7 +217,7 @@ def iter_pages(archive: Archive, display_name: str,
 def read_payload(archive: Archive, offset: int) -> bytes:
     """The decoded HTTP body of the response record at ``offset``. Raises
     :class:`WarcFormatError` when there is no readable record there and
-    :class:`~crawler.replay.payload.PayloadError` when its body cannot be decoded."""
+    :class:`~crawler.warc.payload.PayloadError` when its body cannot be decoded."""
     with archive.open() as stream:
         if archive.member is None:
             stream.seek(offset)
