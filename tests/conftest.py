@@ -1,11 +1,14 @@
-"""Shared fixtures: the mock site (a subprocess on 127.0.0.1) and a helper that
-runs ``crawler`` as users do, in a subprocess."""
+"""Shared fixtures: the mock site (a subprocess on 127.0.0.1), a private
+redis-server, and a helper that runs ``crawler`` as users do, in a subprocess."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -30,3 +33,34 @@ def mockserver():
 
     with MockServer() as server:
         yield server
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A private redis-server on 127.0.0.1 for the session (CI installs it)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is not installed (CI must install Debian's redis-server)")
+        pytest.skip("redis-server is not installed")
+    port = free_port()
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    from redis import Redis
+
+    client = Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except Exception:  # not listening yet
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(10)

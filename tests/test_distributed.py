@@ -5,8 +5,6 @@ once; a worker killed mid-crawl loses nothing."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -16,42 +14,11 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.distributed.keys import JobKeys
 from tests.conftest import ROOT, run_crawler
 from tests.mockserver import MANIFEST, MockServer
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is not installed (CI must install Debian's redis-server)")
-        pytest.skip("redis-server is not installed")
-    port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no"], stdout=subprocess.DEVNULL)
-    from redis import Redis
-
-    client = Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except Exception:  # not listening yet
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    proc.terminate()
-    proc.wait(10)
 
 
 def worker(redis_url: str, job: str, out: Path, *extra: str) -> subprocess.Popen:

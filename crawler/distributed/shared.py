@@ -71,6 +71,7 @@ class RedisStateStore:
             return
         d = json.loads(raw)
         d["fetched_at"] = fetched_at.isoformat()
+        d["fetched_run"] = self.run  # as the SQLite store does
         if capture is not None:
             d["capture"] = asdict(capture)
         self._put(key, d)

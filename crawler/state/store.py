@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -78,6 +78,42 @@ class PageState:
     fetched_run: int | None = None
     #: The key of the page this article is a copy of (its same-site canonical).
     canonical: str | None = None
+
+
+class JobStore(Protocol):
+    """What the crawl asks of a job state store, in one process
+    (:class:`StateStore`, SQLite) or over several workers
+    (:class:`crawler.distributed.shared.RedisStateStore`). Both run through the
+    same tests (``tests/test_store_contract.py``). The SQLite store alone also
+    keeps per-run statistics and reconciles a killed run's lines (neither is
+    used by a distributed crawl)."""
+
+    #: A run that did not finish is resumed by the next start.
+    resumed: bool
+
+    @property
+    def run(self) -> int: ...
+
+    def finish_run(self, reason: str) -> None: ...
+
+    def close(self) -> None: ...
+
+    def get(self, key: str) -> PageState | None: ...
+
+    def touch(self, key: str, url: str, fetched_at: datetime,
+              capture: Capture | None) -> None: ...
+
+    def record_article(self, key: str, record: dict[str, Any], fetched_at: datetime,
+                       capture: Capture | None, canonical: str | None = None) -> None: ...
+
+    def record_dropped(self, key: str, record: dict[str, Any], fetched_at: datetime,
+                       capture: Capture | None) -> None: ...
+
+    def copy_of(self, key: str) -> PageState | None: ...
+
+    def settle(self, copy_key: str, key: str) -> bool: ...
+
+    def count(self) -> int: ...
 
 
 def _now() -> str:
