@@ -8,6 +8,7 @@ import logging
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -19,6 +20,9 @@ from crawler.jobs import job_dir, job_name_for, parse_duration, safe_name, use_d
 from crawler.spiders.article import ArticleSpider, read_seeds
 from crawler.summary import format_summary, summary_data
 from crawler.urls import is_http_url
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 #: Loggers of the libraries under us: with neither --verbose nor -L, only their
 #: warnings and errors are shown (ours, ``crawler.*``, follow LOG_LEVEL).
@@ -44,7 +48,7 @@ def check_writable(directory: Path) -> None:
                          f"{exc.strerror or exc}", print_help=False) from None
 
 
-def use_redis(settings, url: str, new_crawl: bool) -> None:  # noqa: ANN001 - Settings
+def use_redis(settings: BaseSettings, url: str, new_crawl: bool) -> None:
     """Put the crawl on Redis; a new crawl (seeds given, nothing queued or in
     flight) starts with an empty dupefilter."""
     from redis import Redis
@@ -72,7 +76,7 @@ def use_redis(settings, url: str, new_crawl: bool) -> None:  # noqa: ANN001 - Se
 
 class Command(ScrapyCommand):
     requires_project = False
-    default_settings = {"LOG_LEVEL": "INFO"}
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "INFO"}
 
     def syntax(self) -> str:
         return "[options] URL [URL ...]"
@@ -86,7 +90,8 @@ class Command(ScrapyCommand):
         parser.add_argument("-o", "--output", metavar="DIR",
                             help="output folder (default: archive/)")
         parser.add_argument("--job", metavar="NAME",
-                            help="crawl name; output goes to DIR/NAME/ (default: first seed's host)")
+                            help="crawl name; output goes to DIR/NAME/ "
+                                 "(default: first seed's host)")
         parser.add_argument("--max-pages", type=int, metavar="N",
                             help="stop after N responses")
         parser.add_argument("--max-depth", type=int, metavar="N",

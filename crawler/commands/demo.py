@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import shutil
 from pathlib import Path
+from typing import Any, ClassVar
 
 from scrapy.exceptions import UsageError
 
@@ -19,7 +20,7 @@ from crawler.jobfolder import is_job
 
 class Command(CrawlCommand):
     #: Set at command-line priority, above the project's politeness defaults.
-    local_settings = {
+    local_settings: ClassVar[dict[str, Any]] = {
         "DOWNLOAD_DELAY": 0,
         "AUTOTHROTTLE_ENABLED": False,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 8,

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.distributed.keys import JobKeys
 
+if TYPE_CHECKING:
+    from redis import Redis
 
-def status(server, job: str) -> dict[str, object]:  # noqa: ANN001 - redis client
+
+def status(server: Redis, job: str) -> dict[str, object]:
     k = JobKeys(job)
     live = sorted(k.worker_of(x) for x in server.scan_iter(k.heartbeat()))
     in_flight = sum(server.hlen(x) for x in server.scan_iter(k.processing()))
@@ -28,7 +32,7 @@ def status(server, job: str) -> dict[str, object]:  # noqa: ANN001 - redis clien
 
 class Command(ScrapyCommand):
     requires_crawler_process = False
-    default_settings = {"LOG_LEVEL": "WARNING"}
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
         return "--redis URL --job NAME"

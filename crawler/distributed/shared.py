@@ -8,13 +8,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from crawler.distributed.keys import JobKeys
 from crawler.extraction.blocks import Block
 from crawler.extraction.template import FORMAT_VERSION, SiteTemplates, TemplateOptions, block_hash
 from crawler.state.store import Capture, PageState, digest, field_digests
+
+if TYPE_CHECKING:
+    from redis import Redis
 
 
 class RedisStateStore:
@@ -26,7 +29,7 @@ class RedisStateStore:
     ``:run_finished``: the run number, advanced by the seeding process of a new
     crawl (``new_run``)."""
 
-    def __init__(self, server, keys: JobKeys) -> None:  # noqa: ANN001 - redis client
+    def __init__(self, server: Redis, keys: JobKeys) -> None:
         self.server = server
         self.key = keys.state()
         self.keys = keys
@@ -80,7 +83,7 @@ class RedisStateStore:
         run = self.run
         return {
             "url": record["url"], "capture": asdict(capture or Capture()),
-            "fetched_at": fetched_at.astimezone(timezone.utc).isoformat(), "fetched_run": run,
+            "fetched_at": fetched_at.astimezone(UTC).isoformat(), "fetched_run": run,
             "version": version, "written_run": run if version else None,
             "article_warc": record.get("warc") if version else None,
             "text_digest": digest(record.get("text")), "fields": field_digests(record),
@@ -170,7 +173,7 @@ class RedisSiteTemplates(SiteTemplates):
     in-memory statistics do, so Redis holds a bounded hash per site however
     long the crawl."""
 
-    def __init__(self, server, keys: JobKeys,  # noqa: ANN001 - redis client
+    def __init__(self, server: Redis, keys: JobKeys,
                  options: TemplateOptions | None = None) -> None:
         super().__init__(options)
         self.server = server
@@ -198,7 +201,7 @@ class RedisSiteTemplates(SiteTemplates):
         pipe.hmget(blocks, hashes)
         pipe.hmget(first, hashes)
         counts, firsts = pipe.execute()
-        return [(int(c or 0), int(f or 0)) for c, f in zip(counts, firsts)]
+        return [(int(c or 0), int(f or 0)) for c, f in zip(counts, firsts, strict=True)]
 
     def to_json(self) -> dict:
         sites = {}
@@ -230,7 +233,7 @@ class RedisClaims:
     The URL that claimed a key may claim it again: a page whose worker died
     before writing it is fetched again by another worker."""
 
-    def __init__(self, server, keys: JobKeys) -> None:  # noqa: ANN001 - redis client
+    def __init__(self, server: Redis, keys: JobKeys) -> None:
         self.server = server
         self.key = keys.article_owners
         self._claim = server.register_script(CLAIM)

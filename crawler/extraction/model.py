@@ -169,7 +169,7 @@ def linear_to_dict(classifier, vocabulary: Sequence[str], min_weight: float = 1e
     ``vocabulary`` as this module's JSON model; weights under ``min_weight`` in
     size are left out (they weigh as an unknown token)."""
     coef = np.ravel(classifier.coef_)
-    weights = {name: round(float(w), 5) for name, w in zip(vocabulary, coef)
+    weights = {name: round(float(w), 5) for name, w in zip(vocabulary, coef, strict=True)
                if abs(w) >= min_weight}
     return {"format": LINEAR_FORMAT, "bias": float(np.ravel(classifier.intercept_)[0]),
             "weights": dict(sorted(weights.items())), "meta": meta or {}}

@@ -10,7 +10,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -92,10 +92,10 @@ def warc_date(value: str | None) -> datetime:
     """A WARC-Date as an aware UTC datetime; missing or unreadable: now (logged)."""
     if value:
         try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
         except (ValueError, OverflowError):
             logger.warning("unreadable WARC-Date %r: using the current time", value)
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def http_status(headers: StatusAndHeaders) -> int:

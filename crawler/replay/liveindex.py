@@ -105,7 +105,7 @@ class LiveIndex:
             self._out = open(self.run_path, "w", encoding="utf-8")  # noqa: SIM115 - kept open
         indexer = self._indexer
         indexer.curr_filename = filename
-        for record, (offset, length) in zip(records, spans):
+        for record, (offset, length) in zip(records, spans, strict=True):
             if indexer.filter_record(record):
                 indexer.process_index_entry(_Span(offset, length), record, filename, self._out)
                 self.lines += 1

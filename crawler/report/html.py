@@ -59,7 +59,8 @@ function sortKey(cell){var v=cell.getAttribute("data-v");
 return v===null?cell.textContent.toLowerCase():parseFloat(v);}
 document.querySelectorAll("table.sortable th").forEach(function(th){
 th.addEventListener("click",function(){
-var col=th.cellIndex,table=th.closest("table"),body=table.tBodies[0],rows=Array.prototype.slice.call(body.rows);
+var col=th.cellIndex,table=th.closest("table"),body=table.tBodies[0],
+rows=Array.prototype.slice.call(body.rows);
 var asc=th.getAttribute("aria-sort")!=="ascending";
 table.querySelectorAll("th").forEach(function(h){h.removeAttribute("aria-sort");});
 th.setAttribute("aria-sort",asc?"ascending":"descending");
@@ -231,7 +232,8 @@ def health_job(job: JobRuns, options: HealthOptions) -> str:
         for w in run.data.get("health", []):
             warned.setdefault(w["site"], set()).add(i)
     sites = sorted({s for counts in per_run for s in counts},
-                   key=lambda s: (s not in warned, -sum(c[s].extracted for c in per_run if s in c), s))
+                   key=lambda s: (s not in warned,
+                                  -sum(c[s].extracted for c in per_run if s in c), s))
     rows, charts = [], []
     for site in sites:
         last = max((i for i, c in enumerate(per_run) if site in c

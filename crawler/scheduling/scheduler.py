@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 from zoneinfo import ZoneInfo
@@ -57,7 +57,7 @@ _SUMMARY_START = re.compile(r"^Crawl \S+ in ")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # -- when ------------------------------------------------------------------------
@@ -67,10 +67,10 @@ def next_cron(expr: str, after: datetime, zone: str | None = None) -> datetime:
     in ``zone`` (IANA name) or, without one, the machine's local time."""
     if zone:
         start = after.astimezone(ZoneInfo(zone))
-        return croniter(expr, start).get_next(datetime).astimezone(timezone.utc)
+        return croniter(expr, start).get_next(datetime).astimezone(UTC)
     local = after.astimezone().replace(tzinfo=None)  # local wall-clock time
     # A naive datetime's astimezone() applies the local rules of that date (DST).
-    return croniter(expr, local).get_next(datetime).astimezone(timezone.utc)
+    return croniter(expr, local).get_next(datetime).astimezone(UTC)
 
 
 def next_interval(every: timedelta, previous: datetime, now: datetime) -> datetime:
@@ -102,7 +102,7 @@ def last_run_start(job: Job) -> datetime | None:
     stamps = [m.group(1) for m in map(_STAMP.fullmatch, names) if m]
     if not stamps:
         return None
-    return datetime.strptime(max(stamps), STAMP_FORMAT).replace(tzinfo=timezone.utc)
+    return datetime.strptime(max(stamps), STAMP_FORMAT).replace(tzinfo=UTC)
 
 
 def first_run(job: Job, now: datetime) -> datetime:
@@ -163,7 +163,7 @@ def summary_lines(text: str) -> tuple[str, ...]:
 
 
 def _log_path(logs_dir: Path, started: datetime) -> Path:
-    stamp = started.astimezone(timezone.utc).strftime(STAMP_FORMAT)
+    stamp = started.astimezone(UTC).strftime(STAMP_FORMAT)
     path, n = logs_dir / f"{stamp}.log", 1
     while path.exists():
         path, n = logs_dir / f"{stamp}-{n}.log", n + 1

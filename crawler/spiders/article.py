@@ -11,7 +11,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +33,7 @@ from crawler.urls import InvalidUrl, ascii_host, is_http_url, netloc_of, site_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
     from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def read_seeds(path: str | Path) -> list[str]:
     return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
 
 
-def shared_scope(settings, sites: set[str]) -> set[str]:  # noqa: ANN001 - scrapy Settings
+def shared_scope(settings: BaseSettings, sites: set[str]) -> set[str]:
     """In a distributed crawl the seeding process publishes the scope in Redis
     and every worker reads it."""
     from scrapy_redis.connection import get_redis_from_settings
@@ -168,11 +169,10 @@ class ArticleSpider(Spider):
         if not self.in_scope(url):
             self.counts["discovery/out_of_scope"] += 1
             return None
-        if link:
-            # a link as found, seen lately: no canonicalization needed to drop it
-            if not self.seen_raw.add(url):
-                self.counts["discovery/seen_before"] += 1
-                return None
+        # a link as found, seen lately: no canonicalization needed to drop it
+        if link and not self.seen_raw.add(url):
+            self.counts["discovery/seen_before"] += 1
+            return None
         try:
             url, key = self.cleaner.clean_and_key(url)
         except InvalidUrl:  # a hostile href: unparsable port, host or brackets
@@ -183,10 +183,9 @@ class ArticleSpider(Spider):
             # (or ftp:, s3:, mailto:) on a site in scope: never fetched
             self.counts["discovery/not_http"] += 1
             return None
-        if link:
-            if not self.seen.add(key_fingerprint(key)):
-                self.counts["discovery/seen_before"] += 1
-                return None
+        if link and not self.seen.add(key_fingerprint(key)):
+            self.counts["discovery/seen_before"] += 1
+            return None
         request = Request(url, callback=self.parse, errback=self.fetch_failed,
                           meta={**meta, "url_key": (url, key)})
         if link:
@@ -319,7 +318,7 @@ class ArticleSpider(Spider):
             status=response.status,
             body=response.body,
             content_type=ctype.decode("latin-1") if ctype else None,
-            fetched_at=response.meta.get("fetched_at") or datetime.now(timezone.utc),
+            fetched_at=response.meta.get("fetched_at") or datetime.now(UTC),
             warc=response.meta.get("warc"),
             request_url=response.request.url if response.request else None,
             meta={k: response.meta.get(k) for k in (
