@@ -98,6 +98,7 @@ def test_two_workers_fetch_everything_once(redis_url: str, tmp_path: Path) -> No
         requests = Counter(r["path"] for r in server.requests())
     assert requests.pop("/broken.html") == 3  # retried twice, by whichever worker
     assert {p: n for p, n in requests.items() if n > 1} == {}  # robots.txt included
+    assert "/private/secret.html" not in requests  # the shared robots.txt is obeyed
     job = tmp_path / "two"
     recs = articles(job)
     assert Counter(canonical(r) for r in recs) == Counter(list(MANIFEST["articles"]))

@@ -77,6 +77,9 @@ def use_redis(settings: BaseSettings, url: str, new_crawl: bool) -> None:
 class Command(ScrapyCommand):
     requires_project = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "INFO"}
+    #: The crawl's log level, set by :meth:`output_options` when start-up runs at
+    #: WARNING; None: start-up runs at the crawl's level.
+    log_level: str | None = None
 
     def syntax(self) -> str:
         return "[options] URL [URL ...]"
@@ -119,6 +122,7 @@ class Command(ScrapyCommand):
         its start-up while the crawler process is made (before :meth:`run`), so
         that is done at WARNING; :meth:`run` puts back the log level for the crawl."""
         s = self.settings
+        assert s is not None
         level_given = (s.getpriority("LOG_LEVEL") or 0) >= SETTINGS_PRIORITIES["cmdline"]
         if opts.quiet and opts.verbose:
             raise UsageError("--quiet and --verbose exclude each other", print_help=False)
@@ -128,7 +132,7 @@ class Command(ScrapyCommand):
                 s.set("LOG_LEVEL", "WARNING", priority="cmdline")
         elif opts.verbose and not level_given:
             s.set("LOG_LEVEL", "INFO", priority="cmdline")
-        self.log_level: str | None = None
+        self.log_level = None
         if not (opts.verbose or level_given):
             self.log_level = s.get("LOG_LEVEL")
             if level_number(self.log_level) < logging.WARNING:
@@ -136,22 +140,25 @@ class Command(ScrapyCommand):
 
     def quiet_libraries(self) -> None:
         """Before the crawler is made: our log at its level, the libraries' from WARNING."""
-        if getattr(self, "log_level", None) is None:
+        level = self.log_level
+        if level is None:
             return
-        self.settings.set("LOG_LEVEL", self.log_level, priority="cmdline")
+        assert self.settings is not None
+        self.settings.set("LOG_LEVEL", level, priority="cmdline")
         handler = get_scrapy_root_handler()
         if handler is not None:
-            handler.setLevel(self.log_level)
+            handler.setLevel(level)
         for name in LIBRARY_LOGGERS:
             logger = logging.getLogger(name)
             logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
         process = logging.getLogger("scrapy.crawler")  # Ctrl-C is acknowledged, at INFO
-        process.setLevel(self.log_level)
+        process.setLevel(level)
         process.addFilter(ShutdownNotices())
 
     def limits(self, opts: argparse.Namespace) -> None:
         """--max-pages, --max-depth and --recheck-after into settings."""
         s = self.settings
+        assert s is not None
         for value, name in ((opts.max_pages, "--max-pages"), (opts.max_depth, "--max-depth")):
             if value is not None and value < 0:
                 raise UsageError(f"{name} must be 0 or more", print_help=False)
@@ -187,6 +194,7 @@ class Command(ScrapyCommand):
         super().process_options(args, opts)
         self.urls = self.seeds(args, opts)
         s = self.settings
+        assert s is not None
         if opts.output:
             s.set("CRAWLER_OUTPUT_DIR", opts.output, priority="cmdline")
         s.set("CRAWLER_JOB", safe_name(opts.job) if opts.job else job_name_for(self.urls),

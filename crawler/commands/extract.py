@@ -38,6 +38,7 @@ class Command(ScrapyCommand):
                 raise UsageError(f"no such file: {name}", print_help=False)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
         options = options_from_settings(self.settings)
         info = ExtractorInfo(name=EXTRACTOR_NAME, version=extractor_version())
         for name in args:

@@ -45,6 +45,7 @@ class Command(ScrapyCommand):
             raise UsageError("give a job folder, or JSON lines and WARC files",
                              print_help=False)
         generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        assert self.settings is not None
         try:
             html, data = build(args, generated=generated, options=health_options(self.settings))
         except (ArchiveError, RecordError) as exc:

@@ -53,6 +53,7 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         s = self.settings
+        assert s is not None
         setup_logging(s.get("LOG_FILE"), s.get("LOG_LEVEL") or "INFO", s.getbool("LOG_ENABLED"))
         stop = StopFlag()
 

@@ -60,6 +60,7 @@ class Command(ScrapyCommand):
                 print(f"  crawler crawl {' '.join(job.crawl_argv())}")
             return
         s = self.settings
+        assert s is not None
         setup_logging(s.get("LOG_FILE"), s.get("LOG_LEVEL") or "INFO", s.getbool("LOG_ENABLED"))
         scheduler = Scheduler(self.jobs)
         scheduler.install_signal_handlers()

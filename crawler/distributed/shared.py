@@ -11,7 +11,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from crawler.distributed.keys import JobKeys
+from crawler.distributed.keys import JobKeys, as_text
 from crawler.extraction.blocks import Block
 from crawler.extraction.template import FORMAT_VERSION, SiteTemplates, TemplateOptions, block_hash
 from crawler.state.store import Capture, PageState, digest, field_digests
@@ -108,7 +108,7 @@ class RedisStateStore:
 
     def copy_of(self, key: str) -> PageState | None:
         raw = self.server.hget(self.keys.state("canonical"), key)
-        copy = self.get(raw.decode()) if raw is not None else None
+        copy = self.get(as_text(raw)) if raw is not None else None
         if copy is None or copy.key == key or copy.canonical != key or copy.version < 1:
             return None
         return copy
@@ -211,7 +211,7 @@ class RedisSiteTemplates(SiteTemplates):
             counts = self.server.hgetall(blocks)
             firsts = self.server.hgetall(first)
             sites[site] = {"pages": self.pages(site), "blocks": {
-                k.decode(): [int(v), int(firsts.get(k, 1))] for k, v in counts.items()}}
+                as_text(k): [int(v), int(firsts.get(k, 1))] for k, v in counts.items()}}
         return {"version": FORMAT_VERSION, "sites": sites}
 
 
@@ -245,4 +245,4 @@ class RedisClaims:
         if not keys:
             return False
         owners = self.server.hmget(self.key, sorted(keys))
-        return any(o is not None and o.decode() != owner for o in owners)
+        return any(o is not None and as_text(o) != owner for o in owners)

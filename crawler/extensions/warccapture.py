@@ -37,6 +37,7 @@ from crawler.writefailure import report_write_error, write_failed
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import Path
 
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -68,6 +69,8 @@ def fetched_at(response: Response) -> datetime:
 
 
 class WarcCapture:
+    root: Path  # the job folder, set by from_crawler
+
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats

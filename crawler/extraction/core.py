@@ -26,6 +26,7 @@ import trafilatura
 import trafilatura.utils
 from lxml import etree
 from lxml.etree import ParserError
+from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from crawler.extraction.blocks import Block, BlockRules, blocks_text, body_blocks, filter_blocks
@@ -325,7 +326,7 @@ class PageAnalysis:
     page_vector: list[float]
     #: The page's words for the page classifier's linear half.
     page_tokens: set[str]
-    doc: object | None
+    doc: Document | None
     signals: PageSignals
     removed: dict[str, int]
     #: Texts of the page's links (two words or more), for trafilatura's blocks.
@@ -374,6 +375,7 @@ def analyse(text: str, url: str | None, fetched_at: datetime | None,
     except Exception:  # trafilatura has many internal failure modes; a page never stops a crawl
         logger.warning("trafilatura failed on %s", url, exc_info=True)
         return Extraction(reason="extractor_error")
+    assert not isinstance(doc, dict)  # a dict only with as_dict=True
     get = (lambda name: getattr(doc, name, None)) if doc is not None else (lambda name: None)
     block_votes = votes(segments, get("text"))
     junk = junk_flags(segments)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from functools import cache
 from itertools import pairwise
@@ -176,7 +176,7 @@ def main_container(segments: Sequence[Segment], words: Sequence[list[str]],
                    votes: Sequence[float]) -> tuple[int | None, int]:
     """The deepest block element that holds most of what trafilatura kept (as
     Readability's top candidate), and its depth; (None, 0) when it kept nothing."""
-    voted: Counter[int] = Counter()
+    voted: defaultdict[int, float] = defaultdict(float)
     depth: dict[int, int] = {}
     total = 0.0
     for seg, w, v in zip(segments, words, votes, strict=True):

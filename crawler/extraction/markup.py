@@ -96,7 +96,9 @@ class ElementHidingRules:
 
     def excepted(self, selector: str, host: str) -> bool:
         domains = self.exceptions.get(selector)
-        return bool(domains) and any(host == d or host.endswith("." + d) for d in domains)
+        if not domains:
+            return False
+        return any(host == d or host.endswith("." + d) for d in domains)
 
     def matches_id(self, value: str, host: str) -> bool:
         if value in self.ids:

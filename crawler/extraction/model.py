@@ -99,7 +99,14 @@ class TreeEnsemble:
 def to_dict(classifier, features: Sequence[str], threshold: float = 0.5,
             meta: dict | None = None) -> dict:
     """A fitted ``HistGradientBoostingClassifier`` as this module's JSON model."""
-    feature, split, left, right, missing, leaf, value, roots = ([] for _ in range(8))
+    feature: list[int] = []
+    split: list[float] = []
+    left: list[int] = []
+    right: list[int] = []
+    missing: list[bool] = []
+    leaf: list[bool] = []
+    value: list[float] = []
+    roots: list[int] = []
     depth = 0
     for (predictor,) in classifier._predictors:
         nodes = predictor.nodes

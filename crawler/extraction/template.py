@@ -40,12 +40,19 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from crawler.extraction.blocks import Block
 
 _DIGITS = re.compile(r"\d+")
-T = TypeVar("T")
+
+
+class HasBlocks(Protocol):
+    @property
+    def blocks(self) -> list[Block]: ...
+
+
+T = TypeVar("T", bound=HasBlocks)
 
 
 def block_hash(block: Block) -> str:
@@ -218,7 +225,7 @@ class Holdback(Generic[T]):
             return [item]
         held = self.held.setdefault(site, [])
         held.append(item)
-        settled = self.templates.settled(site, [item.blocks for item in held])  # type: ignore[attr-defined]
+        settled = self.templates.settled(site, [item.blocks for item in held])
         ready = [it for it, ok in zip(held, settled, strict=True) if ok]
         if ready:
             self.held[site] = [it for it, ok in zip(held, settled, strict=True) if not ok]

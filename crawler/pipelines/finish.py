@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from crawler.extensions.jobstate import job_state
 from crawler.extraction.template import SiteTemplates, TemplateOptions
 from crawler.fingerprint import cleaner_from_settings
-from crawler.finishing import DUPLICATE, ArticleFinisher, LocalClaims, Outcome
+from crawler.finishing import DUPLICATE, ArticleFinisher, Claims, LocalClaims, Outcome
 from crawler.jobfolder import TEMPLATES_FILE
 from crawler.jobs import job_dir
 from crawler.schema import Article
@@ -88,6 +88,7 @@ class Finishing:
                 self.templates = SiteTemplates.load(self.path, template_options(settings))
                 self.saves_templates = True
         self.local_claims: LocalClaims | None = None
+        claims: Claims
         if distributed:
             from crawler.distributed.shared import RedisClaims
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -57,7 +57,7 @@ class Archive:
                 yield f  # type: ignore[misc]
 
 
-def find_archives(paths: list[str | Path]) -> list[Archive]:
+def find_archives(paths: Sequence[str | Path]) -> list[Archive]:
     """Every WARC under ``paths``, in name order within each folder. Files still
     being written (``.open``) are skipped in folders."""
     found: list[Archive] = []
@@ -193,10 +193,11 @@ def iter_pages(archive: Archive, display_name: str,
                 else:
                     refers = headers.get_header("WARC-Refers-To") or (
                         f"{url} {headers.get_header('WARC-Payload-Digest')}")
-                    original = originals.get(refers)
-                    if original is None:
+                    known = originals.get(refers)
+                    if known is None:
                         logger.warning("revisit of %s: original %s not found", url, refers)
                         continue
+                    original = known
                 try:
                     if rtype == "response":
                         body = decode_body(raw.body, record.http_headers)

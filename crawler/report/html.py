@@ -154,7 +154,7 @@ def latest_warnings(job: JobRuns) -> tuple[int | None, list[HealthWarning]]:
     if not done:
         return None, []
     last = done[-1]
-    return last.run, [HealthWarning.from_dict(w) for w in last.data.get("health", [])]
+    return last.run, [HealthWarning.from_dict(w) for w in last.health]
 
 
 def overview(data: ReportData) -> str:
@@ -229,12 +229,13 @@ def health_job(job: JobRuns, options: HealthOptions) -> str:
     per_run = [job.sites(r) for r in runs]
     warned: dict[str, set[int]] = {}
     for i, run in enumerate(runs):
-        for w in run.data.get("health", []):
+        for w in run.health:
             warned.setdefault(w["site"], set()).add(i)
     sites = sorted({s for counts in per_run for s in counts},
                    key=lambda s: (s not in warned,
                                   -sum(c[s].extracted for c in per_run if s in c), s))
-    rows, charts = [], []
+    rows: list[str] = []
+    charts: list[str] = []
     for site in sites:
         last = max((i for i, c in enumerate(per_run) if site in c
                     and (c[site].extracted or c[site].articles)), default=None)
@@ -260,7 +261,7 @@ def health_job(job: JobRuns, options: HealthOptions) -> str:
             "<th class=n>no date</th><th class=n>before</th><th class=n>no author</th>"
             "<th class=n>before</th><th>health</th></tr>")
     history = "".join(f"<li>run {r.run}: {esc(HealthWarning.from_dict(w).message)}</li>"
-                      for r in runs for w in r.data.get("health", []))
+                      for r in runs for w in r.health)
     out = [f"<h3>{esc(job.job)}</h3>"]
     if history:
         out.append(f'<div class="warn"><b>Warnings</b><ul>{history}</ul></div>')
@@ -299,7 +300,7 @@ def runs_section(data: ReportData) -> str:
                 if key.startswith("extract/removed/") and isinstance(value, int):
                     removed[key.removeprefix("extract/removed/")] += value
             errors = sum(v for k, v in stats.items() if k.startswith("log_count/ERROR"))
-            warnings = len((run.data or {}).get("health", []))
+            warnings = len(run.health)
             rows.append(
                 f"<tr><td>{esc(job.job)}</td><td class=n>{run.run}</td>"
                 f"<td>{esc((run.started or '')[:19].replace('T', ' '))}</td>"

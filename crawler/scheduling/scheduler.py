@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from croniter import croniter
@@ -179,7 +180,7 @@ class _Lock:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.handle = None
+        self.handle: TextIO | None = None
 
     def acquire(self) -> bool:
         self.handle = open(self.path, "a+")  # noqa: SIM115 - held across the run
@@ -305,7 +306,7 @@ def _wait(proc: subprocess.Popen[bytes], job: Job, stop: StopFlag, t0: float,
         if terminated_at is None:
             if stop.requested.is_set():
                 outcome, detail = "stopped", "stop requested"
-            elif deadline is not None and now >= deadline:
+            elif job.timeout is not None and deadline is not None and now >= deadline:
                 outcome, detail = "timeout", f"timed out after {format_duration(job.timeout)}"
             if outcome != "ok":
                 logger.warning("%s: %s; sending SIGTERM to crawl (pid %d)",
@@ -430,7 +431,7 @@ def _when(at: datetime, now: datetime) -> str:
 def _span(delta: timedelta) -> str:
     """``2d 3h``, ``1h 5m``, ``12m 5s``, ``45s``: the two largest units."""
     seconds = max(0, math.ceil(delta.total_seconds()))
-    parts = []
+    parts: list[str] = []
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
         if seconds >= size or (parts and len(parts) < 2):
             parts.append(f"{seconds // size}{unit}")

@@ -29,7 +29,7 @@ from crawler.items import Page
 from crawler.jobs import job_name_for
 from crawler.seen import SeenStore
 from crawler.spiders.failures import fetch_failed, request_dropped
-from crawler.urls import InvalidUrl, ascii_host, is_http_url, netloc_of, site_of
+from crawler.urls import InvalidUrl, UrlCleaner, ascii_host, is_http_url, netloc_of, site_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -91,6 +91,16 @@ class RecentSet:
 
 class ArticleSpider(Spider):
     name = "article"
+    # Set by from_crawler, from the settings:
+    cleaner: UrlCleaner
+    follow_links: bool
+    max_depth: int
+    seen_raw: RecentSet
+    scope_memo: dict[str, bool]  # host[:port] -> in scope
+    distributed: bool
+    scope_checked: float  # time.monotonic() of the last look at the shared scope
+    counts: Counter[str]
+    allowed_domains: list[str]
 
     def __init__(self, start: str | list[str] | None = None, seeds: str | None = None,
                  allow_domains: str | list[str] | None = None, worker: bool = False,
@@ -121,7 +131,7 @@ class ArticleSpider(Spider):
         spider.follow_links = settings.getbool("CRAWLER_FOLLOW_LINKS")
         spider.max_depth = settings.getint("DEPTH_LIMIT")
         spider.seen_raw = RecentSet(settings.getint("CRAWLER_RECENT_LINKS"))
-        spider.scope_memo: dict[str, bool] = {}
+        spider.scope_memo = {}
         sites = {site_of(u) for u in spider.start_urls}
         extra = [*settings.getlist("CRAWLER_ALLOWED_DOMAINS"), *spider.extra_domains]
         sites.update(ascii_host(d.lstrip(".")) for d in extra)  # IDNs as requests carry them

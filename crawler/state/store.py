@@ -116,7 +116,9 @@ class StateStore:
             self.resumed = True
             return int(row[0])
         self.resumed = False
-        return int(self.db.execute("INSERT INTO runs (started) VALUES (?)", (_now(),)).lastrowid)
+        run = self.db.execute("INSERT INTO runs (started) VALUES (?)", (_now(),)).lastrowid
+        assert run is not None  # the id of the row just inserted
+        return run
 
     def finish_run(self, reason: str) -> None:
         self._write("UPDATE runs SET finished = ?, reason = ? WHERE id = ?",
@@ -281,6 +283,11 @@ class RunInfo:
     reason: str | None
     #: What ``save_run_stats`` stored, None for a run that stored nothing.
     data: dict[str, Any] | None
+
+    @property
+    def health(self) -> list[dict[str, Any]]:
+        """The health warnings the run stored (none when it stored nothing)."""
+        return (self.data or {}).get("health", [])
 
 
 def read_runs(path: Path) -> list[RunInfo]:
