@@ -92,7 +92,7 @@ def _adcorpus_tally(system: System, group: str, units: list[list[Page]],
         pairs = [(p.html, p.url) for p in unit]
         preds = (system.extract_site(pairs) if group == "site"
                  else [system.extract_page(html, url) for html, url in pairs])
-        for page, pred in zip(unit, preds):
+        for page, pred in zip(unit, preds, strict=True):
             missing, leaked = snippet_checks(pred.text, page)
             tally["pages"] += 1
             tally["must_have"] += len(page.must_have)

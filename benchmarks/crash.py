@@ -31,10 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root
 
 from tests.mockserver import MANIFEST, MockServer
+
+ROOT = Path(__file__).resolve().parents[1]
 
 #: The crawl, paced to last about ten seconds with articles written all along
 #: (a site's articles are held back only until it has 3 pages, not 10), so

@@ -41,10 +41,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import urlopen
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root
 
 from benchmarks.metric import eval_dir
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SECTIONS = ("world", "politics", "business", "tech", "science", "health", "sport", "culture",
             "travel", "opinion")
@@ -166,13 +167,13 @@ def run(name: str, cmds: list[list[str]], out: Path, client, site_url: str,
     handles, env = [log.open("w") for log in logs], {**os.environ, "PYTHONWARNINGS": "ignore"}
     t0 = time.time()
     procs = [subprocess.Popen(c, cwd=ROOT, stdout=h, stderr=subprocess.STDOUT, env=env)
-             for c, h in zip(cmds, handles)]
+             for c, h in zip(cmds, handles, strict=True)]
     codes = [p.wait() for p in procs]
     wall = time.time() - t0
     for h in handles:
         h.close()
     server = json.loads(urlopen(site_url + "/__stats").read())
-    cpu = [now - then for now, then in zip(cpu_seconds(client, server_pid), cpu)]
+    cpu = [now - then for now, then in zip(cpu_seconds(client, server_pid), cpu, strict=True)]
     found = [re.search(r"pages fetched:\s+(\d+).*?articles written:\s+(\d+)", log.read_text(),
                        re.DOTALL) for log in logs]
     split = [(int(m[1]), int(m[2])) if m else (0, 0) for m in found]
@@ -265,8 +266,8 @@ def main() -> int:
                 out = Path(tmp) / name
                 out.mkdir()
                 args = ["-o", str(out), "--job", name, *common, *(redis if n else [])]
-                cmds = [cli + ["crawl", site + "/", *args]]  # the seeder, started first
-                cmds += [cli + ["worker", *args]] * max(0, n - 1)
+                cmds = [[*cli, "crawl", site + "/", *args]]  # the seeder, started first
+                cmds += [[*cli, "worker", *args]] * max(0, n - 1)
                 results.append(run(name, cmds, out, client, site, site_proc.pid, opts.pages))
         report(results, opts.pages)
     finally:

@@ -39,7 +39,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.adcorpus import (  # noqa: E402
+from benchmarks.adcorpus import (
     DEFAULT_ADCORPUS,
     Page,
     load_adcorpus,
@@ -47,11 +47,11 @@ from benchmarks.adcorpus import (  # noqa: E402
     run_adcorpus,
     snippet_checks,
 )
-from benchmarks.cost import as_sample, peak_rss_mb, spread_sample, time_systems  # noqa: E402
-from benchmarks.datasets import DATASETS, WITH_COMMENTS, EvalPage, load_all  # noqa: E402
-from benchmarks.extraction_report import print_report  # noqa: E402
-from benchmarks.systems import Prediction, System, default_systems  # noqa: E402
-from benchmarks.textmetrics import score_texts, snippet_misses  # noqa: E402
+from benchmarks.cost import as_sample, peak_rss_mb, spread_sample, time_systems
+from benchmarks.datasets import DATASETS, WITH_COMMENTS, EvalPage, load_all
+from benchmarks.extraction_report import print_report
+from benchmarks.systems import Prediction, System, default_systems
+from benchmarks.textmetrics import score_texts, snippet_misses
 
 __all__ = ["Page", "Prediction", "System", "article_rule", "load_adcorpus", "main",
            "measure_cost", "predict", "print_adcorpus", "run", "run_adcorpus", "score",
@@ -116,7 +116,7 @@ def predict(system: System, pages: Sequence[EvalPage], jobs: int = 1,
     path = _cache_file(cache, system) if cache and system.version else None
     cached = _read_cache(path) if path else {}
     todo = [page for page in pages if page.key not in cached]
-    fresh = dict(zip([p.key for p in todo], _extract_all(system, todo, jobs)))
+    fresh = dict(zip([p.key for p in todo], _extract_all(system, todo, jobs), strict=True))
     if path and fresh:
         _append_cache(path, fresh)
     return {page.key: cached.get(page.key) or fresh[page.key] for page in pages}

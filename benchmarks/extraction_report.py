@@ -19,7 +19,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], out: TextIO) 
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     for n, row in enumerate(cells):
         line = "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                         for i, (c, w) in enumerate(zip(row, widths)))
+                         for i, (c, w) in enumerate(zip(row, widths, strict=True)))
         print(line.rstrip(), file=out)
         if n == 0:
             print("-" * len(line), file=out)

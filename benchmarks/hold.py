@@ -23,7 +23,7 @@ import copy
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,7 +48,7 @@ def pages(n: int, promo_from: int) -> list[Page]:
             body = body.replace(b"</h1>", f"</h1><p>{PROMO}</p>".encode(), 1)
         out.append(Page(url=f"http://site.example/a/{i}.html", status=200,
                         content_type="text/html", body=body,
-                        fetched_at=datetime(2026, 12, 4, tzinfo=timezone.utc)))
+                        fetched_at=datetime(2026, 12, 4, tzinfo=UTC)))
     return out
 
 

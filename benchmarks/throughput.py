@@ -42,8 +42,9 @@ descendants, sampled every 0.25 s from /proc; for (c) the sum of the workers'
 VmHWM. "other CPU s": the machine's busy CPU seconds during the run (/proc/stat)
 less the run's and the site's: this benchmark's own bookkeeping (for (c), feeding
 the pages to the pool) and anything else running on the machine; more than a few
-seconds means the figures are disturbed. Below the table: the checks (every page in each WARC once, one JSON line
-per article page, no URL requested twice) and the CPU of the crawl process
+seconds means the figures are disturbed. Below the table: the checks (every page in
+each WARC once, one JSON line per article page, no URL requested twice) and the CPU
+of the crawl process
 itself against its children.
 
 ``--profile`` then runs (b) once more under cProfile (``crawler crawl --profile
@@ -66,17 +67,18 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from shutil import which
 from urllib.request import urlopen
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root
 
 from benchmarks import distributed
 from benchmarks.distributed import SECTIONS, article_path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DEFAULT_PAGES = 2000  # a round takes ~2.5 minutes on 2 cores
 DEFAULT_LINKS = 50
@@ -183,10 +185,8 @@ class TreeSampler(threading.Thread):
                     continue
                 total, self.hwm_kb = total + rss, max(self.hwm_kb, hwm)
             self.peak_kb, self.procs = max(self.peak_kb, total), max(self.procs, len(pids))
-            try:
+            with suppress(OSError, IndexError, ValueError):
                 self.own_cpu = proc_cpu(self.pid)
-            except (OSError, IndexError, ValueError):
-                pass
 
 
 def run_process(cmd: list[str], log: Path, site: str, server_pid: int) -> dict:
@@ -278,7 +278,7 @@ def extraction_pool(pages: list[tuple[bytes, str]]) -> dict:
         pids = list(pool._processes)
         cpu0, busy = sum(proc_cpu(p) for p in pids), machine_busy()
         t0 = time.perf_counter()
-        found = sum(pool.map(_extract, *zip(*pages), chunksize=4))
+        found = sum(pool.map(_extract, *zip(*pages, strict=True), chunksize=4))
         wall = time.perf_counter() - t0
         cpu = sum(proc_cpu(p) for p in pids) - cpu0
         other = machine_busy() - busy - cpu

@@ -35,6 +35,7 @@ class PageResult(NamedTuple):
 
 def page_to_article(page: Page, options: ExtractionOptions) -> PageResult:
     """Extract one page (see :class:`PageResult`)."""
+    reason: str | None
     if page.status != 200:
         ext = None
         reason = "http_error"

@@ -12,7 +12,7 @@ import os
 import pkgutil
 import sys
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from scrapy.commands import ScrapyCommand
@@ -43,7 +43,7 @@ def _print_commands(cmds: dict[str, type[ScrapyCommand]]) -> None:
     print(f"\nUse \"{PROG} <command> -h\" for more about a command.")
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     print(f"{PROG}: error: {message}", file=sys.stderr)
     sys.exit(code)
 

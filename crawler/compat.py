@@ -156,6 +156,7 @@ def disk_queue_scheduler() -> type:
             return pop()
 
         def save_disk_queue(self) -> None:
+            assert self.dqs is not None  # called only while there is a disk queue
             self._write_dqs_state(str(self.dqdir), self.dqs.close())
 
     return DiskQueueScheduler

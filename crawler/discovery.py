@@ -42,8 +42,8 @@ def html_links(html: str | bytes, page_url: str) -> PageLinks:
         return PageLinks(page_url, [], [])
     base = page_url
     node = tree.css_first("base[href]")
-    if node is not None and (node.attributes.get("href") or "").strip():
-        base = _join(page_url, node.attributes["href"].strip()) or page_url
+    if node is not None and (href := (node.attributes.get("href") or "").strip()):
+        base = _join(page_url, href) or page_url
     try:
         joiner = UrlJoiner(base)
     except ValueError:  # an unparsable page URL: nothing to resolve links against
@@ -97,9 +97,9 @@ def parse_feed(body: bytes, base_url: str) -> list[FeedEntry]:
             entries.append(FeedEntry(url, updated))
     for entry in root.iter(f"{_ATOM}entry"):
         href = None
-        for link in entry.iter(f"{_ATOM}link"):
-            if link.get("rel", "alternate") == "alternate" and link.get("href"):
-                href = link.get("href")
+        for link_el in entry.iter(f"{_ATOM}link"):
+            if link_el.get("rel", "alternate") == "alternate" and link_el.get("href"):
+                href = link_el.get("href")
                 break
         updated = entry.findtext(f"{_ATOM}updated") or entry.findtext(f"{_ATOM}published")
         if href and (url := _join(base_url, href.strip())):

@@ -10,11 +10,13 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
+fcntl: ModuleType | None
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: no locks, repairs trust the caller
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None
 
 
 def try_lock(fd: int) -> bool:

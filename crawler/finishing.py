@@ -181,8 +181,9 @@ class ArticleFinisher:
     def _finish(self, article: Article, held: bool) -> Outcome:
         removed = 0
         if self.templates is not None:
-            removed = strip_template(self.templates, article, self.min_chars)
-            if removed is None:
+            stripped = strip_template(self.templates, article, self.min_chars)
+            if stripped is None:
                 return Outcome(article, TEMPLATE_TOO_SHORT, held=held)
+            removed = stripped
         reason = self.version(article) if self.version is not None else None
         return Outcome(article, reason, removed, held)

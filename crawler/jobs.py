@@ -7,11 +7,15 @@ import os
 import re
 import shutil
 import socket
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from crawler.jobfolder import QUEUE_DIR
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -29,11 +33,12 @@ def job_name_for(urls: list[str]) -> str:
     return safe_name(urlsplit(urls[0]).netloc.replace(":", "_"))
 
 
-def job_dir(settings) -> Path:  # noqa: ANN001 - scrapy Settings
-    return Path(settings.get("CRAWLER_OUTPUT_DIR")) / safe_name(settings.get("CRAWLER_JOB") or "default")
+def job_dir(settings: BaseSettings) -> Path:
+    job = settings.get("CRAWLER_JOB") or "default"
+    return Path(settings.get("CRAWLER_OUTPUT_DIR")) / safe_name(job)
 
 
-def use_disk_queue(settings) -> Path | None:  # noqa: ANN001 - scrapy Settings
+def use_disk_queue(settings: BaseSettings) -> Path | None:
     """Let pending requests wait on disk: Scrapy's JOBDIR queues in
     ``<job>/queue``, emptied first (a run starts its own frontier; resuming is
     the job state's business, docs/incremental.md). Not for a distributed crawl
@@ -48,7 +53,7 @@ def use_disk_queue(settings) -> Path | None:  # noqa: ANN001 - scrapy Settings
 
 
 def run_stamp(when: datetime | None = None) -> str:
-    return (when or datetime.now(timezone.utc)).strftime("%Y%m%d%H%M%S")
+    return (when or datetime.now(UTC)).strftime("%Y%m%d%H%M%S")
 
 
 def process_tag() -> str:

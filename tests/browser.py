@@ -9,6 +9,7 @@ client and no port are needed."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -92,7 +93,8 @@ def _errors(events: list[dict[str, Any]]) -> list[str]:
             details = params["exceptionDetails"]
             text = details.get("exception", {}).get("description") or details.get("text")
             found.append(f"exception: {text}")
-        elif method == "Runtime.consoleAPICalled" and params["type"] in ("error", "warning", "assert"):
+        elif (method == "Runtime.consoleAPICalled"
+              and params["type"] in ("error", "warning", "assert")):
             args = " ".join(str(a.get("value", a.get("description", ""))) for a in params["args"])
             found.append(f"console.{params['type']}: {args}")
         elif method == "Log.entryAdded" and params["entry"]["level"] in ("error", "warning"):
@@ -147,10 +149,8 @@ def load(path: Path | str, width: int = 1200, height: int = 900, timeout: float 
             events = [e for e in pipe.events if e.get("sessionId") == session]
             requests = [e["params"]["request"]["url"] for e in events
                         if e.get("method") == "Network.requestWillBeSent"]
-            try:
+            with contextlib.suppress(RuntimeError):
                 pipe.send("Browser.close")
-            except RuntimeError:
-                pass
             return PageLoad(screenshot=base64.b64decode(shot["data"]), errors=_errors(events),
                             requests=requests, value=result.get("result", {}).get("value"))
         finally:

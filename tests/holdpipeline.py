@@ -14,10 +14,10 @@ class HoldPipeline:
         self.path, self.marker = path, marker
 
     @classmethod
-    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+    def from_crawler(cls, crawler):
         return cls(crawler.settings["TEST_HOLD_PATH"], crawler.settings["TEST_HOLD_MARKER"])
 
-    async def process_item(self, item):  # noqa: ANN001, ANN201
+    async def process_item(self, item):
         if getattr(item, "url", "").endswith(self.path) and not os.path.exists(self.marker):
             with open(self.marker, "w") as f:
                 f.write(str(os.getpid()))

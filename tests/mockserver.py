@@ -29,14 +29,15 @@ import tempfile
 import threading
 import time
 import traceback
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from email.message import Message
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from string import Template
 from types import TracebackType
-from typing import IO, Any, Callable
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from tests.mockhostile import PREFIX as HOSTILE_PREFIX
@@ -69,7 +70,8 @@ REDIRECTS: dict[str, tuple[int, str]] = {
 CALENDAR_RE = re.compile(r"/calendar/(0|-?[1-9][0-9]*)/(0[1-9]|1[0-2])/")
 AMP_COPIES: dict[str, str] = {"/amp/harbour.html": "/articles/harbour.html"}
 #: Home-page links to harbour.html decorated with tracking parameters or a fragment.
-TRACKING_DUPLICATES: list[str] = [h for h, _ in PAGES["home_links"] if h.startswith("/articles/harbour.html")
+TRACKING_DUPLICATES: list[str] = [h for h, _ in PAGES["home_links"]
+                                  if h.startswith("/articles/harbour.html")
                                   and h != "/articles/harbour.html"]
 #: Page furniture present on every article page but never part of the story text.
 FURNITURE: list[str] = [
@@ -116,12 +118,13 @@ def esc(text: str) -> str:
 
 def ok(body: str | bytes, content_type: str) -> Response:
     """A 200 response; text bodies are encoded as UTF-8."""
-    return 200, {"Content-Type": content_type}, body.encode("utf-8") if isinstance(body, str) else body
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    return 200, {"Content-Type": content_type}, data
 
 
 def calendar_path(year: int, month: int) -> str:
     """Canonical calendar URL path, e.g. ``/calendar/2026/11/``."""
-    return "/calendar/%d/%02d/" % (year, month)
+    return f"/calendar/{year:d}/{month:02d}/"
 
 
 def parse_date(value: str) -> datetime:
@@ -162,7 +165,7 @@ class Site:
             if path in overrides:
                 art.update(overrides[path])
                 if "modified" not in overrides[path]:
-                    stamp = datetime.fromtimestamp(mtime, timezone.utc).replace(microsecond=0)
+                    stamp = datetime.fromtimestamp(mtime, UTC).replace(microsecond=0)
                     art["modified"] = max(parse_date(base["modified"]), stamp).isoformat()
             result[path] = art
         return result
@@ -219,8 +222,9 @@ class Site:
         if path is not None:
             head = f'<link rel="canonical" href="{self.url(path)}">\n{head}'
         head = f'<meta property="og:type" content="website">\n{head}'
-        doc = LAYOUT.substitute(lang="en", charset_meta='<meta charset="utf-8">\n', title=esc(title),
-                                head=head, body_class=body_class, content=content)
+        doc = LAYOUT.substitute(lang="en", charset_meta='<meta charset="utf-8">\n',
+                                title=esc(title), head=head, body_class=body_class,
+                                content=content)
         return status, {"Content-Type": "text/html; charset=utf-8"}, doc.encode("utf-8")
 
     def teasers(self, source: str, title: str) -> str:
@@ -230,20 +234,25 @@ class Site:
             href = self.url(a["path"]) if i % 2 else a["path"]
             items.append(f'<div class="teaser"><h3><a href="{esc(href)}">{esc(a["title"])}</a></h3>'
                          f'<p>{esc(a["description"])}</p></div>')
-        return f'<section class="teasers"><h2>{esc(title)}</h2>\n' + "\n".join(items) + "\n</section>"
+        return (f'<section class="teasers"><h2>{esc(title)}</h2>\n' + "\n".join(items)
+                + "\n</section>")
 
     # -- HTML pages -------------------------------------------------------
     def home(self) -> Response:
-        links = "\n".join(f'<li><a href="{esc(h)}">{esc(t)}</a></li>' for h, t in PAGES["home_links"])
+        links = "\n".join(f'<li><a href="{esc(h)}">{esc(t)}</a></li>'
+                          for h, t in PAGES["home_links"])
         content = (self.teasers("/", "Top stories")
-                   + f'\n<section class="more"><h2>More from the Courier</h2><ul>\n{links}\n</ul></section>\n'
-                   + f'<p class="sections"><a href="/news/">All news</a> | <a href="{self.url("/sport/")}">'
-                   + "All sport</a></p>")
-        head = '<link rel="alternate" type="application/rss+xml" title="Courier RSS" href="/feed.xml">'
+                   + '\n<section class="more"><h2>More from the Courier</h2><ul>\n'
+                   + f'{links}\n</ul></section>\n'
+                   + '<p class="sections"><a href="/news/">All news</a> | '
+                   + f'<a href="{self.url("/sport/")}">All sport</a></p>')
+        head = ('<link rel="alternate" type="application/rss+xml" title="Courier RSS" '
+                'href="/feed.xml">')
         return self.page("Home", content, path="/", head=head, body_class="home")
 
     def section_news(self) -> Response:
-        head = '<link rel="alternate" type="application/atom+xml" title="Courier news" href="/atom.xml">'
+        head = ('<link rel="alternate" type="application/atom+xml" title="Courier news" '
+                'href="/atom.xml">')
         return self.page("News", self.teasers("/news/", "Latest news"), path="/news/", head=head,
                          body_class="section")
 
@@ -270,7 +279,8 @@ class Site:
         """301 with an absolute Location, 302 with a relative one, as real sites mix both."""
         location = self.url(target) if status == 301 else target
         body = f'<html><body>Moved to <a href="{location}">{location}</a></body></html>'
-        return status, {"Location": location, "Content-Type": "text/html; charset=utf-8"}, body.encode()
+        headers = {"Location": location, "Content-Type": "text/html; charset=utf-8"}
+        return status, headers, body.encode()
 
     # -- articles ---------------------------------------------------------
     def render_article(self, art: dict[str, Any], path: str) -> bytes:
@@ -292,28 +302,31 @@ class Site:
             url=esc(self.url(art["path"])), published=published_meta, modified=art["modified"],
             section=esc(art["section"]), canonical=esc(canonical), jsonld=jsonld)
         titles = {p: a["title"] for p, a in self.articles().items()}
-        related = "\n".join(f'    <li><a href="{p}">{esc(titles[p])}</a></li>' for p in art["related"])
+        related = "\n".join(f'    <li><a href="{p}">{esc(titles[p])}</a></li>'
+                            for p in art["related"])
         comments = "\n".join(
             f'    <li class="comment"><p class="comment-author">{esc(c["author"])}</p>'
             f'<p class="comment-text">{esc(c["text"])}</p></li>' for c in art["comments"])
         content = ARTICLE.substitute(
-            section=esc(art["section"]), section_path=art["section"].lower(), title=esc(art["title"]),
+            section=esc(art["section"]), section_path=art["section"].lower(),
+            title=esc(art["title"]),
             author=esc(art["author"]), date_iso=art["published"],
             date_human=f"{date.day} {date:%B %Y}", body_top="\n".join(paragraphs[:2]),
             body_bottom="\n".join(paragraphs[2:]), related=related, comments=comments,
             ad_copy=esc(art.get("ad_copy", DEFAULT_AD_COPY)),
             comment_count=len(art["comments"]))
         meta = f'<meta charset="{art["encoding"]}">\n' if art["charset"] == "header+meta" else ""
-        doc = LAYOUT.substitute(lang=art["lang"], charset_meta=meta, title=esc(art["title"]), head=head,
-                                body_class="amp" if path in AMP_COPIES else "article", content=content)
+        doc = LAYOUT.substitute(lang=art["lang"], charset_meta=meta, title=esc(art["title"]),
+                                head=head, body_class="amp" if path in AMP_COPIES else "article",
+                                content=content)
         return doc.encode(art["encoding"])
 
     def article(self, art: dict[str, Any], path: str, headers: Message) -> Response:
         """Article response with ETag/Last-Modified and conditional-GET (304) support."""
         body = self.render_article(art, path)
         ctype = "text/html" if art["charset"] == "none" else f'text/html; charset={art["encoding"]}'
-        etag = '"%s"' % hashlib.sha1(body).hexdigest()[:20]
-        modified = parse_date(art["modified"]).astimezone(timezone.utc)
+        etag = f'"{hashlib.sha1(body).hexdigest()[:20]}"'
+        modified = parse_date(art["modified"]).astimezone(UTC)
         validators = {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True)}
         inm, ims = headers.get("If-None-Match"), headers.get("If-Modified-Since")
         if inm is not None:
@@ -339,7 +352,8 @@ class Site:
 
     def urlset(self, source: str) -> str:
         """Sitemap ``urlset`` XML for articles listed in ``source``."""
-        entries = "".join(f"  <url><loc>{self.url(a['path'])}</loc><lastmod>{a['modified']}</lastmod></url>\n"
+        entries = "".join(f"  <url><loc>{self.url(a['path'])}</loc>"
+                          f"<lastmod>{a['modified']}</lastmod></url>\n"
                           for a in self.sources(source))
         return self.template("urlset.xml", entries=entries)
 
@@ -373,7 +387,8 @@ class MockHTTPServer(ThreadingHTTPServer):
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
 
-    def log_request_json(self, method: str, path: str, headers: dict[str, str], status: int) -> None:
+    def log_request_json(self, method: str, path: str, headers: dict[str, str],
+                         status: int) -> None:
         """Append one request to the log and flush it immediately."""
         if self.log_file is None:
             return
@@ -390,10 +405,10 @@ class Handler(BaseHTTPRequestHandler):
     server: MockHTTPServer
     protocol_version = "HTTP/1.1"
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def do_GET(self) -> None:  # http.server's naming
         self._serve(send_body=True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._serve(send_body=False)
 
     def _serve(self, send_body: bool) -> None:
@@ -416,7 +431,7 @@ class Handler(BaseHTTPRequestHandler):
         elif send_body and status != 304:
             self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Silence the default per-request stderr logging."""
 
 

@@ -44,9 +44,10 @@ def test_obfuscated_site_needs_its_template() -> None:
     bodies = [((CORPUS / p["file"]).read_bytes(), p["url"]) for p in pages]
     alone = [extract(body, url) for body, url in bodies]
     # page by page, the site's own junk (no lexicon knows it) gets through ...
-    assert any(norm(j) in norm(e.text) for e, p in zip(alone, pages) for j in p["must_not_have"])
+    assert any(norm(j) in norm(e.text)
+               for e, p in zip(alone, pages, strict=True) for j in p["must_not_have"])
     # ... learnt across the site, none of it does
-    for result, page in zip(extract_site(bodies), pages):
+    for result, page in zip(extract_site(bodies), pages, strict=True):
         check(result.text, page)
 
 
@@ -54,5 +55,5 @@ def test_quote_shared_by_two_articles_survives() -> None:
     pages = MANIFEST["site"]["pages"]
     results = extract_site([((CORPUS / p["file"]).read_bytes(), p["url"]) for p in pages])
     quote = norm(MANIFEST["site"]["shared_quote"])
-    holders = [p["file"] for p, r in zip(pages, results) if quote in norm(r.text)]
+    holders = [p["file"] for p, r in zip(pages, results, strict=True) if quote in norm(r.text)]
     assert holders == MANIFEST["site"]["shared_quote_files"]

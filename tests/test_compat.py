@@ -85,11 +85,11 @@ def test_the_disk_queue_hooks_wrap_scrapys_push_and_pop() -> None:
     calls = []
 
     class Recording(cls):  # type: ignore[misc, valid-type]
-        def disk_push(self, request, push):  # noqa: ANN001, ANN201
+        def disk_push(self, request, push):
             calls.append("push")
             return False
 
-        def disk_pop(self, pop):  # noqa: ANN001, ANN201
+        def disk_pop(self, pop):
             calls.append("pop")
             return None
 

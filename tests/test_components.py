@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -61,7 +61,7 @@ def page(name: str, url: str = "https://gazette.example/news/breakwater.html", s
          ctype: str = "text/html") -> Page:
     return Page(url=url, status=status, body=(DATA / "pages" / name).read_bytes(),
                 content_type=ctype, fetched_at=datetime(2026, 11, 26, 9, 30, 1, 250000,
-                                                        tzinfo=timezone.utc),
+                                                        tzinfo=UTC),
                 warc={"filename": "warc/x.warc.gz", "offset": 10, "length": 99,
                       "record_id": "<urn:uuid:12345678-1234-1234-1234-123456789abc>"})
 
@@ -123,7 +123,7 @@ def test_extraction_backlog_pauses_downloads_and_wakes_the_engine() -> None:
         def __init__(self) -> None:
             self.turns: asyncio.Queue[None] = asyncio.Queue()
 
-        async def extract(self, item: Page):  # noqa: ANN202
+        async def extract(self, item: Page):
             await self.turns.get()
             done.append(item.url)
             return page_to_article(item, pipe.options)
@@ -173,7 +173,7 @@ def test_jsonlines_writer_writes_whole_lines(tmp_path: Path) -> None:
 
 
 def test_summary_lines() -> None:
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     stats = {"start_time": start, "finish_time": start.replace(second=10),
              "finish_reason": "finished", "downloader/response_count": 50,
              "jsonl/records_written": 20, "extract/dropped/listing_page": 5,
@@ -205,7 +205,7 @@ def test_writer_holds_a_site_until_its_template_is_known(tmp_path: Path) -> None
     for p in pages:
         item = Page(url=p["url"], status=200, content_type="text/html",
                     body=(DATA / "adcorpus" / p["file"]).read_bytes(),
-                    fetched_at=datetime(2026, 11, 26, tzinfo=timezone.utc))
+                    fetched_at=datetime(2026, 11, 26, tzinfo=UTC))
         article = page_to_article(item, ExtractionPipeline.from_crawler(crawler).options).article
         writer.process_item(article)
         written_after.append(len(path.read_text("utf-8").splitlines()))
@@ -216,7 +216,7 @@ def test_writer_holds_a_site_until_its_template_is_known(tmp_path: Path) -> None
     writer.close_spider()
     records = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
     assert len(records) == len(pages)
-    for record, p in zip(records, pages):
+    for record, p in zip(records, pages, strict=True):
         text = " ".join(record["text"].split())
         assert not [j for j in p["must_not_have"] if j in text], p["file"]
         assert all(" ".join(s.split()) in text for s in p["must_have"])

@@ -167,7 +167,7 @@ def test_warc_keeps_status_lines_and_redirect_hops(crawl) -> None:
 def test_warc_payload_bytes_are_what_the_server_sent(crawl, mockserver) -> None:
     import urllib.request
 
-    for rec_type, headers, http, payload in warc_records(crawl["job"]):
+    for rec_type, headers, _http, payload in warc_records(crawl["job"]):
         uri = headers.get_header("WARC-Target-URI")
         if rec_type == "response" and uri.endswith((".pdf", "cp1252.html", "shift-jis.html")):
             with urllib.request.urlopen(uri) as live:

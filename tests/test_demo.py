@@ -87,7 +87,7 @@ def test_plain_scrapy_crawl_from_project_root(tmp_path) -> None:
 
 
 def test_demo_again_shows_a_first_crawl_again(demo) -> None:
-    result, job, _ = demo
+    _result, job, _ = demo
     again = run_crawler("demo", "-o", str(job.parent))
     assert again.returncode == 0, again.stderr[-2000:]
     assert f"articles written: {len(MANIFEST['articles'])}" in again.stdout

@@ -6,12 +6,14 @@ from crawler.discovery import html_links, looks_like_feed, parse_feed
 from crawler.frontier.urls import UrlJoiner, netloc_of
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>
-<item><title>A</title><link>https://x.org/a.html</link><pubDate>Tue, 03 Nov 2026 08:00:00 GMT</pubDate></item>
+<item><title>A</title><link>https://x.org/a.html</link>
+<pubDate>Tue, 03 Nov 2026 08:00:00 GMT</pubDate></item>
 <item><title>B</title><guid>https://x.org/b.html</guid></item>
 <item><title>C</title><guid isPermaLink="false">tag:x.org,2026:c</guid></item>
 </channel></rss>"""
 ATOM = b"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
-<entry><title>A</title><link rel="alternate" href="/atom/a.html"/><updated>2026-11-01T10:00:00Z</updated></entry>
+<entry><title>A</title><link rel="alternate" href="/atom/a.html"/>
+<updated>2026-11-01T10:00:00Z</updated></entry>
 <entry><title>B</title><link rel="enclosure" href="/b.mp3"/><link href="https://x.org/atom/b.html"/></entry>
 </feed>"""
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import UTC
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -59,11 +60,12 @@ def test_two_workers_fetch_everything_once(redis_url: str, tmp_path: Path) -> No
                            "-o", str(tmp_path), "-s", "AUTOTHROTTLE_ENABLED=0", *slow)
         assert seed.returncode == 0, seed.stderr[-2000:]
         for proc in (a, b):
-            out, err = proc.communicate(timeout=60)
+            _out, err = proc.communicate(timeout=60)
             assert proc.returncode == 0, err[-2000:]
         requests = Counter(r["path"] for r in server.requests())
     assert requests.pop("/broken.html") == 3  # retried twice, by whichever worker
     assert {p: n for p, n in requests.items() if n > 1} == {}  # robots.txt included
+    assert "/private/secret.html" not in requests  # the shared robots.txt is obeyed
     job = tmp_path / "two"
     recs = articles(job)
     assert Counter(canonical(r) for r in recs) == Counter(list(MANIFEST["articles"]))
@@ -109,7 +111,7 @@ def test_killed_worker_loses_no_request(redis_url: str, tmp_path: Path) -> None:
         victim.communicate()
         logs = ""
         for proc in (seeder, survivor):
-            out, err = proc.communicate(timeout=120)
+            _out, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, err[-2000:]
             logs += err
     assert f"Worker {socket.gethostname()}-{victim.pid} is gone" in logs  # its requests put back
@@ -152,7 +154,7 @@ def test_request_stays_in_flight_until_its_article_is_written(redis_url: str,
             holder.send_signal(signal.SIGKILL)  # its extraction workers follow it
             holder.communicate()
         survivor = worker(redis_url, "hold", tmp_path)
-        out, err = survivor.communicate(timeout=120)
+        _out, err = survivor.communicate(timeout=120)
         assert survivor.returncode == 0, err[-2000:]
     assert f"Worker {socket.gethostname()}-{holder.pid} is gone" in err
     recs = Counter(canonical(r) for r in articles(tmp_path / "hold"))
@@ -160,7 +162,7 @@ def test_request_stays_in_flight_until_its_article_is_written(redis_url: str,
 
 
 def test_state_and_templates_are_shared_in_redis(redis_url: str) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from redis import Redis
 
@@ -174,7 +176,7 @@ def test_state_and_templates_are_shared_in_redis(redis_url: str) -> None:
     assert a.run == b.run
     record = {"url": "https://g.example/a", "text": "Body.", "version": 1,
               "warc": {"filename": "w", "offset": 1, "length": 2, "record_id": "<x>"}}
-    a.record_article("k", record, datetime.now(timezone.utc), Capture(etag='"e"'))
+    a.record_article("k", record, datetime.now(UTC), Capture(etag='"e"'))
     seen = b.get("k")  # written by one worker, known to the other
     assert seen.capture.etag == '"e"' and seen.version == 1 and seen.written_run == a.run
     a.new_run()
@@ -233,7 +235,8 @@ def test_idle_worker_picks_up_new_work_within_two_seconds(redis_url: str, tmp_pa
         idle = worker(redis_url, "idle", tmp_path, "-s", "CRAWLER_REDIS_IDLE_CLOSE=30")
         try:
             deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and not any(server.scan_iter("crawler:idle:worker:*")):
+            while (time.monotonic() < deadline
+                   and not any(server.scan_iter("crawler:idle:worker:*"))):
                 time.sleep(0.05)
             time.sleep(6)  # idle past Scrapy's own 5 s heartbeat
             spider = ArticleSpider(start=site.url("/"))
@@ -255,7 +258,7 @@ def test_idle_worker_picks_up_new_work_within_two_seconds(redis_url: str, tmp_pa
 def test_redis_state_settles_an_article_on_its_canonical_page(redis_url: str) -> None:
     """The SQLite store's bookkeeping of an AMP copy and its canonical page
     (``tests/test_state.py``), in Redis."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from redis import Redis
 
@@ -263,7 +266,7 @@ def test_redis_state_settles_an_article_on_its_canonical_page(redis_url: str) ->
     from crawler.state.store import Capture
 
     store = RedisStateStore(Redis.from_url(redis_url), JobKeys("settle"))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     warc = {"filename": "w", "offset": 1, "length": 2, "record_id": "<x>"}
     store.record_article("amp", {"url": "https://g.example/amp/a", "text": "Body.",
                                  "version": 1, "warc": warc}, now, Capture(etag='"c"'), "a")
@@ -295,14 +298,14 @@ class ObfuscatedSite:
         bodies["/"] = f"<html><body><ul>{index}</ul></body></html>".encode()
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 body = bodies.get(urlsplit(self.path).path)
                 self.send_response(200 if body is not None else 404)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.end_headers()
                 self.wfile.write(body or b"not found")
 
-            def log_message(self, *args) -> None:  # noqa: ANN002
+            def log_message(self, *args) -> None:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -312,7 +315,7 @@ class ObfuscatedSite:
         self.thread.start()
         return self
 
-    def __exit__(self, *exc) -> None:  # noqa: ANN002
+    def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
 

@@ -88,7 +88,7 @@ def test_parquet_read_with_duckdb_is_the_latest_versions(job: Path, tmp_path: Pa
     export(job, "--format", "parquet", "-o", str(path))
     assert pq.read_schema(path).equals(arrow_schema(), check_metadata=True)
     rel = duckdb.sql(f"SELECT * FROM read_parquet('{path}') ORDER BY url")
-    rows = [dict(zip(rel.columns, row)) for row in rel.fetchall()]
+    rows = [dict(zip(rel.columns, row, strict=True)) for row in rel.fetchall()]
     assert rows == latest(job)
     changed = next(r for r in rows if urlsplit(r["url"]).path == CHANGED)
     assert changed["version"] == 2 and changed["previous"]["offset"] >= 0
@@ -128,7 +128,7 @@ def test_csv_flattens_lists_and_objects(job: Path, tmp_path: Path) -> None:
     with open(path, encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
     assert rows[0] == field_names()
-    by_url = {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
+    by_url = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     expected = latest(job)
     assert len(by_url) == len(rows) - 1 == len(expected)
     for record in expected:
@@ -184,5 +184,5 @@ def test_latest_version_wins_and_ties_go_to_the_last_written(tmp_path: Path) -> 
     assert [r["n"] for r in iter_records(files, every=seen.append)] == [1, 4]
     assert [r["n"] for r in seen] == [1, 2, 3, 4]
     b.write_text('{"url":"u1"}\nnot json\n')
-    with pytest.raises(RecordError, match="articles-2.jsonl:2: not JSON"):
+    with pytest.raises(RecordError, match=r"articles-2\.jsonl:2: not JSON"):
         list(iter_records(files))

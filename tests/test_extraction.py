@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -8,7 +8,7 @@ from crawler.extraction import decode_html, extract, is_html
 from tests.conftest import DATA
 
 PAGES = DATA / "pages"
-FETCHED = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+FETCHED = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 BODY_SNIPPETS = [
     "The harbour authority confirmed on Tuesday that the eastern breakwater will be rebuilt",
     "“We have waited long enough,” said Mária Novák",
@@ -65,7 +65,7 @@ def test_windows_1252_declared_in_meta_and_header() -> None:
 def test_shift_jis_without_any_charset() -> None:
     raw = (PAGES / "article_shift_jis.html").read_bytes()
     assert b"charset" not in raw.lower()
-    text, encoding = decode_html(raw, "text/html")
+    _text, encoding = decode_html(raw, "text/html")
     assert encoding.replace("-", "_").lower() in ("shift_jis", "cp932", "sjis")
     result = extract(raw, "https://gazette.example/ja/1.html", content_type="text/html")
     assert result.is_article
@@ -78,7 +78,7 @@ def test_date_never_after_capture() -> None:
     # the page declares 2031-05-01: no date rather than a guess
     assert load("article_future_date.html").date is None
     # a capture before the declared date cannot have it either
-    early = load("article_comments.html", fetched_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    early = load("article_comments.html", fetched_at=datetime(2026, 1, 1, tzinfo=UTC))
     assert early.date is None or early.date <= "2026-01-01"
 
 

@@ -21,12 +21,12 @@ def art(url: str, canonical: str | None = None, text: str = "Body.") -> Article:
     return Article(url=url, canonical_url=canonical, text=text)
 
 
-def written(outcomes) -> list[str]:  # noqa: ANN001
+def written(outcomes) -> list[str]:
     return [o.article.url for o in outcomes if o.dropped is None]
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(["page", "amp", "amp2"])))
-def test_the_canonical_page_is_written_whatever_the_order(order) -> None:  # noqa: ANN001
+def test_the_canonical_page_is_written_whatever_the_order(order) -> None:
     pages = {"page": art(PAGE, PAGE), "amp": art(AMP, PAGE), "amp2": art(AMP2, PAGE)}
     finisher = ArticleFinisher(claims=LocalClaims())
     outcomes = [o for name in order for o in finisher.add(pages[name])]

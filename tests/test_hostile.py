@@ -72,7 +72,8 @@ def crawl(server: MockServer, tmp_path_factory: pytest.TempPathFactory) -> dict[
             for rec in ArchiveIterator(f):
                 if rec.rec_type == "response":
                     responses.append((rec.rec_headers, rec.http_headers, rec.raw_stream.read()))
-    return {"log": result.stderr, "stdout": result.stdout, "job": job, "records": records, "responses": responses,
+    return {"log": result.stderr, "stdout": result.stdout, "job": job, "records": records,
+            "responses": responses,
             "requests": server.requests(), "stats": scrapy_stats(result.stderr),
             "summary": json.loads(summary.read_text())}
 

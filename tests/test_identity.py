@@ -33,7 +33,7 @@ def test_a_user_agent_set_by_hand_is_kept() -> None:
     assert agent(USER_AGENT="my-bot/1.0", CRAWLER_CONTACT_URL="https://me.example") == "my-bot/1.0"
 
 
-def test_the_crawl_command_line_sets_the_contact(mockserver, tmp_path) -> None:  # noqa: ANN001
+def test_the_crawl_command_line_sets_the_contact(mockserver, tmp_path) -> None:
     from tests.conftest import run_crawler
 
     result = run_crawler("crawl", mockserver.url("/robots.txt"), "-o", str(tmp_path),

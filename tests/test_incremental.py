@@ -24,7 +24,7 @@ PROMO = ("Word vandaag lid van de Kwispelclub en ontvang elke vrijdag de beste v
 
 
 def with_promo(paragraphs: list[str]) -> list[str]:
-    return paragraphs[:2] + [PROMO] + paragraphs[2:]
+    return [*paragraphs[:2], PROMO, *paragraphs[2:]]
 
 
 def run(server: MockServer, out: Path, *extra: str) -> dict:

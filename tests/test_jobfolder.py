@@ -44,7 +44,7 @@ def test_a_root_with_several_jobs_says_which(tmp_path: Path) -> None:
     make_job(tmp_path, "a.example", {"url": "https://a.example/"})
     make_job(tmp_path, "b.example", {"url": "https://b.example/"})
     assert [p.name for p in jobs_in(tmp_path)] == ["a.example", "b.example"]
-    with pytest.raises(JobFolderError, match="holds 2 jobs; name one: .*a.example.*b.example"):
+    with pytest.raises(JobFolderError, match=r"holds 2 jobs; name one: .*a\.example.*b\.example"):
         one_job(tmp_path)
     with pytest.raises(RecordError, match="holds 2 jobs"):
         jsonl_files([tmp_path])
@@ -64,8 +64,10 @@ def test_a_state_file_alone_makes_a_job(tmp_path: Path) -> None:
 def test_the_wacz_page_list_and_export_agree_on_the_latest_version(tmp_path: Path) -> None:
     url = "https://example.org/a"
     job = make_job(tmp_path, "j",
-                   {"url": url, "title": "First", "version": 1, "fetched_at": "2026-12-01T00:00:00.000Z"},
-                   {"url": url, "title": "Second", "version": 2, "fetched_at": "2026-12-03T00:00:00.000Z"})
+                   {"url": url, "title": "First", "version": 1,
+                    "fetched_at": "2026-12-01T00:00:00.000Z"},
+                   {"url": url, "title": "Second", "version": 2,
+                    "fetched_at": "2026-12-03T00:00:00.000Z"})
     latest = list(iter_records(article_files(job)))
     pages = job_page_entries(job)
     assert [(p["title"], p["ts"]) for p in pages] == [(r["title"], r["fetched_at"]) for r in latest]
@@ -101,7 +103,8 @@ def test_scan_sorts_what_a_path_holds_by_kind(tmp_path: Path) -> None:
     found = scan([job, job / WARC_DIR / "a.warc.gz", tmp_path / "notes.txt"])
     assert [p.name for p in found.warcs] == ["a.warc.gz", "b.warc"]  # each file once
     assert [p.name for p in found.open_warcs] == ["c.warc.gz.open"]
-    assert [p.name for p in found.wacz] == ["d.wacz"] and [p.name for p in found.arcs] == ["e.arc.gz"]
+    assert [p.name for p in found.wacz] == ["d.wacz"]
+    assert [p.name for p in found.arcs] == ["e.arc.gz"]
     assert [p.name for p in found.jsonl] == ["articles-20261204000000-host-1.jsonl"]
     assert [p.name for p in found.other] == ["notes.txt"]  # named, of no known kind
     with pytest.raises(FileNotFoundError):

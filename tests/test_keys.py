@@ -14,7 +14,8 @@ def test_the_keys_of_a_job_and_their_parts_back() -> None:
     assert JobKeys.of_queue(k.queue) == k
     assert k.worker_of(k.processing("vm-12")) == k.worker_of(k.held("vm-12").encode()) == "vm-12"
     assert k.heartbeat() == "crawler:news:worker:*"
-    assert k.site_of_template_key(k.template("a.example:8080", "pages").encode()) == "a.example:8080"
+    key = k.template("a.example:8080", "pages").encode()
+    assert k.site_of_template_key(key) == "a.example:8080"
     assert k.state("run") == "crawler:news:state:run" and k.state() == "crawler:news:state"
     settings = redis_settings("redis://127.0.0.1:6379/0", "news")
     assert settings["SCHEDULER_QUEUE_KEY"] == k.queue

@@ -8,7 +8,8 @@ BODY = "<p>" + "The council met on Tuesday to discuss the harbour budget. " * 5 
 
 
 def page(inner: str) -> lxml.html.HtmlElement:
-    return lxml.html.document_fromstring(f"<html><body><article>{BODY}{inner}</article></body></html>")
+    return lxml.html.document_fromstring(
+        f"<html><body><article>{BODY}{inner}</article></body></html>")
 
 
 def text_after(inner: str, rules: MarkupRules = MarkupRules(), url: str = "https://x.example/a"):

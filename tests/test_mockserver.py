@@ -7,9 +7,10 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from html.parser import HTMLParser
+from itertools import pairwise
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -88,7 +89,7 @@ def test_robots_txt(server: MockServer) -> None:
 
 def test_redirect_chain(server: MockServer) -> None:
     chain = MANIFEST["redirect_chain"]
-    for path, nxt, code in zip(chain, chain[1:], MANIFEST["redirect_statuses"]):
+    for (path, nxt), code in zip(pairwise(chain), MANIFEST["redirect_statuses"], strict=True):
         status, headers, _ = fetch(server, path)
         assert status == code
         assert urljoin(server.url(path), headers["Location"]) == server.url(nxt)
@@ -203,9 +204,10 @@ def test_home_links(server: MockServer) -> None:
     hrefs = set(page.hrefs)
     for dup in MANIFEST["tracking_duplicates"]:
         assert dup in hrefs
-    for path in ["/news/", "/private/secret.html", "/redirect/start", "/missing.html", "/broken.html",
-                 "/files/annual-report.pdf", "/calendar/2026/11/", "/amp/harbour.html",
-                 "/articles/cp1252.html", "/articles/shift-jis.html", "/articles/no-charset.html"]:
+    for path in ["/news/", "/private/secret.html", "/redirect/start", "/missing.html",
+                 "/broken.html", "/files/annual-report.pdf", "/calendar/2026/11/",
+                 "/amp/harbour.html", "/articles/cp1252.html", "/articles/shift-jis.html",
+                 "/articles/no-charset.html"]:
         assert path in local_paths(server, "/", page.hrefs), path
     assert page.meta["og:type"] == "website"
 
@@ -225,7 +227,7 @@ def test_calendar_trap(server: MockServer) -> None:
 def test_articles(server: MockServer) -> None:
     assert len(MANIFEST["articles"]) >= 10
     for path, info in MANIFEST["articles"].items():
-        status, headers, body = fetch(server, path)
+        status, _headers, body = fetch(server, path)
         assert status == 200, path
         text = body.decode(info["encoding"])
         page = parse(text)
@@ -233,7 +235,8 @@ def test_articles(server: MockServer) -> None:
         assert page.meta["article:published_time"] == info["meta_published"]
         canonical = [link["href"] for link in page.links if link.get("rel") == "canonical"]
         assert canonical == [server.url(path)]
-        ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)[1])
+        ld = json.loads(
+            re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)[1])
         assert ld["@type"] == "NewsArticle" and ld["headline"] == info["title"]
         assert f'<meta name="author" content="{info["author"]}">' in text
         assert all(s in text for s in info["must_have"]), path
@@ -250,12 +253,13 @@ def test_articles(server: MockServer) -> None:
 def test_amp_duplicate(server: MockServer) -> None:
     for dup, canonical in MANIFEST["canonical_duplicates"].items():
         page = parse(fetch(server, dup)[2].decode())
-        assert [link["href"] for link in page.links if link.get("rel") == "canonical"] == [canonical]
+        canonicals = [link["href"] for link in page.links if link.get("rel") == "canonical"]
+        assert canonicals == [canonical]
 
 
 def test_not_articles(server: MockServer) -> None:
     for path in MANIFEST["not_articles"]:
-        status, headers, body = fetch(server, path)
+        _status, _headers, body = fetch(server, path)
         assert b'content="article"' not in body, path
     assert MANIFEST["disallowed"] == ["/private/secret.html"]
 
@@ -271,7 +275,8 @@ def test_discovery_paths(server: MockServer) -> None:
         seen.add(page)
         status, _, body = fetch(server, page)
         if status == 200:
-            queue += [p.split("?")[0] for p in local_paths(server, page, parse(body.decode("utf-8", "replace")).hrefs)]
+            hrefs = parse(body.decode("utf-8", "replace")).hrefs
+            queue += [p.split("?")[0] for p in local_paths(server, page, hrefs)]
     for path, info in MANIFEST["articles"].items():
         html_sources = [s for s in info["found_via"] if s.endswith("/") or s.endswith(".html")]
         assert (path in seen) == bool(html_sources), path
@@ -285,7 +290,7 @@ def test_conditional_get(server: MockServer) -> None:
     assert fetch(server, path, {"If-None-Match": etag})[0] == 304
     assert fetch(server, path, {"If-None-Match": '"stale"'})[0] == 200
     assert fetch(server, path, {"If-Modified-Since": last_modified})[0] == 304
-    old = format_datetime(datetime(2020, 1, 1, tzinfo=timezone.utc), usegmt=True)
+    old = format_datetime(datetime(2020, 1, 1, tzinfo=UTC), usegmt=True)
     assert fetch(server, path, {"If-Modified-Since": old})[0] == 200
     status, headers, body = fetch(server, path, {"If-None-Match": etag}, method="HEAD")
     assert status == 304 and body == b""
@@ -296,8 +301,9 @@ def test_state_override_changes_article() -> None:
     with MockServer() as srv:
         status, headers, body = fetch(srv, path)
         etag = headers["ETag"]
-        srv.set_state({"articles": {path: {"paragraphs": ["Updated: the library will now close at ten.",
-                                                          *MANIFEST["articles"][path]["must_have"]],
+        paragraphs = ["Updated: the library will now close at ten.",
+                      *MANIFEST["articles"][path]["must_have"]]
+        srv.set_state({"articles": {path: {"paragraphs": paragraphs,
                                            "modified": "2026-11-01T09:00:00+00:00"}}})
         status, headers, new_body = fetch(srv, path, {"If-None-Match": etag})
         assert status == 200 and headers["ETag"] != etag
@@ -308,7 +314,8 @@ def test_state_override_changes_article() -> None:
 def test_request_log(server: MockServer) -> None:
     server.reset_log()
     assert server.requests() == []
-    paths = ["/robots.txt", "/articles/harbour.html?utm_source=twitter&utm_medium=social", "/missing.html"]
+    paths = ["/robots.txt", "/articles/harbour.html?utm_source=twitter&utm_medium=social",
+             "/missing.html"]
     for path in paths:
         fetch(server, path, {"X-Test": "yes"})
     fetch(server, "/", method="HEAD")
@@ -330,7 +337,8 @@ def test_command_line_prints_single_url_line(server: MockServer) -> None:
 # -- the hostile corner (tests/mockhostile.py) ---------------------------------------
 
 def test_nothing_regular_links_to_the_hostile_corner(server: MockServer) -> None:
-    for path in ["/", "/news/", "/sport/", "/robots.txt", *MANIFEST["sitemaps"], *MANIFEST["feeds"]]:
+    for path in ["/", "/news/", "/sport/", "/robots.txt", *MANIFEST["sitemaps"],
+                 *MANIFEST["feeds"]]:
         assert b"/hostile" not in fetch(server, path)[2], path
     status, _, body = fetch(server, "/hostile/")
     assert status == 200 and b"/hostile/stall.html" in body

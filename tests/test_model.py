@@ -102,8 +102,8 @@ def test_export_of_a_logistic_regression_gives_the_same_probabilities():
     clf = LogisticRegression(C=1.0).fit(x, y)
     model = LinearModel.from_dict(json.loads(json.dumps(linear_to_dict(clf, vocabulary,
                                                                        min_weight=0.0))))
-    for row, expected in zip(x[:40], clf.predict_proba(x[:40])[:, 1]):
-        tokens = [name for name, on in zip(vocabulary, row) if on]
+    for row, expected in zip(x[:40], clf.predict_proba(x[:40])[:, 1], strict=True):
+        tokens = [name for name, on in zip(vocabulary, row, strict=True) if on]
         assert model.probability(tokens) == pytest.approx(expected, abs=1e-4)
 
 

@@ -15,7 +15,8 @@ def depth(tree: HtmlElement) -> int:
 
 
 def test_flatten_keeps_content_and_caps_depth() -> None:
-    html = "<html><body>" + "<div>" * 300 + "<p>inside</p>" + "</div>" * 300 + "<p>after</p></body></html>"
+    html = ("<html><body>" + "<div>" * 300 + "<p>inside</p>" + "</div>" * 300
+            + "<p>after</p></body></html>")
     flat, moved = flatten(html, limit=50)
     assert moved == 300 + 2 + 1 - 50  # html and body count as levels, and so does <p>
     assert "<p>inside</p>" in flat and "<p>after</p>" in flat

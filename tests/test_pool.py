@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from crawler.articles import page_to_article
 from crawler.extraction.core import ExtractionOptions
@@ -67,7 +67,7 @@ def test_workers_exit_when_the_crawler_is_killed() -> None:
 def pages(n: int) -> list[Page]:
     paragraph = "<p>{} Harbour officials said on Tuesday that the ferry timetable would change.</p>"
     return [Page(url=f"https://news.example/{i}.html", status=200, content_type="text/html",
-                 fetched_at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+                 fetched_at=datetime(2026, 1, 1, tzinfo=UTC),
                  body=(f"<html><head><title>Story {i}</title></head><body><article>"
                        + "".join(paragraph.format(f"Part {k} of story {i}.") for k in range(12))
                        + "</article></body></html>").encode())

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -131,4 +131,4 @@ def test_truncated_warc_yields_what_it_has(tmp_path: Path) -> None:
     pages = list(iter_pages(Archive(path), "t.warc.gz"))
     assert [p.url for p in pages] == ["http://x.example/0", "http://x.example/1"]
     assert find_archives([tmp_path]) == [Archive(path)]
-    assert pages[0].fetched_at <= datetime.now(timezone.utc)
+    assert pages[0].fetched_at <= datetime.now(UTC)

@@ -174,7 +174,8 @@ def test_only_http_urls_become_links() -> None:
         '<a href="https://a.example/?q=1&amp;b=&lt;2&gt;" rel="noopener noreferrer">'
         "T&lt;i&gt;</a>")
     assert link("javascript:alert(1)", "click") == "click"
-    assert link("data:text/html,<script>x</script>") == "data:text/html,&lt;script&gt;x&lt;/script&gt;"
+    assert (link("data:text/html,<script>x</script>")
+            == "data:text/html,&lt;script&gt;x&lt;/script&gt;")
 
 
 def test_render_escapes_every_value() -> None:

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -33,7 +33,6 @@ from crawler.scheduling.scheduler import (
 )
 from tests.conftest import ROOT, run_crawler
 
-UTC = timezone.utc
 T0 = datetime(2030, 1, 1, 10, 30, tzinfo=UTC)
 FAST = 'settings = { DOWNLOAD_DELAY = 0, AUTOTHROTTLE_ENABLED = false, ' \
        'CONCURRENT_REQUESTS_PER_DOMAIN = 8 }'
@@ -213,7 +212,7 @@ def test_unreadable_jobs_file(tmp_path: Path) -> None:
         load_config(tmp_path / "nope.toml")
     latin = tmp_path / "latin.toml"
     latin.write_bytes(b"# caf\xe9\n")
-    with pytest.raises(ConfigError, match="latin.toml: not UTF-8"):
+    with pytest.raises(ConfigError, match=r"latin\.toml: not UTF-8"):
         load_config(latin)
 
 

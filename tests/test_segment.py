@@ -50,11 +50,11 @@ def test_ancestor_tags_and_class_words_are_counted():
     assert by_text["Home"].tags[nav] == 1 and by_text["Home"].tags[article] == 0
     assert by_text["A headline"].tags[article] == 1
     assert by_text["Copyright 2026"].tags[footer] == 1
-    groups = dict(zip(GROUP_NAMES, by_text["Home"].groups))
+    groups = dict(zip(GROUP_NAMES, by_text["Home"].groups, strict=True))
     assert groups["nav"] == 1  # class="main-menu": "menu"
-    groups = dict(zip(GROUP_NAMES, by_text["Trending now"].groups))
+    groups = dict(zip(GROUP_NAMES, by_text["Trending now"].groups, strict=True))
     assert groups["side"] == 2  # id="sidebarWidget": camel case split, "sidebar" and "widget"
-    groups = dict(zip(GROUP_NAMES, by_text["A headline"].groups))
+    groups = dict(zip(GROUP_NAMES, by_text["A headline"].groups, strict=True))
     assert groups["content"] == 2  # class="post-content": "post" and "content"
 
 

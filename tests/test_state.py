@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from crawler.state.store import Capture, StateStore
 from tests.test_components import crawler_with
 
 URL = "https://g.example/a.html"
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 def record(text: str = "Body text of the article.", **extra) -> dict:
@@ -49,7 +49,7 @@ def test_reconcile_records_lines_the_state_missed(tmp_path: Path) -> None:
              record("New text.", version=2)]
     assert store.reconcile(lines, url_key) == 2  # b.html v1 and a.html v2; a.html v1 is known
     assert store.get(url_key(other)).written_run == store.run
-    assert store.get(url_key(other)).fetched_at == datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+    assert store.get(url_key(other)).fetched_at == datetime(2026, 11, 26, 10, tzinfo=UTC)
     assert store.get(url_key(URL)).version == 2
     assert store.reconcile(lines, url_key) == 0  # idempotent
 
@@ -134,7 +134,7 @@ def test_durations_and_dates() -> None:
     for bad in ("soon", "-5", "1h 30", ""):
         with pytest.raises(ValueError):
             parse_duration(bad)
-    assert parse_when("2026-11-03") == datetime(2026, 11, 3, tzinfo=timezone.utc)
+    assert parse_when("2026-11-03") == datetime(2026, 11, 3, tzinfo=UTC)
     assert parse_when("Tue, 03 Nov 2026 08:00:00 GMT").hour == 8
     assert parse_when("not a date") is None
 

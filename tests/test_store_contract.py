@@ -4,14 +4,14 @@ both stores a crawl may use: SQLite in one process, Redis over workers."""
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from crawler.state.store import Capture, JobStore, StateStore
 
-NOW = datetime(2026, 12, 4, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 _jobs = itertools.count()
 
 

@@ -21,8 +21,8 @@ def page(i: int, *extra: str) -> list[Block]:
 def learnt(n: int = 10) -> SiteTemplates:
     templates = SiteTemplates()
     for i in range(n):
-        quote = ("We will not balance the budget on the backs of night bus riders.",) if i in (3, 8) \
-            else ()
+        quote = (("We will not balance the budget on the backs of night bus riders.",)
+                 if i in (3, 8) else ())
         templates.observe("daily.example", page(i, *quote))
     return templates
 

@@ -119,7 +119,7 @@ def test_short_body_keeps_declared_length_aside(tmp_path: Path) -> None:
 def test_rolls_over_at_max_size(tmp_path: Path) -> None:
     writer = RollingWarcWriter(tmp_path, prefix="roll", max_size=3000)
     req = HttpRequestData(method="GET", url="http://example.com/")
-    for i in range(6):
+    for _ in range(6):
         writer.write_exchange(req, HttpResponseData(status=200, body=os.urandom(2048)))
     writer.close()
     files = sorted(tmp_path.iterdir())
@@ -151,7 +151,7 @@ def test_revisit_records(tmp_path: Path) -> None:
     revisits = [r for r in recs if r[0] == "revisit"]
     assert [r[1].get_header("WARC-Profile") for r in revisits] == [PROFILE_NOT_MODIFIED,
                                                                    PROFILE_IDENTICAL]
-    for _, headers, http, payload, _ in revisits:
+    for _, headers, _http, payload, _ in revisits:
         assert headers.get_header("WARC-Refers-To") == first.record_id
         assert headers.get_header("WARC-Refers-To-Date") == first.date
         assert headers.get_header("WARC-Payload-Digest") == payload_digest(BODY)

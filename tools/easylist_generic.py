@@ -17,16 +17,18 @@ import sys
 def main(path: str) -> None:
     header: list[str] = []
     rules: list[str] = []
-    for line in open(path, encoding="utf-8"):
-        line = line.rstrip("\n")
-        if line.startswith("!") and len(header) < 12:
-            header.append(line)
-        elif line.startswith("##"):
-            rules.append(line)
-        elif "#@#" in line and not line.startswith("!") and "#@#" not in line[:1]:
-            rules.append(line)
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            line = line.rstrip("\n")
+            if line.startswith("!") and len(header) < 12:
+                header.append(line)
+            elif line.startswith("##") or (
+                "#@#" in line and not line.startswith("!") and "#@#" not in line[:1]
+            ):
+                rules.append(line)
     print("! Generic element-hiding rules extracted from EasyList by tools/easylist_generic.py")
-    print("! Licence: EasyList is dual-licensed GPLv3 and CC BY-SA 3.0, https://easylist.to/pages/licence.html")
+    print("! Licence: EasyList is dual-licensed GPLv3 and CC BY-SA 3.0, "
+          "https://easylist.to/pages/licence.html")
     print("! Authors: The EasyList authors (https://easylist.to/)")
     for line in header:
         print(line)

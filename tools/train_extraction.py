@@ -39,6 +39,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -123,7 +124,7 @@ class PageRows:
 
 def label_blocks(segments: list[Segment], truth: str, title: str | None) -> np.ndarray:
     words = norm_words(truth)
-    pairs, single = set(zip(words, words[1:])), set(words)
+    pairs, single = set(pairwise(words)), set(words)
     title_key = " ".join(norm_words(title)) if title else None
     labels = []
     for seg in segments:
@@ -133,7 +134,7 @@ def label_blocks(segments: list[Segment], truth: str, title: str | None) -> np.n
         elif len(toks) == 1:
             labels.append(int(toks[0] in single))
         else:
-            grams = list(zip(toks, toks[1:]))
+            grams = list(pairwise(toks))
             labels.append(int(sum(g in pairs for g in grams) >= LABEL_SHARE * len(grams)))
     return np.asarray(labels, dtype=np.int8)
 
@@ -312,7 +313,7 @@ class PageClassifier:
         """P(article) of each row, as :func:`article_probability` computes it."""
         trees = self.trees.predict_proba(np.stack([r.page_vector for r in rows]))[:, 1]
         words = self.words.predict_proba(_token_matrix(rows, self.vocabulary))[:, 1]
-        return np.asarray([combine(t, w) for t, w in zip(trees, words)])
+        return np.asarray([combine(t, w) for t, w in zip(trees, words, strict=True)])
 
 
 def _token_matrix(rows: list[PageRows], vocabulary: list[str]):
@@ -348,14 +349,14 @@ def page_out_of_fold(rows: list[PageRows]) -> dict[str, float]:
     for held in sorted({r.dataset for r in labelled} - {"wcxb"}):
         model = fit_pages([r for r in labelled if r.dataset != held])
         test = [r for r in labelled if r.dataset == held]
-        probs.update(zip((r.key for r in test), map(float, model.probabilities(test))))
+        probs.update(zip((r.key for r in test), map(float, model.probabilities(test)), strict=True))
     wcxb = [r for r in labelled if r.dataset == "wcxb"]
     sites = sorted({r.site for r in wcxb})
     fold_of = {site: i % FOLDS for i, site in enumerate(sites)}
     for fold in range(FOLDS):
         test = [r for r in wcxb if fold_of[r.site] == fold]
         model = fit_pages([r for r in labelled if r.dataset != "wcxb" or fold_of[r.site] != fold])
-        probs.update(zip((r.key for r in test), map(float, model.probabilities(test))))
+        probs.update(zip((r.key for r in test), map(float, model.probabilities(test)), strict=True))
     return probs
 
 

@@ -8,6 +8,7 @@ import logging
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -19,6 +20,9 @@ from crawler.frontier.urls import is_http_url
 from crawler.jobs import job_dir, job_name_for, parse_duration, safe_name, use_disk_queue
 from crawler.report.summary import format_summary, summary_data
 from crawler.spiders.article import ArticleSpider, read_seeds
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 #: Loggers of the libraries under us: with neither --verbose nor -L, only their
 #: warnings and errors are shown (ours, ``crawler.*``, follow LOG_LEVEL).
@@ -44,7 +48,7 @@ def check_writable(directory: Path) -> None:
                          f"{exc.strerror or exc}", print_help=False) from None
 
 
-def use_redis(settings, url: str, new_crawl: bool) -> None:  # noqa: ANN001 - Settings
+def use_redis(settings: BaseSettings, url: str, new_crawl: bool) -> None:
     """Put the crawl on Redis; a new crawl (seeds given, nothing queued or in
     flight) starts with an empty dupefilter."""
     from redis import Redis
@@ -72,7 +76,10 @@ def use_redis(settings, url: str, new_crawl: bool) -> None:  # noqa: ANN001 - Se
 
 class Command(ScrapyCommand):
     requires_project = False
-    default_settings = {"LOG_LEVEL": "INFO"}
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "INFO"}
+    #: The crawl's log level, set by :meth:`output_options` when start-up runs at
+    #: WARNING; None: start-up runs at the crawl's level.
+    log_level: str | None = None
 
     def syntax(self) -> str:
         return "[options] URL [URL ...]"
@@ -86,7 +93,8 @@ class Command(ScrapyCommand):
         parser.add_argument("-o", "--output", metavar="DIR",
                             help="output folder (default: archive/)")
         parser.add_argument("--job", metavar="NAME",
-                            help="crawl name; output goes to DIR/NAME/ (default: first seed's host)")
+                            help="crawl name; output goes to DIR/NAME/ "
+                                 "(default: first seed's host)")
         parser.add_argument("--max-pages", type=int, metavar="N",
                             help="stop after N responses")
         parser.add_argument("--max-depth", type=int, metavar="N",
@@ -114,6 +122,7 @@ class Command(ScrapyCommand):
         its start-up while the crawler process is made (before :meth:`run`), so
         that is done at WARNING; :meth:`run` puts back the log level for the crawl."""
         s = self.settings
+        assert s is not None
         level_given = (s.getpriority("LOG_LEVEL") or 0) >= SETTINGS_PRIORITIES["cmdline"]
         if opts.quiet and opts.verbose:
             raise UsageError("--quiet and --verbose exclude each other", print_help=False)
@@ -123,7 +132,7 @@ class Command(ScrapyCommand):
                 s.set("LOG_LEVEL", "WARNING", priority="cmdline")
         elif opts.verbose and not level_given:
             s.set("LOG_LEVEL", "INFO", priority="cmdline")
-        self.log_level: str | None = None
+        self.log_level = None
         if not (opts.verbose or level_given):
             self.log_level = s.get("LOG_LEVEL")
             if level_number(self.log_level) < logging.WARNING:
@@ -131,22 +140,25 @@ class Command(ScrapyCommand):
 
     def quiet_libraries(self) -> None:
         """Before the crawler is made: our log at its level, the libraries' from WARNING."""
-        if getattr(self, "log_level", None) is None:
+        level = self.log_level
+        if level is None:
             return
-        self.settings.set("LOG_LEVEL", self.log_level, priority="cmdline")
+        assert self.settings is not None
+        self.settings.set("LOG_LEVEL", level, priority="cmdline")
         handler = get_scrapy_root_handler()
         if handler is not None:
-            handler.setLevel(self.log_level)
+            handler.setLevel(level)
         for name in LIBRARY_LOGGERS:
             logger = logging.getLogger(name)
             logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
         process = logging.getLogger("scrapy.crawler")  # Ctrl-C is acknowledged, at INFO
-        process.setLevel(self.log_level)
+        process.setLevel(level)
         process.addFilter(ShutdownNotices())
 
     def limits(self, opts: argparse.Namespace) -> None:
         """--max-pages, --max-depth and --recheck-after into settings."""
         s = self.settings
+        assert s is not None
         for value, name in ((opts.max_pages, "--max-pages"), (opts.max_depth, "--max-depth")):
             if value is not None and value < 0:
                 raise UsageError(f"{name} must be 0 or more", print_help=False)
@@ -182,6 +194,7 @@ class Command(ScrapyCommand):
         super().process_options(args, opts)
         self.urls = self.seeds(args, opts)
         s = self.settings
+        assert s is not None
         if opts.output:
             s.set("CRAWLER_OUTPUT_DIR", opts.output, priority="cmdline")
         s.set("CRAWLER_JOB", safe_name(opts.job) if opts.job else job_name_for(self.urls),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import shutil
 from pathlib import Path
+from typing import Any, ClassVar
 
 from scrapy.exceptions import UsageError
 
@@ -19,7 +20,7 @@ from crawler.jobfolder import is_job
 
 class Command(CrawlCommand):
     #: Set at command-line priority, above the project's politeness defaults.
-    local_settings = {
+    local_settings: ClassVar[dict[str, Any]] = {
         "DOWNLOAD_DELAY": 0,
         "AUTOTHROTTLE_ENABLED": False,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
@@ -39,16 +40,18 @@ class Command(CrawlCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         if args:
             raise UsageError("demo takes no URL; use 'crawler crawl URL'", print_help=False)
+        settings = self.settings
+        assert settings is not None
         self.server = DemoServer(host="127.0.0.1", port=opts.port)
         self.server.start()
         if not opts.job:
             opts.job = "demo"
-        self.fresh_start(Path(opts.output or self.settings.get("CRAWLER_OUTPUT_DIR")) / opts.job)
+        self.fresh_start(Path(opts.output or settings.get("CRAWLER_OUTPUT_DIR")) / opts.job)
         for name, value in self.local_settings.items():
-            self.settings.set(name, value, priority="cmdline")
+            settings.set(name, value, priority="cmdline")
         if not (opts.loglevel or opts.verbose):
             # the summary (and the live panel on a terminal) says it all
-            self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+            settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
         try:
             super().process_options([self.server.base_url + "/"], opts)
         except BaseException:

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -31,7 +31,7 @@ def output_format(opts: argparse.Namespace) -> str:
 class Command(ScrapyCommand):
     requires_crawler_process = False
     requires_project = False
-    default_settings = {"LOG_LEVEL": "WARNING"}
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
         return "PATH [PATH ...] --format parquet|csv|jsonl -o FILE [--all-versions]"

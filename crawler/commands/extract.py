@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -16,7 +17,7 @@ from crawler.schema import Article, ExtractorInfo
 
 class Command(ScrapyCommand):
     requires_crawler_process = False
-    default_settings = {"LOG_LEVEL": "WARNING"}
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
         return "[--url URL] FILE [FILE ...]"
@@ -37,6 +38,7 @@ class Command(ScrapyCommand):
                 raise UsageError(f"no such file: {name}", print_help=False)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
         options = options_from_settings(self.settings)
         info = ExtractorInfo(name=EXTRACTOR_NAME, version=extractor_version())
         for name in args:

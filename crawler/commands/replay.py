@@ -7,6 +7,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -16,6 +17,9 @@ from crawler.pipelines.extraction import options_from_settings
 from crawler.pipelines.finish import template_options
 from crawler.replay.reextract import ReplayOptions, ReplayStats, replay
 from crawler.warc.reader import ArchiveError, find_archives
+
+if TYPE_CHECKING:
+    from rich.live import Live
 
 
 class ReplayProgress:
@@ -29,7 +33,7 @@ class ReplayProgress:
         self.console = Console(stderr=True, highlight=False)
         self.live_line = (self.console.is_terminal and not self.console.is_dumb_terminal
                           and not articles_to_terminal)
-        self.live = None
+        self.live: Live | None = None
         self.started = time.monotonic()
 
     def __call__(self, stats: ReplayStats) -> None:
@@ -57,7 +61,7 @@ class ReplayProgress:
 
 class Command(ScrapyCommand):
     requires_crawler_process = False
-    default_settings = {"LOG_LEVEL": "WARNING"}
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
         return "[-o OUT.jsonl|-] PATH [PATH ...]"
@@ -86,6 +90,7 @@ class Command(ScrapyCommand):
                              print_help=False)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
         to_stdout = opts.output == "-"
         out_path = None if to_stdout else Path(opts.output)
         options = ReplayOptions(
@@ -97,7 +102,8 @@ class Command(ScrapyCommand):
         stats = ReplayStats()
         progress = None if opts.quiet else ReplayProgress(to_stdout and sys.stdout.isatty())
         try:
-            out = sys.stdout if to_stdout else open(out_path, "w", encoding="utf-8")  # noqa: SIM115
+            out = (sys.stdout if out_path is None  # to stdout
+                   else open(out_path, "w", encoding="utf-8"))  # noqa: SIM115 - closed below
         except OSError as exc:
             raise UsageError(f"cannot write {opts.output}: {exc.strerror}", print_help=False) \
                 from None

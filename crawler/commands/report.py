@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import argparse
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -19,7 +20,7 @@ from crawler.warc.reader import ArchiveError
 class Command(ScrapyCommand):
     requires_crawler_process = False
     requires_project = False
-    default_settings = {"LOG_LEVEL": "WARNING"}
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
         return "PATH [PATH ...] [-o report.html]"
@@ -43,7 +44,8 @@ class Command(ScrapyCommand):
         if not args:
             raise UsageError("give a job folder, or JSON lines and WARC files",
                              print_help=False)
-        generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        assert self.settings is not None
         try:
             html, data = build(args, generated=generated, options=health_options(self.settings))
         except (ArchiveError, RecordError) as exc:

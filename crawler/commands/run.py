@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -21,7 +22,7 @@ from crawler.scheduling.scheduler import StopFlag, log_result, logger, run_job, 
 
 class Command(ScrapyCommand):
     requires_crawler_process = False
-    default_settings = {"LOG_LEVEL": "INFO"}
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "INFO"}
 
     def syntax(self) -> str:
         return "JOB --config FILE"
@@ -52,6 +53,7 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         s = self.settings
+        assert s is not None
         setup_logging(s.get("LOG_FILE"), s.get("LOG_LEVEL") or "INFO", s.getbool("LOG_ENABLED"))
         stop = StopFlag()
 

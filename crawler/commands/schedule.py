@@ -9,6 +9,7 @@ SIGTERM or Ctrl-C stops it cleanly. See ``docs/scheduling.md``.
 from __future__ import annotations
 
 import argparse
+from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -19,7 +20,7 @@ from crawler.scheduling.scheduler import Scheduler, first_run, setup_logging, ut
 
 class Command(ScrapyCommand):
     requires_crawler_process = False
-    default_settings = {"LOG_LEVEL": "INFO"}
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "INFO"}
 
     def syntax(self) -> str:
         return "[options] FILE"
@@ -59,6 +60,7 @@ class Command(ScrapyCommand):
                 print(f"  crawler crawl {' '.join(job.crawl_argv())}")
             return
         s = self.settings
+        assert s is not None
         setup_logging(s.get("LOG_FILE"), s.get("LOG_LEVEL") or "INFO", s.getbool("LOG_ENABLED"))
         scheduler = Scheduler(self.jobs)
         scheduler.install_signal_handlers()

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -87,7 +88,7 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
 class Command(ScrapyCommand):
     requires_crawler_process = False
     requires_project = False
-    default_settings = {"LOG_LEVEL": "WARNING"}
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
         return "[--port N] [--host ADDR] PATH [PATH ...] | --setup"
@@ -180,7 +181,7 @@ class Command(ScrapyCommand):
         stopping = False
         proc = subprocess.Popen(argv, cwd=root, env=env, stdin=subprocess.DEVNULL,
                                 start_new_session=True,
-                                preexec_fn=_die_with_parent)  # noqa: PLW1509
+                                preexec_fn=_die_with_parent)
 
         def forward(signum: int, frame: object) -> None:
             nonlocal stopping

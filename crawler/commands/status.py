@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.distributed.keys import JobKeys
+from crawler.distributed.keys import JobKeys, as_text
+
+if TYPE_CHECKING:
+    from redis import Redis
 
 
-def status(server, job: str) -> dict[str, object]:  # noqa: ANN001 - redis client
+class JobStatus(TypedDict):
+    queue: int
+    in_flight: int
+    seen_urls: int
+    pages_done: int
+    articles: int
+    workers_live: list[str]
+    workers_seen: list[str]
+
+
+def status(server: Redis, job: str) -> JobStatus:
     k = JobKeys(job)
     live = sorted(k.worker_of(x) for x in server.scan_iter(k.heartbeat()))
     in_flight = sum(server.hlen(x) for x in server.scan_iter(k.processing()))
-    seen = sorted(x.decode() for x in server.smembers(k.workers_seen))
+    seen = sorted(as_text(x) for x in server.smembers(k.workers_seen))
     return {
         "queue": server.zcard(k.queue),
         "in_flight": in_flight,
@@ -28,7 +42,7 @@ def status(server, job: str) -> dict[str, object]:  # noqa: ANN001 - redis clien
 
 class Command(ScrapyCommand):
     requires_crawler_process = False
-    default_settings = {"LOG_LEVEL": "WARNING"}
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
         return "--redis URL --job NAME"

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
@@ -56,7 +57,7 @@ def job_folders(args: list[str]) -> list[Path]:
 class Command(ScrapyCommand):
     requires_crawler_process = False
     requires_project = False
-    default_settings = {"LOG_LEVEL": "WARNING"}
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
         return "-o FILE.wacz [--text] PATH [PATH ...]"

@@ -34,6 +34,7 @@ class Command(CrawlCommand):
                              "--seeds and --allow-domain to 'crawler crawl --redis'",
                              print_help=False)
         s = self.settings
+        assert s is not None
         if opts.output:
             s.set("CRAWLER_OUTPUT_DIR", opts.output, priority="cmdline")
         s.set("CRAWLER_JOB", safe_name(opts.job), priority="cmdline")

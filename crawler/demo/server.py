@@ -24,14 +24,14 @@ import logging
 import posixpath
 import sys
 import threading
-from datetime import timezone
+from datetime import UTC
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["SITE_ROOT", "PLACEHOLDER", "DemoServer", "main"]
+__all__ = ["PLACEHOLDER", "SITE_ROOT", "DemoServer", "main"]
 
 logger = logging.getLogger(__name__)
 
@@ -117,16 +117,16 @@ class DemoRequestHandler(BaseHTTPRequestHandler):
     server: _DemoHTTPServer
 
     # -- logging: stay quiet -------------------------------------------------
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         """Route access logs to ``logging`` at DEBUG level instead of stderr."""
         logger.debug("%s - %s", self.address_string(), format % args)
 
     # -- verbs ---------------------------------------------------------------
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         """Handle GET."""
         self._serve(send_body=True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         """Handle HEAD (same headers as GET, no body)."""
         self._serve(send_body=False)
 
@@ -188,7 +188,7 @@ class DemoRequestHandler(BaseHTTPRequestHandler):
             except (TypeError, ValueError, IndexError):
                 return False
             if since.tzinfo is None:
-                since = since.replace(tzinfo=timezone.utc)
+                since = since.replace(tzinfo=UTC)
             return mtime <= int(since.timestamp())
         return False
 

@@ -29,6 +29,11 @@ from dataclasses import dataclass
 PREFIX = "crawler:"
 
 
+def as_text(value: str | bytes) -> str:
+    """A key or value as Redis gives it (bytes: our clients do not decode) as text."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
 @dataclass(frozen=True)
 class JobKeys:
     job: str
@@ -66,8 +71,7 @@ class JobKeys:
 
     def worker_of(self, key: str | bytes) -> str:
         """The worker id at the end of a ``processing``, ``held`` or heartbeat key."""
-        text = key.decode() if isinstance(key, bytes) else key
-        return text.rsplit(":", 1)[-1]
+        return as_text(key).rsplit(":", 1)[-1]
 
     # -- counters and shared knowledge ---------------------------------------
     @property
@@ -107,8 +111,7 @@ class JobKeys:
         return f"{self.base}:tpl:*:pages"
 
     def site_of_template_key(self, key: str | bytes) -> str:
-        text = key.decode() if isinstance(key, bytes) else key
-        return text[len(f"{self.base}:tpl:"):].rsplit(":", 1)[0]
+        return as_text(key)[len(f"{self.base}:tpl:"):].rsplit(":", 1)[0]
 
     def new_crawl_keys(self) -> list[str]:
         """Fixed keys a new crawl of the job deletes (plus ``robots(*)``)."""

@@ -12,10 +12,16 @@ dead: any worker moves its processing and held entries back into the queue
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from scrapy_redis.queue import PriorityQueue
 
 from crawler.distributed.config import worker_id
 from crawler.distributed.keys import JobKeys
+
+if TYPE_CHECKING:
+    from redis import Redis
+    from scrapy import Request, Spider
 
 POP = """
 local item = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -42,7 +48,8 @@ return 1
 
 
 class ReliablePriorityQueue(PriorityQueue):
-    def __init__(self, server, spider, key, serializer=None) -> None:  # noqa: ANN001
+    def __init__(self, server: Redis, spider: Spider, key: str,
+                 serializer: Any = None) -> None:  # scrapy-redis's: loads() and dumps()
         super().__init__(server, spider, key, serializer)
         self.worker = worker_id()
         self.keys = JobKeys.of_queue(key)
@@ -53,7 +60,7 @@ class ReliablePriorityQueue(PriorityQueue):
         self._requeue = server.register_script(REQUEUE)
         self.inflight: dict[int, bytes] = {}
 
-    def pop(self, timeout: int = 0):  # noqa: ANN201 - scrapy Request or None
+    def pop(self, timeout: int = 0) -> Request | None:
         data = self._pop(keys=[self.key, self.processing_key])
         if data is None:
             return None
@@ -61,7 +68,7 @@ class ReliablePriorityQueue(PriorityQueue):
         self.inflight[id(request)] = data
         return request
 
-    def ack(self, request) -> None:  # noqa: ANN001
+    def ack(self, request: Request) -> None:
         data = self.inflight.pop(id(request), None)
         if data is not None:
             pipe = self.server.pipeline(transaction=False)
@@ -69,7 +76,7 @@ class ReliablePriorityQueue(PriorityQueue):
             pipe.hdel(self.held_key, data)
             pipe.execute()
 
-    def hold(self, request) -> None:  # noqa: ANN001
+    def hold(self, request: Request) -> None:
         """The engine is done with ``request`` but its article is held back:
         kept (in the held hash) until :meth:`ack`, no longer in progress."""
         data = self.inflight.get(id(request))

@@ -63,5 +63,5 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if self.server is not None:
-            self.server.set(self.prefix + netloc, response.body)
+            self.server.set(self.keys.robots(netloc), response.body)
         await super()._parse_robots(response, netloc, request)

@@ -8,13 +8,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
-from crawler.distributed.keys import JobKeys
+from crawler.distributed.keys import JobKeys, as_text
 from crawler.extraction.blocks import Block
 from crawler.extraction.template import FORMAT_VERSION, SiteTemplates, TemplateOptions, block_hash
 from crawler.state.store import Capture, PageState, digest, field_digests
+
+if TYPE_CHECKING:
+    from redis import Redis
 
 
 class RedisStateStore:
@@ -26,7 +29,7 @@ class RedisStateStore:
     ``:run_finished``: the run number, advanced by the seeding process of a new
     crawl (``new_run``)."""
 
-    def __init__(self, server, keys: JobKeys) -> None:  # noqa: ANN001 - redis client
+    def __init__(self, server: Redis, keys: JobKeys) -> None:
         self.server = server
         self.key = keys.state()
         self.keys = keys
@@ -81,7 +84,7 @@ class RedisStateStore:
         run = self.run
         return {
             "url": record["url"], "capture": asdict(capture or Capture()),
-            "fetched_at": fetched_at.astimezone(timezone.utc).isoformat(), "fetched_run": run,
+            "fetched_at": fetched_at.astimezone(UTC).isoformat(), "fetched_run": run,
             "version": version, "written_run": run if version else None,
             "article_warc": record.get("warc") if version else None,
             "text_digest": digest(record.get("text")), "fields": field_digests(record),
@@ -106,7 +109,7 @@ class RedisStateStore:
 
     def copy_of(self, key: str) -> PageState | None:
         raw = self.server.hget(self.keys.state("canonical"), key)
-        copy = self.get(raw.decode()) if raw is not None else None
+        copy = self.get(as_text(raw)) if raw is not None else None
         if copy is None or copy.key == key or copy.canonical != key or copy.version < 1:
             return None
         return copy
@@ -171,7 +174,7 @@ class RedisSiteTemplates(SiteTemplates):
     in-memory statistics do, so Redis holds a bounded hash per site however
     long the crawl."""
 
-    def __init__(self, server, keys: JobKeys,  # noqa: ANN001 - redis client
+    def __init__(self, server: Redis, keys: JobKeys,
                  options: TemplateOptions | None = None) -> None:
         super().__init__(options)
         self.server = server
@@ -199,7 +202,7 @@ class RedisSiteTemplates(SiteTemplates):
         pipe.hmget(blocks, hashes)
         pipe.hmget(first, hashes)
         counts, firsts = pipe.execute()
-        return [(int(c or 0), int(f or 0)) for c, f in zip(counts, firsts)]
+        return [(int(c or 0), int(f or 0)) for c, f in zip(counts, firsts, strict=True)]
 
     def to_json(self) -> dict:
         sites = {}
@@ -209,7 +212,7 @@ class RedisSiteTemplates(SiteTemplates):
             counts = self.server.hgetall(blocks)
             firsts = self.server.hgetall(first)
             sites[site] = {"pages": self.pages(site), "blocks": {
-                k.decode(): [int(v), int(firsts.get(k, 1))] for k, v in counts.items()}}
+                as_text(k): [int(v), int(firsts.get(k, 1))] for k, v in counts.items()}}
         return {"version": FORMAT_VERSION, "sites": sites}
 
 
@@ -231,7 +234,7 @@ class RedisClaims:
     The URL that claimed a key may claim it again: a page whose worker died
     before writing it is fetched again by another worker."""
 
-    def __init__(self, server, keys: JobKeys) -> None:  # noqa: ANN001 - redis client
+    def __init__(self, server: Redis, keys: JobKeys) -> None:
         self.server = server
         self.key = keys.article_owners
         self._claim = server.register_script(CLAIM)
@@ -243,4 +246,4 @@ class RedisClaims:
         if not keys:
             return False
         owners = self.server.hmget(self.key, sorted(keys))
-        return any(o is not None and o.decode() != owner for o in owners)
+        return any(o is not None and as_text(o) != owner for o in owners)

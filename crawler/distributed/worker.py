@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
 
+    from crawler.distributed.queue import ReliablePriorityQueue
+
 logger = logging.getLogger(__name__)
 HEARTBEAT_TTL = 5
 
@@ -67,7 +69,7 @@ class DistributedWorker:
         return ext
 
     @property
-    def queue(self):  # noqa: ANN201 - ReliablePriorityQueue
+    def queue(self) -> ReliablePriorityQueue | None:
         return getattr(running_scheduler(self.crawler), "queue", None)
 
     def spider_opened(self) -> None:

@@ -34,7 +34,11 @@ def may_refresh(body: bytes) -> bool:
 
 
 class LeanMetaRefreshMiddleware(MetaRefreshMiddleware):
-    def process_response(self, request: Request, response: Response):  # noqa: ANN201
+    # Scrapy's own signature keeps a deprecated ``spider`` argument (passing it
+    # warns); its middleware manager calls without it, as Scrapy's docs now do.
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
         if isinstance(response, HtmlResponse) and not may_refresh(response.body):
             return response
         return super().process_response(request, response)

@@ -86,10 +86,14 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.backoff = settings.getfloat("CRAWLER_RETRY_BACKOFF")
         self.max_delay = settings.getfloat("CRAWLER_RETRY_MAX_DELAY")
 
-    async def process_response(self, request: Request, response: Response
-                               ) -> Request | Response:
+    # Async, and without the deprecated ``spider`` argument that Scrapy's
+    # signatures keep (passing it warns): Scrapy's middleware manager takes both.
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
         if "dataloss" in response.flags:  # fails even with dont_retry, as Scrapy would
-            declared = response.headers.get(b"Content-Length", b"?").decode("latin-1")
+            length = response.headers.get(b"Content-Length")
+            declared = length.decode("latin-1") if length is not None else "?"
             error = ResponseDataLossError(
                 f"connection closed after {len(response.body)} of {declared} bytes")
             retry = None if request.meta.get("dont_retry") else self.retry_request(request, error)
@@ -115,8 +119,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
             priority_adjust=meta.get("priority_adjust", self.priority_adjust),
             give_up_log_level=meta.get("give_up_log_level", self.give_up_log_level))
 
-    async def process_exception(self, request: Request, exception: Exception
-                                ) -> Request | Response | None:
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception
+    ) -> Request | Response | None:
         result = super().process_exception(request, exception)
         if isinstance(result, Request):
             return await self.wait(result, global_object_name(exception.__class__), None)
@@ -133,7 +138,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return retry
         stats = self.crawler.stats
         stats.inc_value("retry/delayed")
-        stats.inc_value("retry/delay_seconds", round(delay, 3))
+        # Scrapy types counts as int; a sum of floats is kept as well
+        stats.inc_value("retry/delay_seconds", round(delay, 3))  # type: ignore[arg-type]
         if asked is not None:
             stats.inc_value("retry/retry_after")
             why = f"Retry-After: {value}" + (" (capped)" if delay < asked else "")

@@ -11,7 +11,7 @@ due at once. Stats: ``state/skipped_done``, ``state/not_due``,
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
@@ -38,7 +38,7 @@ def parse_when(value: str | None) -> datetime | None:
             when = parsedate_to_datetime(value)
         except (TypeError, ValueError):
             return None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 class JobStateMiddleware:
@@ -67,7 +67,7 @@ class JobStateMiddleware:
         if previous.written_run == store.run:
             self.stats.inc_value("state/skipped_done")
             raise IgnoreRequest(f"already written in this run: {request.url}")
-        age = (datetime.now(timezone.utc) - previous.fetched_at).total_seconds()
+        age = (datetime.now(UTC) - previous.fetched_at).total_seconds()
         changed = parse_when(request.meta.get("lastmod"))
         if age < self.recheck_after and not (changed and changed > previous.fetched_at):
             self.stats.inc_value("state/not_due")

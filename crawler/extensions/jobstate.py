@@ -7,7 +7,7 @@ begins a new run; otherwise the next start resumes it."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -62,7 +62,7 @@ def capture_of(article: Article) -> Capture | None:
 def fetched_at(article: Article) -> datetime:
     if article.fetched_at:
         return datetime.fromisoformat(article.fetched_at.replace("Z", "+00:00"))
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class JobState:

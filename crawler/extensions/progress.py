@@ -16,6 +16,7 @@ import atexit
 import logging
 import sys
 import time
+from collections.abc import Sized
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -122,7 +123,7 @@ class Progress:
         try:
             engine = self.crawler.engine  # RuntimeError before the crawl starts
             in_flight = len(engine.downloader.active)
-            if engine.scheduler is not None:
+            if isinstance(engine.scheduler, Sized):
                 queued = len(engine.scheduler)  # a Redis ZCARD when distributed
         except Exception:  # no engine yet, or Redis away for a moment: show "-"
             logger.debug("queue length not available", exc_info=True)

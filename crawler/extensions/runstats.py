@@ -95,7 +95,8 @@ class RunStats:
         if not settings.getbool("CRAWLER_STATE_ENABLED"):
             raise NotConfigured("run stats are kept in the job state: CRAWLER_STATE_ENABLED is off")
         if settings.getbool("CRAWLER_REDIS_ENABLED"):
-            raise NotConfigured  # not kept for distributed crawls; silent: that is the default there
+            # not kept for distributed crawls; silent: that is the default there
+            raise NotConfigured
         ext = cls(crawler)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)

@@ -12,7 +12,7 @@ spider can hand it on with the page; a redirect's next hop overwrites it.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from typing import TYPE_CHECKING
 
@@ -36,10 +36,14 @@ from crawler.warc.liveindex import LiveIndex
 from crawler.writefailure import report_write_error, write_failed
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.http.headers import Headers
+    from warcio.recordloader import ArcWarcRecord
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +65,12 @@ def header_pairs(headers: Headers) -> list[tuple[str, str]]:
 
 
 def fetched_at(response: Response) -> datetime:
-    return response.meta.get("fetched_at") or datetime.now(timezone.utc)
+    return response.meta.get("fetched_at") or datetime.now(UTC)
 
 
 class WarcCapture:
+    root: Path  # the job folder, set by from_crawler
+
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
@@ -108,7 +114,8 @@ class WarcCapture:
             on_write=self.index_records if self.index is not None else None,
         )
 
-    def index_records(self, filename: str, records, spans) -> None:  # noqa: ANN001
+    def index_records(self, filename: str, records: Sequence[ArcWarcRecord],
+                      spans: Sequence[tuple[int, int]]) -> None:
         """Index lines made as records are written; if they cannot be kept,
         the index is rebuilt from the WARCs when the crawl closes."""
         if self.index is None:
@@ -124,7 +131,7 @@ class WarcCapture:
     def response_downloaded(self, response: Response, request: Request) -> None:
         if self.writer is None or self.failed or write_failed(self.crawler):
             return
-        when = datetime.now(timezone.utc)
+        when = datetime.now(UTC)
         request.meta["fetched_at"] = when
         req = HttpRequestData(
             method=request.method, url=request.url,

@@ -6,8 +6,8 @@ page furniture trafilatura let through.
   lexicon (``data/lexicon.json``, en de fr es it pt nl), or a short block that
   starts with a lexicon prefix ("Related:", "Lesen Sie auch", "Photo:"),
   contains a promo phrase ("in your inbox") or matches a lexicon pattern
-  ("Follow us on Twitter", "Updated at 1:23 p.m.", unrendered shortcodes). Short stand-alone blocks only: a
-  sentence that merely uses such a word stays.
+  ("Follow us on Twitter", "Updated at 1:23 p.m.", unrendered shortcodes). Short
+  stand-alone blocks only: a sentence that merely uses such a word stays.
 - ``repeat``: a short block that occurs twice or more in one page ("More
   under this ad" before every ad slot).
 - ``linklist``: a list made mostly of link texts (headline lists), a heading
@@ -25,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
+from itertools import pairwise
 
 from lxml.etree import _Element
 from trafilatura.xml import xmltotxt
@@ -161,7 +162,7 @@ def filter_blocks(blocks: list[Block], rules: BlockRules, lex: Lexicon | None = 
         elif rules.linklist and _is_link_block(block):
             block.removed_by = "linklist"
     if rules.linklist:  # a short heading introducing a removed link block goes with it
-        for before, after in zip(blocks, blocks[1:]):
+        for before, after in pairwise(blocks):
             if (before.removed_by is None and before.kind == "head" and before.words <= 6
                     and after.removed_by in ("linklist", "label")):
                 before.removed_by = "linklist"

@@ -112,16 +112,16 @@ def furniture(segments: Sequence[Segment], junk: Sequence[bool] | None = None) -
     """Blocks that are never body, whatever the model says:
 
     - the blocks of a small container (``LABELLED_CONTAINER_WORDS``, no block of
-      more than ``SHORT_WORDS``) that holds a lexicon label or a form's own text: the product box under "We may earn a
-      commission", the headline list under "Read more:", the newsletter box
-      around its e-mail field;
+      more than ``SHORT_WORDS``) that holds a lexicon label or a form's own text:
+      the product box under "We may earn a commission", the headline list under
+      "Read more:", the newsletter box around its e-mail field;
     - figure captions and credits (``<figcaption>``, text inside ``<figure>``):
       they describe an image, not the story.
     """
     junk = junk if junk is not None else junk_flags(segments)
     words: dict[int, int] = {}
     longest: dict[int, int] = {}
-    for seg, j in zip(segments, junk):
+    for seg, j in zip(segments, junk, strict=True):
         n = len(seg.words)
         for key in {seg.element, seg.parent, seg.grandparent}:
             words[key] = words.get(key, 0) + n
@@ -130,7 +130,7 @@ def furniture(segments: Sequence[Segment], junk: Sequence[bool] | None = None) -
     # a marker's container: its own element when blocks sit inside it (a span
     # "Advertisement" in the ad slot's div, above the ad's copy), and its parent;
     # small, and made of short blocks only (a paragraph of prose is a story's)
-    containers = {key for seg, j in zip(segments, junk) if j or seg.tag == "form"
+    containers = {key for seg, j in zip(segments, junk, strict=True) if j or seg.tag == "form"
                   for key in (seg.element, seg.parent)
                   if key and words.get(key, 0) <= LABELLED_CONTAINER_WORDS
                   and longest.get(key, 0) <= SHORT_WORDS}
@@ -157,7 +157,7 @@ def body_blocks(segments: Sequence[Segment], keep: Sequence[bool]) -> list[Block
     ``list`` block (an item a line), as the block rules expect."""
     blocks: list[Block] = []
     last: tuple[str, int] | None = None
-    for seg, kept in zip(segments, keep):
+    for seg, kept in zip(segments, keep, strict=True):
         if not kept:
             last = None
             continue

@@ -18,7 +18,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -26,6 +26,7 @@ import trafilatura
 import trafilatura.utils
 from lxml import etree
 from lxml.etree import ParserError
+from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from crawler.extraction.blocks import Block, BlockRules, blocks_text, body_blocks, filter_blocks
@@ -156,7 +157,7 @@ def _publication_date(declared: str | None, found: str | None,
     """The date a page declares in its metadata wins over one found by heuristics;
     no date is ever later than the capture. A declared date in the future gives
     none rather than a heuristic guess (such as a copyright year)."""
-    limit = (fetched_at or datetime.now(timezone.utc)).astimezone(timezone.utc).date()
+    limit = (fetched_at or datetime.now(UTC)).astimezone(UTC).date()
     declared_date = _as_date(declared)
     if declared_date is not None:
         return declared_date.isoformat() if declared_date <= limit else None
@@ -325,7 +326,7 @@ class PageAnalysis:
     page_vector: list[float]
     #: The page's words for the page classifier's linear half.
     page_tokens: set[str]
-    doc: object | None
+    doc: Document | None
     signals: PageSignals
     removed: dict[str, int]
     #: Texts of the page's links (two words or more), for trafilatura's blocks.
@@ -368,12 +369,13 @@ def analyse(text: str, url: str | None, fetched_at: datetime | None,
             date_extraction_params={
                 "original_date": True,
                 "extensive_search": len(text) <= opts.date_search_max_chars,
-                "max_date": (fetched_at or datetime.now(timezone.utc)).strftime("%Y-%m-%d"),
+                "max_date": (fetched_at or datetime.now(UTC)).strftime("%Y-%m-%d"),
             },
         )
     except Exception:  # trafilatura has many internal failure modes; a page never stops a crawl
         logger.warning("trafilatura failed on %s", url, exc_info=True)
         return Extraction(reason="extractor_error")
+    assert not isinstance(doc, dict)  # a dict only with as_dict=True
     get = (lambda name: getattr(doc, name, None)) if doc is not None else (lambda name: None)
     block_votes = votes(segments, get("text"))
     junk = junk_flags(segments)
@@ -382,7 +384,7 @@ def analyse(text: str, url: str | None, fetched_at: datetime | None,
     page_vector = page_features(
         types=signals.types, og_type=signals.og_type, published=signals.published is not None,
         author=bool(get("author")), date=bool(get("date")), description=bool(get("description")),
-        main=[s for s, v in zip(segments, block_votes) if v >= 0.5], segments=segments,
+        main=[s for s, v in zip(segments, block_votes, strict=True) if v >= 0.5], segments=segments,
         linked_headings=linked_headings,
         teaser_share=_teaser_share(get("text") or "", headlines),
         counts=[tags[name] for name in COUNTED_ELEMENTS], headline_links=len(headlines),

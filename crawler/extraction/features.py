@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from functools import cache
+from itertools import pairwise
 
 from crawler.extraction.segment import ANCESTOR_TAGS, GROUP_NAMES, Segment, norm_words
 
@@ -70,12 +71,12 @@ def vote_share(text_words: list[str], kept_bigrams: set[tuple[str, str]],
         return 0.0
     if len(text_words) == 1:
         return 1.0 if text_words[0] in kept_words else 0.0
-    pairs = list(zip(text_words, text_words[1:]))
+    pairs = list(pairwise(text_words))
     return sum(1 for p in pairs if p in kept_bigrams) / len(pairs)
 
 
 def bigrams(words: Sequence[str]) -> set[tuple[str, str]]:
-    return set(zip(words, words[1:]))
+    return set(pairwise(words))
 
 
 def _own_features(seg: Segment, words: list[str], stop: frozenset[str]) -> list[float]:
@@ -138,7 +139,7 @@ def _group_votes(keys: Sequence[int], words: Sequence[list[str]],
     """Per container: (log of its blocks' words, their word-weighted vote)."""
     total: Counter[int] = Counter()
     voted: dict[int, float] = {}
-    for key, w, v in zip(keys, words, votes):
+    for key, w, v in zip(keys, words, votes, strict=True):
         total[key] += len(w)
         voted[key] = voted.get(key, 0.0) + v * len(w)
     return {key: (math.log1p(total[key]), voted[key] / total[key] if total[key] else 0.0)
@@ -175,10 +176,10 @@ def main_container(segments: Sequence[Segment], words: Sequence[list[str]],
                    votes: Sequence[float]) -> tuple[int | None, int]:
     """The deepest block element that holds most of what trafilatura kept (as
     Readability's top candidate), and its depth; (None, 0) when it kept nothing."""
-    voted: Counter[int] = Counter()
+    voted: defaultdict[int, float] = defaultdict(float)
     depth: dict[int, int] = {}
     total = 0.0
-    for seg, w, v in zip(segments, words, votes):
+    for seg, w, v in zip(segments, words, votes, strict=True):
         weight = v * len(w)
         if not weight:
             continue
@@ -203,7 +204,7 @@ def block_features(segments: Sequence[Segment], *, language: str | None,
     whether the lexicon's label rule matches it."""
     stop = stopwords(language)
     words = [s.words for s in segments]
-    own = [_own_features(s, w, stop) for s, w in zip(segments, words)]
+    own = [_own_features(s, w, stop) for s, w in zip(segments, words, strict=True)]
     n = len(segments)
     if not n:
         return []
@@ -215,7 +216,7 @@ def block_features(segments: Sequence[Segment], *, language: str | None,
     title_key = " ".join(norm_words(title)) if title else None
     log_words = [f[_LOG_WORDS] for f in own]
     link_density = [f[_LINK_DENSITY] for f in own]
-    page_vote = sum(v * len(w) for v, w in zip(votes, words)) / max(1, total_words)
+    page_vote = sum(v * len(w) for v, w in zip(votes, words, strict=True)) / max(1, total_words)
     groups = {"parent": _group_votes([s.parent for s in segments], words, votes),
               "grandparent": _group_votes([s.grandparent for s in segments], words, votes)}
     voted = [i for i, v in enumerate(votes) if v >= 0.5]
@@ -223,11 +224,11 @@ def block_features(segments: Sequence[Segment], *, language: str | None,
     prev_vote, next_vote = _distances(voted, n)
     main, main_depth = main_container(segments, words, votes)
     in_main = [main is not None and main in s.ancestors for s in segments]
-    main_share = (sum(len(w) for w, m in zip(words, in_main) if m) / total_words
+    main_share = (sum(len(w) for w, m in zip(words, in_main, strict=True) if m) / total_words
                   if total_words else 0.0)
     out = []
     offset = 0
-    for i, (seg, f) in enumerate(zip(segments, own)):
+    for i, (seg, f) in enumerate(zip(segments, own, strict=True)):
         ctx = [
             i / n,
             offset / total_chars,
@@ -361,8 +362,8 @@ def page_features(*, types: set[str], og_type: str | None, published: bool, auth
         positions[-1] / n_seg if positions else 1.0,
         sum(1 for s in segments if s.link_chars >= 0.8 * len(s.text)) / n_seg,
         sum(1 for s in segments if s.groups[comment]) / n_seg,
-        (sum(w for s, w in zip(main, main_words) if s.tags[in_article]) / sum(main_words))
-        if main_words and sum(main_words) else 0.0,
+        (sum(w for s, w in zip(main, main_words, strict=True) if s.tags[in_article])
+         / sum(main_words)) if main_words and sum(main_words) else 0.0,
         *(math.log1p(c) for c in counts),
         float(len(path)),
         float(len([w for w in re.split(r"[-_+]", slug_base) if w])),

@@ -39,7 +39,8 @@ HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hid
 #: Elements with more text than this are never removed by a rule.
 MAX_REMOVED_CHARS = 1200
 _SIMPLE = re.compile(r"^(?P<tag>[a-z0-9]+)?(?P<kind>[#.])(?P<name>[A-Za-z0-9_-]+)$")
-_ATTR = re.compile(r'^(?P<tag>[a-z0-9]+)?\[(?P<attr>id|class|href)(?P<op>[\^*]?)="(?P<value>[^"]+)"\]$')
+_ATTR = re.compile(r'^(?P<tag>[a-z0-9]+)?\[(?P<attr>id|class|href)'
+                   r'(?P<op>[\^*]?)="(?P<value>[^"]+)"\]$')
 _SKIP_TAGS = frozenset({"html", "body", "head", "main", "article"})
 
 
@@ -95,7 +96,9 @@ class ElementHidingRules:
 
     def excepted(self, selector: str, host: str) -> bool:
         domains = self.exceptions.get(selector)
-        return bool(domains) and any(host == d or host.endswith("." + d) for d in domains)
+        if not domains:
+            return False
+        return any(host == d or host.endswith("." + d) for d in domains)
 
     def matches_id(self, value: str, host: str) -> bool:
         if value in self.ids:
@@ -204,9 +207,8 @@ def _hidden(tree: HtmlElement, source: str | None = None) -> list[HtmlElement]:
     found = []
     for el in _HIDDEN(tree):
         attrib = el.attrib
-        if "hidden" in attrib or attrib.get("aria-hidden") == "true":
-            found.append(el)
-        elif HIDDEN_STYLE.search(attrib.get("style") or ""):
+        if ("hidden" in attrib or attrib.get("aria-hidden") == "true"
+                or HIDDEN_STYLE.search(attrib.get("style") or "")):
             found.append(el)
     return found
 

@@ -99,7 +99,14 @@ class TreeEnsemble:
 def to_dict(classifier, features: Sequence[str], threshold: float = 0.5,
             meta: dict | None = None) -> dict:
     """A fitted ``HistGradientBoostingClassifier`` as this module's JSON model."""
-    feature, split, left, right, missing, leaf, value, roots = ([] for _ in range(8))
+    feature: list[int] = []
+    split: list[float] = []
+    left: list[int] = []
+    right: list[int] = []
+    missing: list[bool] = []
+    leaf: list[bool] = []
+    value: list[float] = []
+    roots: list[int] = []
     depth = 0
     for (predictor,) in classifier._predictors:
         nodes = predictor.nodes
@@ -169,7 +176,7 @@ def linear_to_dict(classifier, vocabulary: Sequence[str], min_weight: float = 1e
     ``vocabulary`` as this module's JSON model; weights under ``min_weight`` in
     size are left out (they weigh as an unknown token)."""
     coef = np.ravel(classifier.coef_)
-    weights = {name: round(float(w), 5) for name, w in zip(vocabulary, coef)
+    weights = {name: round(float(w), 5) for name, w in zip(vocabulary, coef, strict=True)
                if abs(w) >= min_weight}
     return {"format": LINEAR_FORMAT, "bias": float(np.ravel(classifier.intercept_)[0]),
             "weights": dict(sorted(weights.items())), "meta": meta or {}}

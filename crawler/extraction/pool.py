@@ -36,10 +36,16 @@ import pickle
 import struct
 import threading
 from collections import deque
+from typing import TYPE_CHECKING
 
 from crawler.articles import PageResult, page_to_article
 from crawler.extraction.core import ExtractionOptions, extract
 from crawler.items import Page
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import SpawnContext
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +116,7 @@ def settle(options: ExtractionOptions | None = None) -> None:
     gc.freeze()
 
 
-def _serve(task_conn, result_conn, options: ExtractionOptions) -> None:  # noqa: ANN001
+def _serve(task_conn: Connection, result_conn: Connection, options: ExtractionOptions) -> None:
     """A worker: pages in from ``task_conn``, results out to ``result_conn``
     (pipe ends, read and written with this module's framing), until the
     crawler closes its end."""
@@ -132,8 +138,9 @@ class _Worker:
     """One extraction process, its two pipes and its pages in flight, driven
     by ``loop``'s readers and writers."""
 
-    def __init__(self, ctx, options: ExtractionOptions, loop: asyncio.AbstractEventLoop,
-                 on_event) -> None:  # noqa: ANN001 - multiprocessing context, callback
+    def __init__(self, ctx: SpawnContext, options: ExtractionOptions,
+                 loop: asyncio.AbstractEventLoop,
+                 on_event: Callable[[_Worker | None], None]) -> None:
         # multiprocessing passes Connections (not bare fds) on to a spawned child
         task_r, self.task_conn = ctx.Pipe(duplex=False)
         self.result_conn, result_w = ctx.Pipe(duplex=False)

@@ -166,7 +166,7 @@ class _Walker:
             return
         if tag in ANCESTOR_TAGS:
             i = ANCESTOR_TAGS.index(tag)
-            tags = tags[:i] + (tags[i] + 1,) + tags[i + 1:]
+            tags = (*tags[:i], tags[i] + 1, *tags[i + 1:])
         words = _class_words(el)
         if words:
             g = list(groups)

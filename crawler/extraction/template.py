@@ -14,9 +14,9 @@ block is on at least ``min_count`` pages and on at least ``min_share`` of its
 exposure. A sentence quoted in two articles is on two pages and survives
 (``min_count`` is 3). A block is **text** once its exposure is ``hold_pages``
 or more and it has not recurred or its share is under half of ``min_share`` (an
-article paragraph, seen once, is text after ``hold_pages`` pages of its site). Anything else is
-**undecided**: seen too recently, or recurring without (yet) being template (for at most ``LONG_HOLD`` times
-``hold_pages`` pages).
+article paragraph, seen once, is text after ``hold_pages`` pages of its site).
+Anything else is **undecided**: seen too recently, or recurring without (yet)
+being template (for at most ``LONG_HOLD`` times ``hold_pages`` pages).
 
 Only block hashes are kept, and every ``prune_every`` pages of a site the
 blocks whose count is under ``prune_share`` of their exposure are forgotten (a
@@ -40,12 +40,19 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from crawler.extraction.blocks import Block
 
 _DIGITS = re.compile(r"\d+")
-T = TypeVar("T")
+
+
+class HasBlocks(Protocol):
+    @property
+    def blocks(self) -> list[Block]: ...
+
+
+T = TypeVar("T", bound=HasBlocks)
 
 
 def block_hash(block: Block) -> str:
@@ -218,10 +225,10 @@ class Holdback(Generic[T]):
             return [item]
         held = self.held.setdefault(site, [])
         held.append(item)
-        settled = self.templates.settled(site, [item.blocks for item in held])  # type: ignore[attr-defined]
-        ready = [it for it, ok in zip(held, settled) if ok]
+        settled = self.templates.settled(site, [item.blocks for item in held])
+        ready = [it for it, ok in zip(held, settled, strict=True) if ok]
         if ready:
-            self.held[site] = [it for it, ok in zip(held, settled) if not ok]
+            self.held[site] = [it for it, ok in zip(held, settled, strict=True) if not ok]
         return ready
 
     @property

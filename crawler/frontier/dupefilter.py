@@ -20,6 +20,7 @@ from crawler.frontier.seen import SeenStore
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
 
 
 class SeenRequests:
@@ -47,6 +48,10 @@ def seen_store(crawler: Crawler) -> SeenStore:
 
 
 class DiskDupeFilter(RFPDupeFilter):
+    # set by from_crawler
+    store: SeenStore
+    stats: StatsCollector
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DiskDupeFilter:
         df = cls(None, crawler.settings.getbool("DUPEFILTER_DEBUG"),

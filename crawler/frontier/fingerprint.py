@@ -10,6 +10,7 @@ from crawler.frontier.urls import UrlCleaner
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
 
 class CanonicalRequestFingerprinter:
@@ -43,7 +44,7 @@ def key_fingerprint(key: str, method: str = "GET", body: bytes = b"") -> bytes:
     return h.digest()
 
 
-def cleaner_from_settings(settings) -> UrlCleaner:  # noqa: ANN001 - scrapy Settings
+def cleaner_from_settings(settings: BaseSettings) -> UrlCleaner:
     return UrlCleaner(
         settings.getlist("CRAWLER_TRACKING_PARAMS"),
         settings.getlist("CRAWLER_TRACKING_PREFIXES"),

@@ -21,6 +21,7 @@ from crawler.writefailure import report_write_error
 
 if TYPE_CHECKING:
     from scrapy import Request
+    from scrapy.pqueues import ScrapyPriorityQueue
     from twisted.internet.defer import Deferred
 
 #: What reading back a damaged queue raises (queuelib, pickle).
@@ -28,6 +29,8 @@ UNREADABLE = (OSError, EOFError, ValueError, struct.error, pickle.UnpicklingErro
 
 
 class SafeDiskScheduler(disk_queue_scheduler()):  # type: ignore[misc]
+    dqs: ScrapyPriorityQueue | None  # Scrapy's Scheduler's (a dynamic base to mypy)
+
     def disk_push(self, request: Request, push: Callable[[Request], bool]) -> bool:
         try:
             return push(request)

@@ -38,11 +38,12 @@ from crawler.items import Page
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
 
-def options_from_settings(settings) -> ExtractionOptions:  # noqa: ANN001 - scrapy Settings
+def options_from_settings(settings: BaseSettings) -> ExtractionOptions:
     return ExtractionOptions(
         min_chars=settings.getint("CRAWLER_ARTICLE_MIN_CHARS"),
         markup=MarkupRules(easylist=settings.getbool("CRAWLER_MARKUP_EASYLIST"),
@@ -57,7 +58,7 @@ def options_from_settings(settings) -> ExtractionOptions:  # noqa: ANN001 - scra
     )
 
 
-def extract_processes(settings) -> int:  # noqa: ANN001 - scrapy Settings
+def extract_processes(settings: BaseSettings) -> int:
     value = settings.get("CRAWLER_EXTRACT_PROCESSES")
     return os.cpu_count() or 1 if value is None else int(value)
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from crawler.extensions.jobstate import job_state
 from crawler.extraction.template import SiteTemplates, TemplateOptions
-from crawler.finishing import DUPLICATE, ArticleFinisher, LocalClaims, Outcome
+from crawler.finishing import DUPLICATE, ArticleFinisher, Claims, LocalClaims, Outcome
 from crawler.frontier.fingerprint import cleaner_from_settings
 from crawler.jobfolder import TEMPLATES_FILE
 from crawler.jobs import job_dir
@@ -34,7 +34,11 @@ from crawler.schema import Article
 from crawler.writefailure import report_write_error, write_failed
 
 if TYPE_CHECKING:
+    from redis import Redis
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+
+    from crawler.distributed.keys import JobKeys
 
 logger = logging.getLogger(__name__)
 #: Sent with ``url`` when an article is held back (its template or its
@@ -44,7 +48,7 @@ article_held = object()
 article_released = object()
 
 
-def template_options(settings) -> TemplateOptions:  # noqa: ANN001 - scrapy Settings
+def template_options(settings: BaseSettings) -> TemplateOptions:
     return TemplateOptions(
         min_pages=settings.getint("CRAWLER_TEMPLATE_MIN_PAGES"),
         min_count=settings.getint("CRAWLER_TEMPLATE_MIN_COUNT"),
@@ -53,7 +57,8 @@ def template_options(settings) -> TemplateOptions:  # noqa: ANN001 - scrapy Sett
     )
 
 
-def _redis(crawler: Crawler):  # noqa: ANN202 - (server, keys) of a distributed crawl
+def _redis(crawler: Crawler) -> tuple[Redis, JobKeys]:
+    """The server and the keys of a distributed crawl."""
     from scrapy_redis.connection import get_redis_from_settings
 
     from crawler.distributed.keys import JobKeys
@@ -83,6 +88,7 @@ class Finishing:
                 self.templates = SiteTemplates.load(self.path, template_options(settings))
                 self.saves_templates = True
         self.local_claims: LocalClaims | None = None
+        claims: Claims
         if distributed:
             from crawler.distributed.shared import RedisClaims
 

@@ -87,10 +87,10 @@ def collection_name(paths: Iterable[str | Path]) -> str:
     """The collection's name: the job's (the folder's name; for a ``warc/``
     folder, its parent's), else ``crawl``. Letters, digits, ``_`` and ``-``
     only, as pywb requires."""
-    paths = [Path(p).expanduser().resolve() for p in paths]
+    resolved = [Path(p).expanduser().resolve() for p in paths]
     name = "crawl"
-    if len(paths) == 1:
-        path = paths[0]
+    if len(resolved) == 1:
+        path = resolved[0]
         if path.is_file():
             path = path.parent
         if path.name == "warc":

@@ -5,6 +5,7 @@ Pure: no Scrapy."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from crawler.report.data import ReportData, gather
@@ -14,7 +15,7 @@ from crawler.report.html import render
 __all__ = ["ReportData", "build", "gather", "render"]
 
 
-def build(paths: list[str | Path], *, generated: str,
+def build(paths: Sequence[str | Path], *, generated: str,
           options: HealthOptions | None = None) -> tuple[str, ReportData]:
     """The report's HTML and the data shown in it."""
     data = gather(paths)

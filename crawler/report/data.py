@@ -10,7 +10,7 @@ import logging
 import statistics
 import zipfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,7 +165,7 @@ def add_runs(data: ReportData, job: JobRuns) -> None:
             row.junk_blocks = (row.junk_blocks or 0) + counts.junk_blocks
 
 
-def gather(paths: list[str | Path]) -> ReportData:
+def gather(paths: Sequence[str | Path]) -> ReportData:
     """Everything the report shows, from job folders, JSON lines files and
     WARC/WACZ files. Raises ``ArchiveError`` or ``RecordError`` for a path it
     cannot read."""

@@ -59,7 +59,8 @@ function sortKey(cell){var v=cell.getAttribute("data-v");
 return v===null?cell.textContent.toLowerCase():parseFloat(v);}
 document.querySelectorAll("table.sortable th").forEach(function(th){
 th.addEventListener("click",function(){
-var col=th.cellIndex,table=th.closest("table"),body=table.tBodies[0],rows=Array.prototype.slice.call(body.rows);
+var col=th.cellIndex,table=th.closest("table"),body=table.tBodies[0],
+rows=Array.prototype.slice.call(body.rows);
 var asc=th.getAttribute("aria-sort")!=="ascending";
 table.querySelectorAll("th").forEach(function(h){h.removeAttribute("aria-sort");});
 th.setAttribute("aria-sort",asc?"ascending":"descending");
@@ -153,7 +154,7 @@ def latest_warnings(job: JobRuns) -> tuple[int | None, list[HealthWarning]]:
     if not done:
         return None, []
     last = done[-1]
-    return last.run, [HealthWarning.from_dict(w) for w in last.data.get("health", [])]
+    return last.run, [HealthWarning.from_dict(w) for w in last.health]
 
 
 def overview(data: ReportData) -> str:
@@ -228,11 +229,13 @@ def health_job(job: JobRuns, options: HealthOptions) -> str:
     per_run = [job.sites(r) for r in runs]
     warned: dict[str, set[int]] = {}
     for i, run in enumerate(runs):
-        for w in run.data.get("health", []):
+        for w in run.health:
             warned.setdefault(w["site"], set()).add(i)
     sites = sorted({s for counts in per_run for s in counts},
-                   key=lambda s: (s not in warned, -sum(c[s].extracted for c in per_run if s in c), s))
-    rows, charts = [], []
+                   key=lambda s: (s not in warned,
+                                  -sum(c[s].extracted for c in per_run if s in c), s))
+    rows: list[str] = []
+    charts: list[str] = []
     for site in sites:
         last = max((i for i, c in enumerate(per_run) if site in c
                     and (c[site].extracted or c[site].articles)), default=None)
@@ -258,7 +261,7 @@ def health_job(job: JobRuns, options: HealthOptions) -> str:
             "<th class=n>no date</th><th class=n>before</th><th class=n>no author</th>"
             "<th class=n>before</th><th>health</th></tr>")
     history = "".join(f"<li>run {r.run}: {esc(HealthWarning.from_dict(w).message)}</li>"
-                      for r in runs for w in r.data.get("health", []))
+                      for r in runs for w in r.health)
     out = [f"<h3>{esc(job.job)}</h3>"]
     if history:
         out.append(f'<div class="warn"><b>Warnings</b><ul>{history}</ul></div>')
@@ -297,7 +300,7 @@ def runs_section(data: ReportData) -> str:
                 if key.startswith("extract/removed/") and isinstance(value, int):
                     removed[key.removeprefix("extract/removed/")] += value
             errors = sum(v for k, v in stats.items() if k.startswith("log_count/ERROR"))
-            warnings = len((run.data or {}).get("health", []))
+            warnings = len(run.health)
             rows.append(
                 f"<tr><td>{esc(job.job)}</td><td class=n>{run.run}</td>"
                 f"<td>{esc((run.started or '')[:19].replace('T', ' '))}</td>"

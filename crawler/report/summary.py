@@ -68,16 +68,19 @@ def format_summary(data: Mapping[str, Any]) -> str:
         f"({data['articles_per_second']} articles/s)",
     ]
     if data["dropped"]:
-        lines.append("  not articles:     " + ", ".join(f"{k} {v}" for k, v in data["dropped"].items()))
+        lines.append("  not articles:     " + ", ".join(
+            f"{k} {v}" for k, v in data["dropped"].items()))
     if data["responses_by_status"]:
         lines.append("  responses:        " + ", ".join(
             f"{k}: {v}" for k, v in data["responses_by_status"].items()))
     if data.get("failed"):
-        lines.append("  failed fetches:   " + ", ".join(f"{k} {v}" for k, v in data["failed"].items()))
+        lines.append("  failed fetches:   " + ", ".join(
+            f"{k} {v}" for k, v in data["failed"].items()))
     for warning in data.get("health_warnings", []):
         lines.append("  health warning:   " + warning)
     if data["errors"]:
-        lines.append("  errors:           " + ", ".join(f"{k} {v}" for k, v in data["errors"].items()))
+        lines.append("  errors:           " + ", ".join(
+            f"{k} {v}" for k, v in data["errors"].items()))
     lines.append("  JSON lines:       " + str(data["jsonl_file"]))
     for path in data["warc_files"]:
         lines.append("  WARC:             " + path)

@@ -121,9 +121,9 @@ def line_chart(xs: Sequence[str], series: Sequence[tuple[str, str, Sequence[floa
             parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 15}" text-anchor="middle" '
                          f'fill="{INK}">{esc(x_label)}</text>')
     for i in marks:
-        values = [s[2][i] for s in series if i < len(s[2]) and s[2][i] is not None]
-        if values:
-            x, y = point(i, max(values))
+        marked = [v for s in series if i < len(s[2]) and (v := s[2][i]) is not None]
+        if marked:
+            x, y = point(i, max(marked))
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="8" fill="none" stroke="{RED}" '
                          f'stroke-width="2"><title>health warning, run {esc(xs[i])}</title>'
                          f'</circle>')

@@ -30,9 +30,10 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from croniter import croniter
@@ -57,7 +58,7 @@ _SUMMARY_START = re.compile(r"^Crawl \S+ in ")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # -- when ------------------------------------------------------------------------
@@ -67,10 +68,10 @@ def next_cron(expr: str, after: datetime, zone: str | None = None) -> datetime:
     in ``zone`` (IANA name) or, without one, the machine's local time."""
     if zone:
         start = after.astimezone(ZoneInfo(zone))
-        return croniter(expr, start).get_next(datetime).astimezone(timezone.utc)
+        return croniter(expr, start).get_next(datetime).astimezone(UTC)
     local = after.astimezone().replace(tzinfo=None)  # local wall-clock time
     # A naive datetime's astimezone() applies the local rules of that date (DST).
-    return croniter(expr, local).get_next(datetime).astimezone(timezone.utc)
+    return croniter(expr, local).get_next(datetime).astimezone(UTC)
 
 
 def next_interval(every: timedelta, previous: datetime, now: datetime) -> datetime:
@@ -102,7 +103,7 @@ def last_run_start(job: Job) -> datetime | None:
     stamps = [m.group(1) for m in map(_STAMP.fullmatch, names) if m]
     if not stamps:
         return None
-    return datetime.strptime(max(stamps), STAMP_FORMAT).replace(tzinfo=timezone.utc)
+    return datetime.strptime(max(stamps), STAMP_FORMAT).replace(tzinfo=UTC)
 
 
 def first_run(job: Job, now: datetime) -> datetime:
@@ -163,7 +164,7 @@ def summary_lines(text: str) -> tuple[str, ...]:
 
 
 def _log_path(logs_dir: Path, started: datetime) -> Path:
-    stamp = started.astimezone(timezone.utc).strftime(STAMP_FORMAT)
+    stamp = started.astimezone(UTC).strftime(STAMP_FORMAT)
     path, n = logs_dir / f"{stamp}.log", 1
     while path.exists():
         path, n = logs_dir / f"{stamp}-{n}.log", n + 1
@@ -179,7 +180,7 @@ class _Lock:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.handle = None
+        self.handle: TextIO | None = None
 
     def acquire(self) -> bool:
         self.handle = open(self.path, "a+")  # noqa: SIM115 - held across the run
@@ -305,7 +306,7 @@ def _wait(proc: subprocess.Popen[bytes], job: Job, stop: StopFlag, t0: float,
         if terminated_at is None:
             if stop.requested.is_set():
                 outcome, detail = "stopped", "stop requested"
-            elif deadline is not None and now >= deadline:
+            elif job.timeout is not None and deadline is not None and now >= deadline:
                 outcome, detail = "timeout", f"timed out after {format_duration(job.timeout)}"
             if outcome != "ok":
                 logger.warning("%s: %s; sending SIGTERM to crawl (pid %d)",
@@ -430,7 +431,7 @@ def _when(at: datetime, now: datetime) -> str:
 def _span(delta: timedelta) -> str:
     """``2d 3h``, ``1h 5m``, ``12m 5s``, ``45s``: the two largest units."""
     seconds = max(0, math.ceil(delta.total_seconds()))
-    parts = []
+    parts: list[str] = []
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
         if seconds >= size or (parts and len(parts) < 2):
             parts.append(f"{seconds // size}{unit}")

@@ -12,7 +12,10 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 SCHEMA_VERSION = "1.0"
 
@@ -90,7 +93,8 @@ def json_schema() -> dict[str, Any]:
     return json.loads(text)
 
 
-def validator():  # noqa: ANN201 - jsonschema is imported lazily, only where validation is used
+def validator() -> Draft202012Validator:
+    # jsonschema is imported lazily, only where validation is used
     from jsonschema import Draft202012Validator, FormatChecker
 
     return Draft202012Validator(json_schema(), format_checker=FormatChecker())

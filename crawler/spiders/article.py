@@ -11,7 +11,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +25,14 @@ from crawler.discovery import html_links, looks_like_feed, parse_feed
 from crawler.frontier.dupefilter import seen_store
 from crawler.frontier.fingerprint import cleaner_from_settings, key_fingerprint
 from crawler.frontier.seen import SeenStore
-from crawler.frontier.urls import InvalidUrl, ascii_host, is_http_url, netloc_of, site_of
+from crawler.frontier.urls import (
+    InvalidUrl,
+    UrlCleaner,
+    ascii_host,
+    is_http_url,
+    netloc_of,
+    site_of,
+)
 from crawler.identity import warn_without_contact
 from crawler.items import Page
 from crawler.jobs import job_name_for
@@ -33,6 +40,7 @@ from crawler.spiders.failures import fetch_failed, request_dropped
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
     from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
@@ -44,7 +52,7 @@ def read_seeds(path: str | Path) -> list[str]:
     return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
 
 
-def shared_scope(settings, sites: set[str]) -> set[str]:  # noqa: ANN001 - scrapy Settings
+def shared_scope(settings: BaseSettings, sites: set[str]) -> set[str]:
     """In a distributed crawl the seeding process publishes the scope in Redis
     and every worker reads it."""
     from scrapy_redis.connection import get_redis_from_settings
@@ -90,6 +98,16 @@ class RecentSet:
 
 class ArticleSpider(Spider):
     name = "article"
+    # Set by from_crawler, from the settings:
+    cleaner: UrlCleaner
+    follow_links: bool
+    max_depth: int
+    seen_raw: RecentSet
+    scope_memo: dict[str, bool]  # host[:port] -> in scope
+    distributed: bool
+    scope_checked: float  # time.monotonic() of the last look at the shared scope
+    counts: Counter[str]
+    allowed_domains: list[str]
 
     def __init__(self, start: str | list[str] | None = None, seeds: str | None = None,
                  allow_domains: str | list[str] | None = None, worker: bool = False,
@@ -120,7 +138,7 @@ class ArticleSpider(Spider):
         spider.follow_links = settings.getbool("CRAWLER_FOLLOW_LINKS")
         spider.max_depth = settings.getint("DEPTH_LIMIT")
         spider.seen_raw = RecentSet(settings.getint("CRAWLER_RECENT_LINKS"))
-        spider.scope_memo: dict[str, bool] = {}
+        spider.scope_memo = {}
         sites = {site_of(u) for u in spider.start_urls}
         extra = [*settings.getlist("CRAWLER_ALLOWED_DOMAINS"), *spider.extra_domains]
         sites.update(ascii_host(d.lstrip(".")) for d in extra)  # IDNs as requests carry them
@@ -168,11 +186,10 @@ class ArticleSpider(Spider):
         if not self.in_scope(url):
             self.counts["discovery/out_of_scope"] += 1
             return None
-        if link:
-            # a link as found, seen lately: no canonicalization needed to drop it
-            if not self.seen_raw.add(url):
-                self.counts["discovery/seen_before"] += 1
-                return None
+        # a link as found, seen lately: no canonicalization needed to drop it
+        if link and not self.seen_raw.add(url):
+            self.counts["discovery/seen_before"] += 1
+            return None
         try:
             url, key = self.cleaner.clean_and_key(url)
         except InvalidUrl:  # a hostile href: unparsable port, host or brackets
@@ -183,10 +200,9 @@ class ArticleSpider(Spider):
             # (or ftp:, s3:, mailto:) on a site in scope: never fetched
             self.counts["discovery/not_http"] += 1
             return None
-        if link:
-            if not self.seen.add(key_fingerprint(key)):
-                self.counts["discovery/seen_before"] += 1
-                return None
+        if link and not self.seen.add(key_fingerprint(key)):
+            self.counts["discovery/seen_before"] += 1
+            return None
         request = Request(url, callback=self.parse, errback=self.fetch_failed,
                           meta={**meta, "url_key": (url, key)})
         if link:
@@ -319,7 +335,7 @@ class ArticleSpider(Spider):
             status=response.status,
             body=response.body,
             content_type=ctype.decode("latin-1") if ctype else None,
-            fetched_at=response.meta.get("fetched_at") or datetime.now(timezone.utc),
+            fetched_at=response.meta.get("fetched_at") or datetime.now(UTC),
             warc=response.meta.get("warc"),
             request_url=response.request.url if response.request else None,
             meta={k: response.meta.get(k) for k in (

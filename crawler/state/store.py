@@ -21,7 +21,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -117,7 +117,7 @@ class JobStore(Protocol):
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 class StateStore:
@@ -152,7 +152,9 @@ class StateStore:
             self.resumed = True
             return int(row[0])
         self.resumed = False
-        return int(self.db.execute("INSERT INTO runs (started) VALUES (?)", (_now(),)).lastrowid)
+        run = self.db.execute("INSERT INTO runs (started) VALUES (?)", (_now(),)).lastrowid
+        assert run is not None  # the id of the row just inserted
+        return run
 
     def finish_run(self, reason: str) -> None:
         self._write("UPDATE runs SET finished = ?, reason = ? WHERE id = ?",
@@ -317,6 +319,11 @@ class RunInfo:
     reason: str | None
     #: What ``save_run_stats`` stored, None for a run that stored nothing.
     data: dict[str, Any] | None
+
+    @property
+    def health(self) -> list[dict[str, Any]]:
+        """The health warnings the run stored (none when it stored nothing)."""
+        return (self.data or {}).get("health", [])
 
 
 def read_runs(path: Path) -> list[RunInfo]:

@@ -16,10 +16,10 @@ __all__ = [
     "PROFILE_IDENTICAL",
     "PROFILE_NOT_MODIFIED",
     "HttpRequestData",
-    "RefersTo",
-    "payload_digest",
     "HttpResponseData",
     "RecordPointer",
+    "RefersTo",
     "RollingWarcWriter",
+    "payload_digest",
     "warc_filename",
 ]

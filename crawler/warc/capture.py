@@ -17,10 +17,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from io import BytesIO
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+if TYPE_CHECKING:
+    from warcio.recordloader import ArcWarcRecord
 
 Headers = Sequence[tuple[str, str]]
 REDACTED = "[redacted]"
@@ -119,7 +123,7 @@ def build_exchange(
     *,
     warc_date: str,
     redact: Iterable[str] = (),
-):  # noqa: ANN201 - warcio ArcWarcRecord pair
+) -> tuple[ArcWarcRecord, ArcWarcRecord]:
     """Build the (response, request) records of one exchange, linked by
     ``WARC-Concurrent-To``; the response record goes first, as is customary."""
     url = response.extra.get("url", request.url)
@@ -173,7 +177,7 @@ def build_revisit(
     profile: str,
     warc_date: str,
     redact: Iterable[str] = (),
-):  # noqa: ANN201 - warcio ArcWarcRecord pair
+) -> tuple[ArcWarcRecord, ArcWarcRecord]:
     """The (revisit, request) records of a fetch whose payload is already
     archived: a 304 (``server-not-modified``) or a 200 with the same payload
     digest (``identical-payload-digest``). The revisit keeps the response's

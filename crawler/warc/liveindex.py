@@ -28,6 +28,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from cdxj_indexer.main import CDXJIndexer, SortingWriter
 
@@ -94,7 +95,7 @@ class LiveIndex:
         self.folder = Path(folder)
         self.run_path = self.folder / _run_name(os.getpid())
         self._indexer = CDXJIndexer(output=None, inputs=[])
-        self._out = None
+        self._out: TextIO | None = None
         self.lines = 0
 
     def add(self, filename: str, records: Sequence, spans: Sequence[tuple[int, int]]) -> None:
@@ -105,7 +106,7 @@ class LiveIndex:
             self._out = open(self.run_path, "w", encoding="utf-8")  # noqa: SIM115 - kept open
         indexer = self._indexer
         indexer.curr_filename = filename
-        for record, (offset, length) in zip(records, spans):
+        for record, (offset, length) in zip(records, spans, strict=True):
             if indexer.filter_record(record):
                 indexer.process_index_entry(_Span(offset, length), record, filename, self._out)
                 self.lines += 1

@@ -7,10 +7,10 @@ from __future__ import annotations
 import logging
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -57,7 +57,7 @@ class Archive:
                 yield f  # type: ignore[misc]
 
 
-def find_archives(paths: list[str | Path]) -> list[Archive]:
+def find_archives(paths: Sequence[str | Path]) -> list[Archive]:
     """Every WARC under ``paths``, in name order within each folder. Files still
     being written (``.open``) are skipped in folders."""
     found: list[Archive] = []
@@ -92,10 +92,10 @@ def warc_date(value: str | None) -> datetime:
     """A WARC-Date as an aware UTC datetime; missing or unreadable: now (logged)."""
     if value:
         try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
         except (ValueError, OverflowError):
             logger.warning("unreadable WARC-Date %r: using the current time", value)
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def http_status(headers: StatusAndHeaders) -> int:
@@ -193,10 +193,11 @@ def iter_pages(archive: Archive, display_name: str,
                 else:
                     refers = headers.get_header("WARC-Refers-To") or (
                         f"{url} {headers.get_header('WARC-Payload-Digest')}")
-                    original = originals.get(refers)
-                    if original is None:
+                    known = originals.get(refers)
+                    if known is None:
                         logger.warning("revisit of %s: original %s not found", url, refers)
                         continue
+                    original = known
                 try:
                     if rtype == "response":
                         body = decode_body(raw.body, record.http_headers)
