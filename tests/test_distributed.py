@@ -138,6 +138,7 @@ def test_request_stays_in_flight_until_its_article_is_written(redis_url: str,
         holder = subprocess.Popen(
             [sys.executable, "-m", "crawler.cli", "crawl", server.url("/"), "--redis", redis_url,
              "--job", "hold", "-o", str(tmp_path), "-s", "AUTOTHROTTLE_ENABLED=0",
+             "-s", "DOWNLOAD_DELAY=0",
              "-s", f"ITEM_PIPELINES={json.dumps(pipelines)}", "-s", f"TEST_HOLD_PATH={held}",
              "-s", f"TEST_HOLD_MARKER={marker}"],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -153,7 +154,7 @@ def test_request_stays_in_flight_until_its_article_is_written(redis_url: str,
         finally:
             holder.send_signal(signal.SIGKILL)  # its extraction workers follow it
             holder.communicate()
-        survivor = worker(redis_url, "hold", tmp_path)
+        survivor = worker(redis_url, "hold", tmp_path, "-s", "DOWNLOAD_DELAY=0")
         _out, err = survivor.communicate(timeout=120)
         assert survivor.returncode == 0, err[-2000:]
     assert f"Worker {socket.gethostname()}-{holder.pid} is gone" in err
