@@ -135,16 +135,20 @@ def to_dict(classifier, features: Sequence[str], threshold: float = 0.5,
     }
 
 
-@cache
-def shipped(name: str, expected: tuple[str, ...]) -> TreeEnsemble:
-    """A model shipped in ``crawler/extraction/data/`` (loaded once per process)."""
+def _shipped_json(name: str) -> dict:
+    """A model file of ``crawler/extraction/data/``, parsed."""
     path = resources.files(__package__).joinpath(f"data/{name}")
     try:
-        data = json.loads(path.read_text("utf-8"))
+        return json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise FileNotFoundError(f"model {name} is missing from the package: "
                                 "run tools/train_extraction.py") from None
-    return TreeEnsemble.from_dict(data, expected)
+
+
+@cache
+def shipped(name: str, expected: tuple[str, ...]) -> TreeEnsemble:
+    """A tree model shipped in ``crawler/extraction/data/`` (loaded once per process)."""
+    return TreeEnsemble.from_dict(_shipped_json(name), expected)
 
 
 LINEAR_FORMAT = "crawler-linear-1"
@@ -185,10 +189,4 @@ def linear_to_dict(classifier, vocabulary: Sequence[str], min_weight: float = 1e
 @cache
 def shipped_linear(name: str) -> LinearModel:
     """A linear model shipped in ``crawler/extraction/data/`` (loaded once)."""
-    path = resources.files(__package__).joinpath(f"data/{name}")
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise FileNotFoundError(f"model {name} is missing from the package: "
-                                "run tools/train_extraction.py") from None
-    return LinearModel.from_dict(data)
+    return LinearModel.from_dict(_shipped_json(name))
