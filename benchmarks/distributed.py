@@ -13,7 +13,7 @@ redis-server (no persistence, free port) holds the frontier; each run has its
 own job and output folder; politeness is off.
 
 "wall s": first process start to last exit (start-up, CDXJ index and the 1 s
-CRAWLER_REDIS_IDLE_CLOSE included); "last art s": newest mtime of the run's JSON
+CRAWLER_REDIS_IDLE_CLOSE_SECONDS included); "last art s": newest mtime of the run's JSON
 lines files, when the last article reached the disk (one O_APPEND write per
 line). pages/s, art/s: per wall second. Redis commands: ``INFO commandstats``
 differences without INFO; commands inside Lua scripts (EVALSHA) and pipelines
@@ -257,7 +257,7 @@ def main() -> int:
         redis = ["--redis", f"redis://127.0.0.1:{port}/0"]
         common = ["--max-depth", str(opts.max_depth)] + [x for kv in (
             "DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=0", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-            "CRAWLER_REDIS_IDLE_CLOSE=1", f"CRAWLER_MAX_PAGES_PER_SITE={opts.pages + 100}",
+            "CRAWLER_REDIS_IDLE_CLOSE_SECONDS=1", f"CRAWLER_MAX_PAGES_PER_SITE={opts.pages + 100}",
         ) for x in ("-s", kv)]
         cli = [sys.executable, "-m", "crawler.cli"]
         results = []

@@ -43,7 +43,7 @@ def use_disk_queue(settings: BaseSettings) -> Path | None:
     ``<job>/queue``, emptied first (a run starts its own frontier; resuming is
     the job state's business, docs/incremental.md). Not for a distributed crawl
     (its frontier is in Redis) or when JOBDIR is set already."""
-    if (not settings.getbool("CRAWLER_DISK_QUEUE") or settings.get("JOBDIR")
+    if (not settings.getbool("CRAWLER_DISK_QUEUE_ENABLED") or settings.get("JOBDIR")
             or settings.getbool("CRAWLER_REDIS_ENABLED")):
         return None
     path = job_dir(settings) / QUEUE_DIR

@@ -19,7 +19,10 @@ CRAWLER_CONTACT_URL = ""
 #: The User-Agent when a contact is given; ``{version}`` and ``{contact}`` are filled in.
 CRAWLER_USER_AGENT = "crawler/{version} (+{contact})"
 #: Built when the settings are final (-s and --user-agent included).
-ADDONS = {"crawler.identity.Identity": 0}
+ADDONS = {
+    "crawler.options.RenamedSettings": 0,  # earlier setting names still work
+    "crawler.identity.Identity": 10,
+}
 ROBOTSTXT_OBEY = True
 ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
 CONCURRENT_REQUESTS = 16
@@ -38,9 +41,9 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 #: Retries wait (crawler/downloadermiddlewares/retry.py): as long as a
 #: Retry-After header asks, else this many seconds, doubled for each next retry
 #: (0: retry at once) ...
-CRAWLER_RETRY_BACKOFF = 1.0
+CRAWLER_RETRY_BACKOFF_SECONDS = 1.0
 #: ... and never longer than this (seconds), Retry-After included.
-CRAWLER_RETRY_MAX_DELAY = 120.0
+CRAWLER_RETRY_MAX_DELAY_SECONDS = 120.0
 REDIRECT_MAX_TIMES = 10
 #: Bodies larger than this are abandoned, decompressed size included (a gzip
 #: bomb stops here); pages larger than the warning size are logged.
@@ -65,7 +68,7 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 #: Scrapy's scheduler whose disk queue fails safe on a full disk (crawler/frontier/scheduler.py).
 SCHEDULER = "crawler.frontier.scheduler.SafeDiskScheduler"
 #: Follow links found on HTML pages (within scope).
-CRAWLER_FOLLOW_LINKS = True
+CRAWLER_FOLLOW_LINKS_ENABLED = True
 #: Links as found on pages remembered to skip them cheaply (a bounded cache;
 #: the de-duplication itself is exact and does not depend on it).
 CRAWLER_RECENT_LINKS = 50_000
@@ -89,7 +92,7 @@ DUPEFILTER_CLASS = "crawler.frontier.dupefilter.DiskDupeFilter"
 CRAWLER_SEEN_CACHE_KIB = 8192
 #: Pending requests wait on disk (Scrapy's JOBDIR queues in <job>/queue, emptied
 #: when a run starts) instead of in memory.
-CRAWLER_DISK_QUEUE = True
+CRAWLER_DISK_QUEUE_ENABLED = True
 
 # --- Output --------------------------------------------------------------------
 #: Root folder of all output; a crawl writes into ``<dir>/<job>/``.
@@ -114,7 +117,7 @@ CRAWLER_WARC_GZIP_LEVEL = 3
 CRAWLER_WARC_REDACT_HEADERS = ["Authorization", "Proxy-Authorization", "Cookie", "Auth",
                                "Token", "Secret", "Api-Key", "Apikey", "Password", "Session"]
 #: Keep those headers as sent (no redaction): only for archives that stay private.
-CRAWLER_WARC_KEEP_SECRETS = False
+CRAWLER_WARC_SECRETS_ENABLED = False
 
 #: Keep warc/index.cdxj: lines made as records are written, merged when a crawl ends.
 CRAWLER_CDXJ_ENABLED = True
@@ -125,7 +128,7 @@ CRAWLER_JSONL_ENABLED = True
 #: At start, repair what a killed crawl of the job left: cut its WARC file
 #: (``*.open``) after the last complete record and close it, drop a half JSON
 #: line (the same repair as ``crawler check --repair``).
-CRAWLER_REPAIR_ON_START = True
+CRAWLER_START_REPAIR_ENABLED = True
 
 #: The venv of the replay tools that cannot share ours (pywb, py-wacz);
 #: default ~/.cache/crawler/tools-venv (also the CRAWLER_TOOLS_VENV variable).
@@ -148,16 +151,16 @@ CRAWLER_EXTRACT_PROCESSES: int | None = None
 CRAWLER_EXTRACT_BACKLOG = 64
 #: gc.freeze() when the spider opens: full collections then skip the objects
 #: that live as long as the crawl (crawler/extensions/gcfreeze.py).
-CRAWLER_GC_FREEZE = True
+CRAWLER_GC_FREEZE_ENABLED = True
 #: Markup rules before extraction (docs/extraction.md). EasyList's generic
 #: selectors are off: on the benchmarks they remove nothing trafilatura keeps.
-CRAWLER_MARKUP_EASYLIST = False
-CRAWLER_MARKUP_ADNET = True
-CRAWLER_MARKUP_HIDDEN = True
+CRAWLER_MARKUP_EASYLIST_ENABLED = False
+CRAWLER_MARKUP_ADNET_ENABLED = True
+CRAWLER_MARKUP_HIDDEN_ENABLED = True
 #: Block rules after extraction: lexicon labels, link lists, repeated short blocks.
-CRAWLER_BLOCKS_LABEL = True
-CRAWLER_BLOCKS_LINKLIST = True
-CRAWLER_BLOCKS_REPEAT = False
+CRAWLER_BLOCKS_LABEL_ENABLED = True
+CRAWLER_BLOCKS_LINKLIST_ENABLED = True
+CRAWLER_BLOCKS_REPEAT_ENABLED = False
 
 # --- Incremental crawls (job state) ---------------------------------------------
 #: Keep <job>/state.sqlite: conditional re-checks, revisits, versions, resume.
@@ -182,20 +185,20 @@ CRAWLER_HEALTH_HISTORY = 5
 #: Set by --redis; every worker of a job shares its Redis frontier.
 CRAWLER_REDIS_ENABLED = False
 #: A worker ends when the queue and all in-flight sets stay empty this long (s).
-CRAWLER_REDIS_IDLE_CLOSE = 3.0
+CRAWLER_REDIS_IDLE_CLOSE_SECONDS = 3.0
 
 # --- Progress display (crawler/extensions/progress.py; off with --quiet) -----------
 #: Show progress: a live panel on a terminal, a log line otherwise.
 CRAWLER_PROGRESS_ENABLED = True
 #: "auto": a live panel when stderr is a terminal, else "lines": a plain log
-#: line (INFO) every CRAWLER_PROGRESS_INTERVAL seconds; or "live", "lines".
+#: line (INFO) every CRAWLER_PROGRESS_INTERVAL_SECONDS seconds; or "live", "lines".
 CRAWLER_PROGRESS_MODE = "auto"
 #: Seconds between plain progress lines.
-CRAWLER_PROGRESS_INTERVAL = 10.0
+CRAWLER_PROGRESS_INTERVAL_SECONDS = 10.0
 #: Live panel refreshes per second (at most 4).
 CRAWLER_PROGRESS_REFRESH = 2.0
 #: Pages/s is measured over this many recent seconds.
-CRAWLER_PROGRESS_WINDOW = 10.0
+CRAWLER_PROGRESS_WINDOW_SECONDS = 10.0
 #: Sites shown, those with most pages first.
 CRAWLER_PROGRESS_TOP_SITES = 8
 

@@ -226,8 +226,8 @@ def test_writer_holds_a_site_until_its_template_is_known(tmp_path: Path) -> None
 
 
 def test_extraction_rules_follow_settings() -> None:
-    pipe = ExtractionPipeline.from_crawler(crawler_with(CRAWLER_MARKUP_EASYLIST=True,
-                                                        CRAWLER_BLOCKS_LABEL=False))
+    pipe = ExtractionPipeline.from_crawler(crawler_with(CRAWLER_MARKUP_EASYLIST_ENABLED=True,
+                                                        CRAWLER_BLOCKS_LABEL_ENABLED=False))
     assert pipe.options.markup.easylist and pipe.options.markup.hidden
     assert not pipe.options.blocks.label and pipe.options.blocks.linklist
 
@@ -272,7 +272,7 @@ def test_recent_links_are_bounded_and_scope_is_memoized() -> None:
 
 def test_gc_freeze_when_the_spider_opens_and_off_by_setting() -> None:
     with pytest.raises(NotConfigured):
-        GcFreeze.from_crawler(crawler_with(CRAWLER_GC_FREEZE=False))
+        GcFreeze.from_crawler(crawler_with(CRAWLER_GC_FREEZE_ENABLED=False))
     GcFreeze.from_crawler(crawler_with())
     assert "crawler.extensions.gcfreeze.GcFreeze" in crawler_with().settings.getdict(
         "EXTENSIONS")

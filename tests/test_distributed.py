@@ -233,7 +233,7 @@ def test_idle_worker_picks_up_new_work_within_two_seconds(redis_url: str, tmp_pa
 
     server = Redis.from_url(redis_url)
     with MockServer() as site:
-        idle = worker(redis_url, "idle", tmp_path, "-s", "CRAWLER_REDIS_IDLE_CLOSE=30")
+        idle = worker(redis_url, "idle", tmp_path, "-s", "CRAWLER_REDIS_IDLE_CLOSE_SECONDS=30")
         try:
             deadline = time.monotonic() + 30
             while (time.monotonic() < deadline

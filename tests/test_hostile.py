@@ -35,7 +35,7 @@ TIMEOUT = 6
 BACKOFF = 0.5
 IDN_ASCII = "xn--bcher-kva.localhost"
 SETTINGS = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=0", "RETRY_TIMES=2",
-            f"DOWNLOAD_TIMEOUT={TIMEOUT}", f"CRAWLER_RETRY_BACKOFF={BACKOFF}",
+            f"DOWNLOAD_TIMEOUT={TIMEOUT}", f"CRAWLER_RETRY_BACKOFF_SECONDS={BACKOFF}",
             "DNS_RESOLVER=tests.localhost_resolver.LocalhostResolver"]
 
 

@@ -169,7 +169,7 @@ def test_extension_modes_and_off() -> None:
     with pytest.raises(NotConfigured):
         Progress.from_crawler(crawler_with(CRAWLER_PROGRESS_MODE="lines", LOG_LEVEL="WARNING"))
     ext = Progress.from_crawler(crawler_with(CRAWLER_PROGRESS_MODE="lines", LOG_LEVEL="INFO",
-                                             CRAWLER_PROGRESS_INTERVAL=3))
+                                             CRAWLER_PROGRESS_INTERVAL_SECONDS=3))
     assert (ext.mode, ext.interval) == ("lines", 3)
     live = Progress(crawler_with(CRAWLER_PROGRESS_REFRESH=50), "live", forced_terminal())
     assert live.interval == 0.25  # at most 4 refreshes a second
@@ -189,7 +189,7 @@ def http_errors(summary: dict) -> int:
 
 
 def test_periodic_lines_when_not_a_terminal(mockserver, tmp_path) -> None:
-    result, summary = crawl(mockserver, tmp_path, "-s", "CRAWLER_PROGRESS_INTERVAL=0.1",
+    result, summary = crawl(mockserver, tmp_path, "-s", "CRAWLER_PROGRESS_INTERVAL_SECONDS=0.1",
                             "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
     lines = [LINE.search(line) for line in result.stderr.splitlines()]
     lines = [m for m in lines if m]
@@ -214,7 +214,7 @@ def test_periodic_lines_when_not_a_terminal(mockserver, tmp_path) -> None:
 
 def test_quiet_shows_only_the_summary(mockserver, tmp_path) -> None:
     result, summary = crawl(mockserver, tmp_path, "--quiet",
-                            "-s", "CRAWLER_PROGRESS_INTERVAL=0.1")
+                            "-s", "CRAWLER_PROGRESS_INTERVAL_SECONDS=0.1")
     lines = result.stderr.splitlines()
     assert lines and all(re.search(r"\] (WARNING|ERROR): ", line) for line in lines), lines
     assert "Gave up retrying" in result.stderr  # the mock site's 500 page
@@ -307,7 +307,7 @@ def test_ctrl_c_is_acknowledged_without_verbose(mockserver, tmp_path) -> None:
 
     argv = [sys.executable, "-m", "crawler.cli", "crawl", mockserver.url("/"), "-o",
             str(tmp_path), "--job", "mock", "-s", "DOWNLOAD_DELAY=0.3",
-            "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CRAWLER_PROGRESS_INTERVAL=0.1"]
+            "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CRAWLER_PROGRESS_INTERVAL_SECONDS=0.1"]
     proc = subprocess.Popen(argv, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONWARNINGS": "ignore"})

@@ -52,7 +52,7 @@ def test_status_messages_name_429() -> None:
 
 
 def middleware(**settings) -> tuple[BackoffRetryMiddleware, object]:
-    crawler = crawler_with(CRAWLER_RETRY_BACKOFF=0, RETRY_TIMES=2, **settings)
+    crawler = crawler_with(CRAWLER_RETRY_BACKOFF_SECONDS=0, RETRY_TIMES=2, **settings)
     crawler.spider = Spider.from_crawler(crawler, name="test")
     return BackoffRetryMiddleware.from_crawler(crawler), crawler
 

@@ -91,7 +91,7 @@ def test_request_secrets_are_redacted(mockserver, tmp_path: Path) -> None:
 
 
 def test_secrets_kept_when_asked(mockserver, tmp_path: Path) -> None:
-    warc_dir = crawl(mockserver, tmp_path, "-s", "CRAWLER_WARC_KEEP_SECRETS=True")
+    warc_dir = crawl(mockserver, tmp_path, "-s", "CRAWLER_WARC_SECRETS_ENABLED=True")
     requests = [http for rtype, _, http, _ in records(warc_dir) if rtype == "request"]
     assert any(http.get_header("Authorization") == f"Basic {SECRETS[1]}" for http in requests)
     assert all(http.get_header("X-Api-Key") == API_KEY for http in requests)

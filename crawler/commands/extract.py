@@ -11,7 +11,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.extraction import EXTRACTOR_NAME, extract, extractor_version
-from crawler.pipelines.extraction import options_from_settings
+from crawler.options import extraction_options
 from crawler.schema import Article, ExtractorInfo
 
 
@@ -39,7 +39,7 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        options = options_from_settings(self.settings)
+        options = extraction_options(self.settings)
         info = ExtractorInfo(name=EXTRACTOR_NAME, version=extractor_version())
         for name in args:
             path = Path(name)

@@ -13,8 +13,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.frontier.fingerprint import cleaner_from_settings
-from crawler.pipelines.extraction import options_from_settings
-from crawler.pipelines.finish import template_options
+from crawler.options import extraction_options, template_options
 from crawler.replay.reextract import ReplayOptions, ReplayStats, replay
 from crawler.warc.reader import ArchiveError, find_archives
 
@@ -94,7 +93,7 @@ class Command(ScrapyCommand):
         to_stdout = opts.output == "-"
         out_path = None if to_stdout else Path(opts.output)
         options = ReplayOptions(
-            extraction=options_from_settings(self.settings),
+            extraction=extraction_options(self.settings),
             template=None if opts.no_template else template_options(self.settings),
             cleaner=cleaner_from_settings(self.settings),
             relative_to=out_path.parent if out_path is not None else None,

@@ -44,7 +44,7 @@ class DistributedWorker:
         self.server = get_redis_from_settings(crawler.settings)
         self.keys = JobKeys(crawler.settings.get("CRAWLER_JOB"))
         self.me = worker_id()
-        self.idle_close = crawler.settings.getfloat("CRAWLER_REDIS_IDLE_CLOSE")
+        self.idle_close = crawler.settings.getfloat("CRAWLER_REDIS_IDLE_CLOSE_SECONDS")
         self.idle_since: float | None = None
         self.loop: task.LoopingCall | None = None
         self.ticks = 0

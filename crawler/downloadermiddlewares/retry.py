@@ -4,9 +4,9 @@ without one back off exponentially.
 Scrapy's ``RetryMiddleware`` (which this one replaces) retries at once and
 ignores ``Retry-After``. Here the retry request is handed back only after a
 wait: the ``Retry-After`` of the response (seconds or an HTTP date) when it
-has one, else ``CRAWLER_RETRY_BACKOFF * 2 ** (n - 1)`` seconds before the n-th
+has one, else ``CRAWLER_RETRY_BACKOFF_SECONDS * 2 ** (n - 1)`` seconds before the n-th
 retry (timeouts and connection errors included); never longer than
-``CRAWLER_RETRY_MAX_DELAY``. The wait is an asynchronous sleep: the reactor
+``CRAWLER_RETRY_MAX_DELAY_SECONDS``. The wait is an asynchronous sleep: the reactor
 and the other downloads go on, and the crawl does not end while a retry waits
 (the request keeps one of ``CONCURRENT_REQUESTS``, not its site's slot).
 
@@ -83,8 +83,8 @@ def retry_delay(retry_times: int, retry_after: float | None, *, backoff: float,
 class BackoffRetryMiddleware(RetryMiddleware):
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
-        self.backoff = settings.getfloat("CRAWLER_RETRY_BACKOFF")
-        self.max_delay = settings.getfloat("CRAWLER_RETRY_MAX_DELAY")
+        self.backoff = settings.getfloat("CRAWLER_RETRY_BACKOFF_SECONDS")
+        self.max_delay = settings.getfloat("CRAWLER_RETRY_MAX_DELAY_SECONDS")
 
     # Async, and without the deprecated ``spider`` argument that Scrapy's
     # signatures keep (passing it warns): Scrapy's middleware manager takes both.

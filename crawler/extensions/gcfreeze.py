@@ -8,7 +8,7 @@ seven full collections took 0.6-0.8 s in all, up to ~100 ms each with the
 event loop stopped; after the freeze they took 0.05 s. Objects are still freed
 by reference counting; only cycles among the frozen ones stay in memory.
 
-``CRAWLER_GC_FREEZE`` (default on) turns it off. The extraction workers
+``CRAWLER_GC_FREEZE_ENABLED`` (default on) turns it off. The extraction workers
 freeze themselves (``crawler.extraction.pool.settle``).
 """
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 class GcFreeze:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> GcFreeze:
-        if not crawler.settings.getbool("CRAWLER_GC_FREEZE"):
+        if not crawler.settings.getbool("CRAWLER_GC_FREEZE_ENABLED"):
             raise NotConfigured
         ext = cls()
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)

@@ -1,5 +1,5 @@
 """Progress of a running crawl (``CRAWLER_PROGRESS_*``): a live panel on a
-terminal, or a plain log line every ``CRAWLER_PROGRESS_INTERVAL`` seconds.
+terminal, or a plain log line every ``CRAWLER_PROGRESS_INTERVAL_SECONDS`` seconds.
 
 Pages fetched, articles written, queue length, pages/s over a recent window,
 errors and the busiest sites. Per response only a counter is bumped; the
@@ -77,8 +77,8 @@ class Progress:
         if mode == "live":
             self.interval = 1 / min(max(s.getfloat("CRAWLER_PROGRESS_REFRESH"), 0.1), MAX_REFRESH)
         else:
-            self.interval = s.getfloat("CRAWLER_PROGRESS_INTERVAL")
-        self.rates = RateWindow(s.getfloat("CRAWLER_PROGRESS_WINDOW"))
+            self.interval = s.getfloat("CRAWLER_PROGRESS_INTERVAL_SECONDS")
+        self.rates = RateWindow(s.getfloat("CRAWLER_PROGRESS_WINDOW_SECONDS"))
         self.sites = LiveSiteCounts()
         self.started = time.monotonic()
         self.task: Any = None
@@ -93,7 +93,7 @@ class Progress:
         console = terminal_console()
         mode = resolve_mode(s.get("CRAWLER_PROGRESS_MODE"), console)
         if mode == "lines" and (not s.getbool("LOG_ENABLED")
-                                or s.getfloat("CRAWLER_PROGRESS_INTERVAL") <= 0
+                                or s.getfloat("CRAWLER_PROGRESS_INTERVAL_SECONDS") <= 0
                                 or level_number(s.get("LOG_LEVEL")) > logging.INFO):
             raise NotConfigured  # the lines would not be shown
         ext = cls(crawler, mode, console)

@@ -32,8 +32,8 @@ class LeftoverRepair:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LeftoverRepair:
-        if not crawler.settings.getbool("CRAWLER_REPAIR_ON_START"):
-            raise NotConfigured("CRAWLER_REPAIR_ON_START is off")
+        if not crawler.settings.getbool("CRAWLER_START_REPAIR_ENABLED"):
+            raise NotConfigured("CRAWLER_START_REPAIR_ENABLED is off")
         ext = cls(crawler)
         ext.repair()
         return ext

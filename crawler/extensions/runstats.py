@@ -22,9 +22,9 @@ from crawler.extensions.jobstate import job_state
 from crawler.frontier.fingerprint import cleaner_from_settings
 from crawler.frontier.urls import site_of
 from crawler.items import Page
+from crawler.options import health_options
 from crawler.report.health import (
     SHORT_REASONS,
-    HealthOptions,
     SiteCounts,
     check,
     merge_sites,
@@ -63,12 +63,6 @@ def json_safe(stats: dict[str, Any]) -> dict[str, Any]:
             value = str(value)
         safe[key] = value
     return safe
-
-
-def health_options(settings) -> HealthOptions:
-    return HealthOptions(jump=settings.getfloat("CRAWLER_HEALTH_JUMP"),
-                         min_pages=settings.getint("CRAWLER_HEALTH_MIN_PAGES"),
-                         history=settings.getint("CRAWLER_HEALTH_HISTORY"))
 
 
 class RunStats:

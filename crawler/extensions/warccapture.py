@@ -108,7 +108,7 @@ class WarcCapture:
             prefix=s.get("CRAWLER_WARC_PREFIX"),
             max_size=s.getint("CRAWLER_WARC_MAX_SIZE"),
             info=info,
-            redact_headers=(() if s.getbool("CRAWLER_WARC_KEEP_SECRETS")
+            redact_headers=(() if s.getbool("CRAWLER_WARC_SECRETS_ENABLED")
                             else s.getlist("CRAWLER_WARC_REDACT_HEADERS")),
             gzip_level=s.getint("CRAWLER_WARC_GZIP_LEVEL"),
             on_write=self.index_records if self.index is not None else None,

@@ -29,33 +29,16 @@ from scrapy.exceptions import DropItem
 
 from crawler.articles import page_to_article
 from crawler.compat import wake_engine
-from crawler.extraction import ExtractionOptions
-from crawler.extraction.blocks import BlockRules
 from crawler.extraction.encoding import CharsetCheck
-from crawler.extraction.markup import MarkupRules
 from crawler.extraction.pool import ExtractionPool
 from crawler.items import Page
+from crawler.options import extraction_options
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
-
-
-def options_from_settings(settings: BaseSettings) -> ExtractionOptions:
-    return ExtractionOptions(
-        min_chars=settings.getint("CRAWLER_ARTICLE_MIN_CHARS"),
-        markup=MarkupRules(easylist=settings.getbool("CRAWLER_MARKUP_EASYLIST"),
-                           adnet=settings.getbool("CRAWLER_MARKUP_ADNET"),
-                           hidden=settings.getbool("CRAWLER_MARKUP_HIDDEN")),
-        blocks=BlockRules(label=settings.getbool("CRAWLER_BLOCKS_LABEL"),
-                          linklist=settings.getbool("CRAWLER_BLOCKS_LINKLIST"),
-                          repeat=settings.getbool("CRAWLER_BLOCKS_REPEAT")),
-        max_bytes=settings.getint("CRAWLER_EXTRACT_MAX_BYTES"),
-        max_elements=settings.getint("CRAWLER_EXTRACT_MAX_ELEMENTS"),
-        max_text=settings.getint("CRAWLER_EXTRACT_MAX_TEXT"),
-    )
 
 
 def extract_processes(settings: BaseSettings) -> int:
@@ -67,7 +50,7 @@ class ExtractionPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self.options = options_from_settings(crawler.settings)
+        self.options = extraction_options(crawler.settings)
         processes = extract_processes(crawler.settings)
         self.pool = ExtractionPool(processes, self.options) if processes > 0 else None
         self.backlog = max(crawler.settings.getint("CRAWLER_EXTRACT_BACKLOG"), 0)

@@ -25,18 +25,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crawler.extensions.jobstate import job_state
-from crawler.extraction.template import SiteTemplates, TemplateOptions
+from crawler.extraction.template import SiteTemplates
 from crawler.finishing import DUPLICATE, ArticleFinisher, Claims, LocalClaims, Outcome
 from crawler.frontier.fingerprint import cleaner_from_settings
 from crawler.jobfolder import TEMPLATES_FILE
 from crawler.jobs import job_dir
+from crawler.options import template_options
 from crawler.schema import Article
 from crawler.writefailure import report_write_error, write_failed
 
 if TYPE_CHECKING:
     from redis import Redis
     from scrapy.crawler import Crawler
-    from scrapy.settings import BaseSettings
 
     from crawler.distributed.keys import JobKeys
 
@@ -46,15 +46,6 @@ logger = logging.getLogger(__name__)
 article_held = object()
 #: Sent with ``url`` when a held article leaves the hold (written or dropped).
 article_released = object()
-
-
-def template_options(settings: BaseSettings) -> TemplateOptions:
-    return TemplateOptions(
-        min_pages=settings.getint("CRAWLER_TEMPLATE_MIN_PAGES"),
-        min_count=settings.getint("CRAWLER_TEMPLATE_MIN_COUNT"),
-        min_share=settings.getfloat("CRAWLER_TEMPLATE_MIN_SHARE"),
-        hold_pages=settings.getint("CRAWLER_TEMPLATE_HOLD_PAGES"),
-    )
 
 
 def _redis(crawler: Crawler) -> tuple[Redis, JobKeys]:

@@ -135,7 +135,7 @@ class ArticleSpider(Spider):
         if not settings.get("CRAWLER_JOB"):
             settings.set("CRAWLER_JOB", job_name_for(spider.start_urls), priority="spider")
         spider.cleaner = cleaner_from_settings(settings)
-        spider.follow_links = settings.getbool("CRAWLER_FOLLOW_LINKS")
+        spider.follow_links = settings.getbool("CRAWLER_FOLLOW_LINKS_ENABLED")
         spider.max_depth = settings.getint("DEPTH_LIMIT")
         spider.seen_raw = RecentSet(settings.getint("CRAWLER_RECENT_LINKS"))
         spider.scope_memo = {}
