@@ -74,7 +74,10 @@ def test_two_workers_fetch_everything_once(redis_url: str, tmp_path: Path) -> No
     total = sum(per_file.values(), Counter())
     assert total.pop("/broken.html") == 3
     assert set(total.values()) == {1}  # every fetched URL in exactly one worker's WARC
-    assert sum(1 for f in job.glob("articles-*.jsonl") if f.read_text().strip()) >= 2
+    for f in job.glob("articles-*.jsonl"):  # each worker writes the articles it fetched
+        tag = f.name.split("-", 2)[2].removesuffix(".jsonl")  # host-pid
+        assert all(f"-{tag}-" in json.loads(line)["warc"]["filename"]
+                   for line in f.read_text("utf-8").splitlines())
     status = run_crawler("status", "--redis", redis_url, "--job", "two")
     assert "0 queued, 0 in flight" in status.stdout and "workers seen (3)" in status.stdout
     check = run_crawler("check", str(job))

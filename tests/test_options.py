@@ -15,7 +15,7 @@ from crawler.options import RENAMED, extraction_options, health_options, templat
 BASE = {k: getattr(project, k) for k in dir(project) if k.isupper()}
 
 
-def settings(**values: object):  # noqa: ANN201 - scrapy Settings
+def settings(**values: object):
     return get_crawler(Spider, settings_dict={**BASE, **values}).settings
 
 
