@@ -142,7 +142,7 @@ def test_extension_live_panel_on_a_terminal() -> None:
         crawler.stats.inc_value("downloader/response_count")
         crawler.stats.inc_value(f"downloader/response_status_count/{status}")
         ext.response_downloaded(response(url, status))
-    ext.item_scraped(response("https://news.example/a"))
+    ext.article_written("https://news.example/a")
     crawler.stats.set_value("jsonl/records_written", 1)
     ext.start_live()
     ext.tick()

@@ -18,12 +18,14 @@ import sys
 import time
 from collections.abc import Sized
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler.pipelines.jsonlines import article_written
 from crawler.report.progress import (
     LiveSiteCounts,
     RateWindow,
@@ -103,7 +105,7 @@ class Progress:
         # every response as downloaded (redirect hops, retried errors, robots.txt),
         # as counted in downloader/response_count
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
-        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.article_written, signal=article_written)
         return ext
 
     # --- per response: counters only ------------------------------------------
@@ -113,9 +115,10 @@ class Progress:
         if response.status >= 400:
             self.sites.http_errors[site] += 1
 
-    def item_scraped(self, response: Response | None = None) -> None:
-        if response is not None:
-            self.sites.articles[urlparse_cached(response).netloc] += 1
+    def article_written(self, url: str) -> None:
+        """An article's line was written (held ones count when written, not when
+        fetched; duplicates and unchanged texts do not count)."""
+        self.sites.articles[urlsplit(url).netloc] += 1
 
     # --- the timer ------------------------------------------------------------
     def queue_lengths(self) -> tuple[int | None, int | None]:

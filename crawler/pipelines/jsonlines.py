@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+#: Sent with ``url`` once an article's line is written.
+article_written = object()
 
 
 class JsonLinesWriter:
@@ -98,5 +100,6 @@ class JsonLinesWriter:
             report_write_error(self.crawler, self.path or "", exc)
             return
         self.stats.inc_value("jsonl/records_written")
+        self.crawler.signals.send_catch_log(article_written, url=item.url)
         if state is not None:
             state.written(item)
