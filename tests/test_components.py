@@ -286,3 +286,18 @@ def test_gc_freeze_when_the_spider_opens_and_off_by_setting() -> None:
         assert len(gc.get_objects()) < gc.get_freeze_count()
     finally:
         gc.unfreeze()
+
+
+def test_run_stats_count_what_the_finisher_kept_not_the_copies_it_dropped(tmp_path: Path) -> None:
+    from crawler.extensions.runstats import RunStats
+    from crawler.finishing import DUPLICATE
+    from crawler.pipelines.finish import article_finished
+
+    crawler = crawler_with(CRAWLER_OUTPUT_DIR=str(tmp_path), CRAWLER_JOB="j")
+    stats = crawler.get_extension(RunStats)
+    page = Article(url="https://g.example/a.html", text="Body.", date="2026-12-04")
+    copy = Article(url="https://g.example/amp/a.html", text="Body.")
+    crawler.signals.send_catch_log(article_finished, article=copy, dropped=DUPLICATE)
+    crawler.signals.send_catch_log(article_finished, article=page, dropped=None)
+    counts = stats.sites["g.example"]
+    assert (counts.extracted, counts.articles, counts.missing_date) == (1, 1, 0)

@@ -19,10 +19,12 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.extensions.jobstate import job_state
+from crawler.finishing import DUPLICATE
 from crawler.frontier.fingerprint import cleaner_from_settings
 from crawler.frontier.urls import site_of
 from crawler.items import Page
 from crawler.options import health_options
+from crawler.pipelines.finish import article_finished
 from crawler.report.health import (
     SHORT_REASONS,
     SiteCounts,
@@ -93,7 +95,7 @@ class RunStats:
             raise NotConfigured
         ext = cls(crawler)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
-        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.article_finished, signal=article_finished)
         crawler.signals.connect(ext.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
@@ -101,9 +103,12 @@ class RunStats:
     def response_downloaded(self, response: Response) -> None:
         self.sites[site_of(response.url)].fetched += 1
 
-    def item_scraped(self, item: Any) -> None:
-        if not isinstance(item, Article):
+    def article_finished(self, article: Article, dropped: str | None) -> None:
+        """Counted once the finisher has decided (an article dropped as the
+        duplicate of another, such as an AMP copy, is not counted)."""
+        if dropped == DUPLICATE:
             return
+        item = article
         self.store.mark_short(self.cleaner.key(item.url), False)
         counts = self.sites[site_of(item.url)]
         counts.extracted += 1

@@ -7,7 +7,8 @@ The site statistics are saved as ``<job>/site-templates.json`` when the crawl
 ends and loaded again by later runs of the same job (and by replay); a
 distributed crawl keeps them, and the article keys, in Redis for all workers.
 
-Signals: :data:`article_held` (``url``) when an article is held back,
+Signals: :data:`article_finished` for every decision (the run statistics count
+articles there), :data:`article_held` (``url``) when an article is held back,
 :data:`article_released` (``url``) when a held article is finished (written or
 dropped): a distributed worker keeps the request of a held article until then,
 so a worker killed meanwhile loses nothing.
@@ -46,6 +47,9 @@ logger = logging.getLogger(__name__)
 article_held = object()
 #: Sent with ``url`` when a held article leaves the hold (written or dropped).
 article_released = object()
+#: Sent with ``article`` and ``dropped`` (None, or why it is not written) once the
+#: finisher has decided on an article: what the run's statistics count.
+article_finished = object()
 
 
 def _redis(crawler: Crawler) -> tuple[Redis, JobKeys]:
@@ -124,6 +128,8 @@ class Finishing:
 
     def _report(self, outcomes: list[Outcome]) -> Iterator[Article]:
         for outcome in outcomes:
+            self.crawler.signals.send_catch_log(article_finished, article=outcome.article,
+                                                dropped=outcome.dropped)
             if outcome.removed:
                 self.stats.inc_value("extract/removed/template", outcome.removed)
             if outcome.dropped == DUPLICATE:
