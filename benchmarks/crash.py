@@ -38,7 +38,7 @@ from tests.mockserver import MANIFEST, MockServer
 ROOT = Path(__file__).resolve().parents[1]
 
 #: The crawl, paced to last about ten seconds with articles written all along
-#: (a site's articles are held back only until it has 3 pages, not 10), so
+#: (an article is held back for 3 pages of its site, not 10), so
 #: that kills land while pages are fetched and articles written.
 PACE = ["-s", "DOWNLOAD_DELAY=0.2", "-s", "AUTOTHROTTLE_ENABLED=0",
         "-s", "CRAWLER_TEMPLATE_HOLD_PAGES=3"]
