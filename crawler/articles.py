@@ -98,13 +98,19 @@ def article_keys(article: Article, cleaner: UrlCleaner) -> set[str]:
     return keys
 
 
-def canonical_key(article: Article, cleaner: UrlCleaner) -> str | None:
-    """The key of the page ``article`` is a copy of (an AMP copy's same-site
-    ``rel=canonical``), or None when it names no other page: the key of
-    :func:`article_keys` that is not its own URL's."""
+def keys_and_home(article: Article, cleaner: UrlCleaner) -> tuple[set[str], str | None]:
+    """:func:`article_keys`, and among them the key of the page ``article`` is a
+    copy of (an AMP copy's same-site ``rel=canonical``), or None when it names no
+    other page: the key that is not its own URL's."""
+    keys = article_keys(article, cleaner)
     try:
         own = cleaner.key(article.url)
     except InvalidUrl:
-        return None
-    others = article_keys(article, cleaner) - {own}
-    return others.pop() if others else None
+        return keys, None
+    others = keys - {own}
+    return keys, (others.pop() if others else None)
+
+
+def canonical_key(article: Article, cleaner: UrlCleaner) -> str | None:
+    """The key of the page ``article`` is a copy of, or None (:func:`keys_and_home`)."""
+    return keys_and_home(article, cleaner)[1]

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from crawler.articles import article_keys, canonical_key
+from crawler.articles import article_keys, keys_and_home
 from crawler.extraction.core import body_text
 from crawler.extraction.template import Holdback, SiteTemplates
 from crawler.frontier.seen import SeenStore
@@ -136,8 +136,7 @@ class ArticleFinisher:
         is held; and the outcomes of held articles it released."""
         if self.claims is None:
             return self._template(article)
-        keys = article_keys(article, self.cleaner)
-        home = canonical_key(article, self.cleaner)
+        keys, home = keys_and_home(article, self.cleaner)
         if self.elsewhere is not None and self.elsewhere(keys, article.url):
             return [Outcome(article, DUPLICATE)]
         if home is not None:  # a copy: its canonical page wins if it comes

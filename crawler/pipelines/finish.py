@@ -71,6 +71,7 @@ class Finishing:
         settings = crawler.settings
         self.path: Path = job_dir(settings) / TEMPLATES_FILE
         distributed = settings.getbool("CRAWLER_REDIS_ENABLED")
+        redis = _redis(crawler) if distributed else None  # one connection for both
         self.templates: SiteTemplates | None = None
         #: The statistics are saved to the job folder (in Redis they stay there).
         self.saves_templates = False
@@ -78,16 +79,17 @@ class Finishing:
             if distributed:
                 from crawler.distributed.shared import RedisSiteTemplates
 
-                self.templates = RedisSiteTemplates(*_redis(crawler), template_options(settings))
+                assert redis is not None
+                self.templates = RedisSiteTemplates(*redis, template_options(settings))
             else:
                 self.templates = SiteTemplates.load(self.path, template_options(settings))
                 self.saves_templates = True
         self.local_claims: LocalClaims | None = None
         claims: Claims
-        if distributed:
+        if redis is not None:
             from crawler.distributed.shared import RedisClaims
 
-            claims = RedisClaims(*_redis(crawler))
+            claims = RedisClaims(*redis)
         else:
             claims = self.local_claims = LocalClaims(settings.getint("CRAWLER_SEEN_CACHE_KIB") // 4)
         state = job_state(crawler)
