@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import lxml.html
+import pytest
 
 from crawler.extraction.classify import LABELLED_CONTAINER_WORDS, body_blocks, furniture
 from crawler.extraction.segment import segment
@@ -35,11 +36,18 @@ def test_a_read_more_list_goes_with_its_label():
     assert {"Read more:", "Storm damage on the dunes", "Seals spotted at the pier"} <= gone
 
 
-def test_an_ad_label_inside_the_article_does_not_take_the_article():
-    """The label's container is the article itself: far above the size of a box."""
-    body = "".join(f"<p>{STORY}</p>" for _ in range(3))
+#: A Japanese paragraph is one 'word' to str.split(): its characters must count.
+JAPANESE = "アルダー湾の漁港で半世紀にわたって続いてきた朝市が、日曜日の営業を最後に閉じられた。"
+
+
+@pytest.mark.parametrize(("para", "label"), [(STORY, "<p>Advertisement</p>"),
+                                             (JAPANESE, "<div>Advertisement</div>")])
+def test_an_ad_label_inside_the_article_does_not_take_the_article(para: str, label: str):
+    """The label's container is the article itself: far above the size of a box,
+    in a spaced script or not."""
     assert len(STORY.split()) * 3 > LABELLED_CONTAINER_WORDS
-    gone = _furniture_texts(f"<article>{body}<p>Advertisement</p>{body}</article>")
+    body = "".join(f"<p>{para}</p>" for _ in range(3))
+    gone = _furniture_texts(f"<article>{body}{label}{body}</article>")
     assert gone == {"Advertisement"}
 
 
@@ -76,15 +84,6 @@ def test_link_share_of_a_joined_list_counts_its_links():
                      '<li><a href="/b">Second headline here</a></li></ul>')
     (block,) = body_blocks(segs, [True, True])
     assert block.kind == "list" and block.link_share > 0.9
-
-
-def test_words_of_unspaced_scripts_count_each_character():
-    """A Japanese article's paragraphs are one 'word' each to str.split(): the
-    container of an ad label inside it must still count as the article."""
-    para = "アルダー湾の漁港で半世紀にわたって続いてきた朝市が、日曜日の営業を最後に閉じられた。"
-    body = "".join(f"<p>{para}</p>" for _ in range(3))
-    gone = _furniture_texts(f"<article>{body}<div>Advertisement</div>{body}</article>")
-    assert gone == {"Advertisement"}
 
 
 def test_an_ad_slot_labelled_inside_its_own_box_goes_whole():
