@@ -225,6 +225,27 @@ def report(results: list[dict], pages: int) -> None:
         print(f"{r['name']}: {r['requests']} requests served; {r['verdict']}")
 
 
+def start_redis(binary: str = "redis-server") -> tuple[subprocess.Popen, int]:
+    """A private redis-server on a free port of 127.0.0.1, listening when this
+    returns (the tests' fixture starts theirs here too)."""
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisDown
+
+    with socket.socket() as sock:  # a free port
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1",
+                             "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    client = Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except RedisDown:  # not listening yet
+            time.sleep(0.05)
+    return proc, port
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=1000, help="article pages (default 1000)")
@@ -235,24 +256,13 @@ def main() -> int:
         serve(opts.pages)
         return 0
     from redis import Redis
-    from redis.exceptions import ConnectionError as RedisDown
 
-    with socket.socket() as sock:  # a free port
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    redis_proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                                   "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    redis_proc, port = start_redis()
+    client = Redis(port=port)
     site_proc = subprocess.Popen([sys.executable, "-m", "benchmarks.distributed", "--serve",
                                   "--pages", str(opts.pages)], cwd=ROOT, stdout=subprocess.PIPE,
                                  text=True)
     try:
-        client = Redis(port=port)
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except RedisDown:  # not listening yet
-                time.sleep(0.05)
         site = f"http://127.0.0.1:{site_proc.stdout.readline().strip()}"
         redis = ["--redis", f"redis://127.0.0.1:{port}/0"]
         common = ["--max-depth", str(opts.max_depth)] + [x for kv in (

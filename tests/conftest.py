@@ -8,7 +8,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -49,18 +48,9 @@ def redis_url():
         if os.environ.get("CI"):
             pytest.fail("redis-server is not installed (CI must install Debian's redis-server)")
         pytest.skip("redis-server is not installed")
-    port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no"], stdout=subprocess.DEVNULL)
-    from redis import Redis
+    from benchmarks.distributed import start_redis
 
-    client = Redis(port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except Exception:  # not listening yet
-            time.sleep(0.05)
+    proc, port = start_redis(binary)
     yield f"redis://127.0.0.1:{port}/0"
     proc.terminate()
     proc.wait(10)

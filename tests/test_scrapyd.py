@@ -13,7 +13,6 @@ import configparser
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from crawler.demo.server import DemoServer
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 
 MANIFEST = json.loads((ROOT / "crawler" / "demo" / "manifest.json").read_text("utf-8"))
 
@@ -38,12 +37,6 @@ def _require(module: str) -> None:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def api(base: str, endpoint: str, data: list[tuple[str, str]] | None = None) -> dict:

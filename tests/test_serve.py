@@ -29,15 +29,9 @@ from crawler.replay.pywb import (
     read_index,
     wayback_argv,
 )
-from tests.conftest import ROOT, run_crawler
+from tests.conftest import ROOT, free_port, run_crawler
 
 MANIFEST = json.loads((ROOT / "crawler" / "demo" / "manifest.json").read_text("utf-8"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url: str, timeout: float = 30) -> tuple[int, bytes]:
