@@ -103,20 +103,38 @@ WACZ_SUFFIX = ".wacz"
 
 @dataclass
 class Found:
-    """The archive and record files under some paths, by kind, each list in
-    the order found (paths as given; a folder's files in name order)."""
+    """The archive and record files under some paths, in the order found
+    (paths as given; a folder's files in name order), and by kind."""
 
-    #: Closed WARC files.
-    warcs: list[Path] = field(default_factory=list)
-    #: WARC files still being written (``.open``).
-    open_warcs: list[Path] = field(default_factory=list)
-    wacz: list[Path] = field(default_factory=list)
-    arcs: list[Path] = field(default_factory=list)
-    jsonl: list[Path] = field(default_factory=list)
+    #: Every file of a known kind (:func:`kind_of`).
+    order: list[Path] = field(default_factory=list)
     #: Files named explicitly that are none of these.
     other: list[Path] = field(default_factory=list)
-    #: Every file of a known kind, in the order found.
-    order: list[Path] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[Path]:
+        return [p for p in self.order if kind_of(p) == kind]
+
+    @property
+    def warcs(self) -> list[Path]:
+        """Closed WARC files."""
+        return self.of_kind("warc")
+
+    @property
+    def open_warcs(self) -> list[Path]:
+        """WARC files still being written (``.open``)."""
+        return self.of_kind("open_warc")
+
+    @property
+    def wacz(self) -> list[Path]:
+        return self.of_kind("wacz")
+
+    @property
+    def arcs(self) -> list[Path]:
+        return self.of_kind("arc")
+
+    @property
+    def jsonl(self) -> list[Path]:
+        return self.of_kind("jsonl")
 
 
 def kind_of(path: Path) -> str | None:
@@ -147,13 +165,10 @@ def scan(paths: Iterable[str | Path]) -> Found:
         if real in seen:
             return
         seen.add(real)
-        kind = kind_of(path)
-        if kind is None:
-            if explicit:
-                found.other.append(path)
-            return
-        getattr(found, kind + "s" if kind in ("warc", "open_warc", "arc") else kind).append(path)
-        found.order.append(path)
+        if kind_of(path) is not None:
+            found.order.append(path)
+        elif explicit:
+            found.other.append(path)
 
     for raw in paths:
         path = Path(raw).expanduser()
