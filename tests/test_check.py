@@ -13,11 +13,8 @@ from tests.conftest import run_crawler
 
 
 @pytest.fixture(scope="module")
-def job(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("check")
-    result = run_crawler("demo", "-o", str(out))
-    assert result.returncode == 0, result.stderr[-2000:]
-    return out / "demo"
+def job(demo_job) -> Path:
+    return demo_job[0]
 
 
 def copy_job(job: Path, tmp_path: Path) -> Path:

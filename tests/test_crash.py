@@ -15,10 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from benchmarks.crash import article_counts, run
-from tests.conftest import run_crawler
+from tests.conftest import FAST, POOL, run_crawler
 from tests.mockserver import MANIFEST
-
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0"]
 
 
 @pytest.mark.slow
@@ -38,7 +36,7 @@ def test_resume_repairs_leftovers_and_writes_no_article_twice(mockserver,
     """What a kill at the worst moments leaves: a WARC file still ``.open``
     with half a record at its end, half a JSON line, and an article line
     written but not yet recorded in the job state."""
-    argv = ["crawl", mockserver.url("/"), "-o", str(tmp_path), "--job", "j", *FAST]
+    argv = ["crawl", mockserver.url("/"), "-o", str(tmp_path), "--job", "j", *FAST, *POOL]
     first = run_crawler(*argv)
     assert first.returncode == 0, first.stderr[-2000:]
     job = tmp_path / "j"

@@ -17,10 +17,11 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler.jsonl import iter_records, jsonl_files
 from crawler.schema import validator
 from crawler.state.store import read_runs
-from tests.conftest import run_crawler
+from tests.conftest import FAST as CRAWL_FAST
+from tests.conftest import POOL, run_crawler
 from tests.mockserver import MANIFEST
 
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "RETRY_TIMES=2"]
+FAST = [*CRAWL_FAST, *POOL, "-s", "RETRY_TIMES=2"]
 MAX_DEPTH = 3
 CALENDAR = ["/calendar/2026/11/", "/calendar/2026/10/", "/calendar/2026/09/"]
 
@@ -210,8 +211,8 @@ def test_a_small_extraction_backlog_pauses_and_loses_nothing(mockserver, tmp_pat
     """The crawl with downloads paused whenever more than one page waits for an
     extraction worker: the same articles, and the pauses happened."""
     result = run_crawler("crawl", mockserver.url("/"), "-o", str(tmp_path), "--job", "mock",
-                         "--max-depth", str(MAX_DEPTH), "-s", "CRAWLER_EXTRACT_BACKLOG=1",
-                         "-s", "CRAWLER_EXTRACT_PROCESSES=1", *FAST)
+                         "--max-depth", str(MAX_DEPTH), *FAST, "-s", "CRAWLER_EXTRACT_BACKLOG=1",
+                         "-s", "CRAWLER_EXTRACT_PROCESSES=1")
     assert result.returncode == 0, result.stderr[-3000:]
     records = iter_records(jsonl_files([tmp_path / "mock"]), all_versions=True)
     assert sorted(article_path(r) for r in records) == sorted(MANIFEST["articles"])

@@ -30,12 +30,10 @@ from crawler.schema import Article
 from crawler.state.store import StateStore
 from crawler.warc import HttpRequestData, HttpResponseData, RollingWarcWriter
 from crawler.warc.check import check_warc
-from tests.conftest import ROOT, run_crawler
+from tests.conftest import FAST, ROOT, run_crawler
 from tests.mockserver import MANIFEST
 from tests.test_components import crawler_with
 
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
-        "-s", "CRAWLER_EXTRACT_PROCESSES=0"]
 ERROR_LINE = re.compile(r"\] ERROR: Cannot write (\S+): (No space left on device|File too large|"
                         r"database or disk is full|disk I/O error); crawl stopped, files "
                         r"written so far are valid$")

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.distributed.keys import JobKeys
-from tests.conftest import ROOT, run_crawler
+from tests.conftest import FAST, ROOT, run_crawler
 from tests.mockserver import MANIFEST, MockServer
 
 
@@ -335,7 +335,7 @@ def test_two_workers_write_the_single_process_texts_without_junk(redis_url: str,
                                                                    tmp_path: Path) -> None:
     """The site statistics and the hold are shared: with a seeding crawl and two
     workers, the same articles and texts as one process, and no junk."""
-    fast = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "ROBOTSTXT_OBEY=0"]
+    fast = [*FAST, "-s", "ROBOTSTXT_OBEY=0"]
     with ObfuscatedSite() as site:
         single = run_crawler("crawl", site.url(), "-o", str(tmp_path), "--job", "one", *fast)
         assert single.returncode == 0, single.stderr[-2000:]

@@ -21,10 +21,11 @@ import pytest
 from crawler.export import arrow_schema, csv_value, field_names
 from crawler.jsonl import RecordError, iter_records, jsonl_files
 from crawler.schema import json_schema
+from tests.conftest import FAST as CRAWL_FAST
 from tests.conftest import run_crawler
 from tests.mockserver import MANIFEST, MockServer
 
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "--max-depth", "3"]
+FAST = [*CRAWL_FAST, "--max-depth", "3"]
 CHANGED = "/articles/library.html"
 ODD = "/articles/harbour.html"
 ODD_TITLE = 'Harbour plan: "yes", 12, 3; <b>bold</b> & done'

@@ -21,11 +21,11 @@ from crawler.report.health import (
 )
 from crawler.report.svg import esc
 from crawler.state.store import read_runs
+from tests.conftest import FAST as CRAWL_FAST
 from tests.conftest import run_crawler
 from tests.mockserver import ARTICLES, MANIFEST, MockServer
 
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "--max-depth", "3",
-        "--recheck-after", "0s"]
+FAST = [*CRAWL_FAST, "--max-depth", "3", "--recheck-after", "0s"]
 #: Every article page now carries one short paragraph: the story moved to an app.
 BROKEN_LAYOUT = {"articles": {a["path"]: {"paragraphs": ["Read this story in our new app."]}
                               for a in ARTICLES}}

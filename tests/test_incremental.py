@@ -13,10 +13,11 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.schema import validator
+from tests.conftest import FAST as CRAWL_FAST
 from tests.conftest import run_crawler
 from tests.mockserver import ARTICLES_BY_PATH, MANIFEST, MockServer
 
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "--max-depth", "3"]
+FAST = [*CRAWL_FAST, "--max-depth", "3"]
 ARTICLE = "/articles/library.html"
 #: A promo the site adds to every article, inside the body, in words no lexicon knows.
 PROMO = ("Word vandaag lid van de Kwispelclub en ontvang elke vrijdag de beste verhalen "

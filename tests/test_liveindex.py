@@ -124,9 +124,9 @@ def test_discard_leaves_the_index_alone(tmp_path: Path) -> None:
 
 
 def test_crawls_keep_the_index_a_full_reindex_would_write(mockserver, tmp_path: Path) -> None:
-    from tests.conftest import run_crawler
+    from tests.conftest import FAST, run_crawler
 
-    fast = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "--max-depth", "2",
+    fast = [*FAST, "--max-depth", "2",
             "--job", "live", "-o", str(tmp_path / "out")]
     folder = tmp_path / "out" / "live" / "warc"
     for extra in ([], ["--recheck-after", "0s"]):  # a first run, then a re-check run

@@ -30,9 +30,10 @@ from crawler.report.progress import (
     render,
     snapshot,
 )
+from tests.conftest import FAST as CRAWL_FAST
 from tests.conftest import ROOT, run_crawler
 
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "--max-depth", "3"]
+FAST = [*CRAWL_FAST, "--max-depth", "3"]
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 LINE = re.compile(r"\[crawler\.extensions\.progress\] INFO: (progress|finished) \S+: "
                   r"(\d+) pages \([\d.]+/s\), (\d+) articles, .*errors: (\d+) download, "

@@ -15,9 +15,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.warc.reader import Archive, find_archives, iter_pages
-from tests.conftest import ROOT, run_crawler
+from tests.conftest import FAST, ROOT, run_crawler
 
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0"]
 NO_NETWORK = """
 import socket, sys
 def refuse(*a, **k):

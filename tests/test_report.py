@@ -20,10 +20,11 @@ from crawler.report.data import ReportData
 from crawler.report.html import date_columns, link, status_bars
 from crawler.report.svg import bar_chart, column_chart, line_chart, nice_max
 from tests import browser
+from tests.conftest import FAST as CRAWL_FAST
 from tests.conftest import run_crawler
 from tests.mockserver import MANIFEST, MockServer
 
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "--max-depth", "3"]
+FAST = [*CRAWL_FAST, "--max-depth", "3"]
 HOSTILE = "/articles/harbour.html"
 HOSTILE_TITLE = '</title><script>alert("title")</script> & <img src=x onerror=alert(1)>'
 
@@ -118,8 +119,7 @@ SORT = """(function () {
 })()"""
 
 
-def test_report_loads_in_chromium_without_errors(report: Path) -> None:
-    assert browser.available(), "Debian's chromium is needed (.ci/run installs it)"
+def test_report_loads_in_chromium_without_errors(report: Path, chromium) -> None:
     page = browser.load(report, width=1200, height=900, evaluate=SORT)
     shot = report.with_suffix(".png")
     shot.write_bytes(page.screenshot)
@@ -133,7 +133,7 @@ def test_report_loads_in_chromium_without_errors(report: Path) -> None:
     assert up == sorted(up) and down == sorted(up, reverse=True) and state == "descending"
 
 
-def test_the_browser_check_catches_errors(tmp_path: Path) -> None:
+def test_the_browser_check_catches_errors(tmp_path: Path, chromium) -> None:
     broken = tmp_path / "broken.html"
     broken.write_text('<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" '
                       "content=\"default-src 'none'; script-src 'unsafe-inline'\"></head><body>"

@@ -14,7 +14,7 @@ from crawler.frontier.dupefilter import DiskDupeFilter, seen_store
 from crawler.frontier.fingerprint import CanonicalRequestFingerprinter, key_fingerprint
 from crawler.frontier.seen import SeenStore
 from crawler.frontier.urls import url_key
-from tests.conftest import run_crawler
+from tests.conftest import FAST, run_crawler
 
 
 def test_store_is_an_exact_set() -> None:
@@ -69,7 +69,7 @@ def test_dupefilter_shares_the_spiders_store() -> None:
 
 def test_crawl_queues_on_disk_and_fetches_each_url_once(mockserver, tmp_path: Path) -> None:
     result = run_crawler("crawl", mockserver.url("/"), "-o", str(tmp_path), "--job", "q",
-                         "--verbose", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0")
+                         "--verbose", *FAST)
     assert result.returncode == 0, result.stderr[-3000:]
     stats = result.stderr
     enqueued = int(re.search(r"'scheduler/enqueued/disk': (\d+)", stats).group(1))

@@ -69,25 +69,9 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture(scope="session")
-def tools() -> Path:
-    return sidecar.ensure_tools_venv()
-
 
 @pytest.fixture(scope="module")
-def demo_job(tmp_path_factory) -> tuple[Path, list[dict]]:
-    out = tmp_path_factory.mktemp("serve-demo")
-    result = run_crawler("demo", "-o", str(out))
-    assert result.returncode == 0, result.stderr[-3000:]
-    job = out / "demo"
-    records = [json.loads(line) for f in sorted(job.glob("articles-*.jsonl"))
-               for line in f.read_text("utf-8").splitlines()]
-    assert len(records) == len(MANIFEST["articles"])
-    return job, records
-
-
-@pytest.fixture(scope="module")
-def pywb(tools, demo_job, tmp_path_factory):
+def pywb(tools_venv, demo_job, tmp_path_factory):
     """pywb's wayback serving the demo job, started as ``crawler serve`` does."""
     job, _ = demo_job
     root = build_collection(find_archives([job]).files,
@@ -188,7 +172,7 @@ def children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_crawler_serve_binds_loopback_and_stops_on_ctrl_c(tools, demo_job) -> None:
+def test_crawler_serve_binds_loopback_and_stops_on_ctrl_c(tools_venv, demo_job) -> None:
     job, _ = demo_job
     port = free_port()
     proc = subprocess.Popen(
@@ -228,16 +212,16 @@ def test_crawler_serve_binds_loopback_and_stops_on_ctrl_c(tools, demo_job) -> No
         proc.stderr.close()
 
 
-def test_wayback_argv_defaults_to_loopback(tools, tmp_path) -> None:
+def test_wayback_argv_defaults_to_loopback(tools_venv, tmp_path) -> None:
     argv = wayback_argv(tmp_path)
     assert argv[0] == str(sidecar.tool_path("wayback"))
     assert argv[argv.index("--bind") + 1] == "127.0.0.1"
 
 
-def test_serve_setup_and_usage_errors(tools, tmp_path) -> None:
+def test_serve_setup_and_usage_errors(tools_venv, tmp_path) -> None:
     result = run_crawler("serve", "--setup")
     assert result.returncode == 0, result.stderr
-    assert str(tools) in result.stdout
+    assert str(tools_venv) in result.stdout
     result = run_crawler("serve")
     assert result.returncode == 2 and "give a job folder" in result.stderr
     result = run_crawler("serve", str(tmp_path / "nope"))

@@ -20,7 +20,6 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.replay import sidecar
 from crawler.replay.pywb import SANDBOX_CSP, build_collection, collection_name
 from tests import browser
 from tests.conftest import ROOT
@@ -89,13 +88,9 @@ class Served:
             self.proc.wait(20)
 
 
-@pytest.fixture(scope="module")
-def tools() -> Path:
-    return sidecar.ensure_tools_venv()
-
 
 @pytest.fixture(scope="module")
-def served(tools, tmp_path_factory):
+def served(tools_venv, tmp_path_factory):
     """A job whose WARC holds a hostile page, served sandboxed (the default);
     a sentinel file beside the job folder, in it and in pywb's own folder."""
     base = tmp_path_factory.mktemp("serve-security")
@@ -191,8 +186,8 @@ def reports(server: Served, timeout: float = 10) -> set[str]:
     return found
 
 
-@pytest.mark.skipif(not browser.available(), reason="needs Debian's chromium (CI installs it)")
-def test_archived_script_cannot_read_the_servers_pages(served: Served, tmp_path: Path) -> None:
+def test_archived_script_cannot_read_the_servers_pages(served: Served, tmp_path: Path,
+                                                       chromium) -> None:
     page = browser.load(f"http://127.0.0.1:{served.port}/demo/{TS}/https://evil.example/",
                         settle=1.0)
     assert page.requests  # the replay frame loaded
@@ -211,7 +206,7 @@ def test_archived_script_cannot_read_the_servers_pages(served: Served, tmp_path:
         open_server.stop()
 
 
-def test_collection_names_stay_inside_the_root(tools, tmp_path: Path) -> None:
+def test_collection_names_stay_inside_the_root(tools_venv, tmp_path: Path) -> None:
     warc = tmp_path / "x" / "warc" / "a.warc.gz"
     write_warc(warc, {"https://news.example/plain.html": PAGE})
     for bad in ("..", "../x", "/etc", "a/b", ".hidden", "", "a\x00b", "-x"):

@@ -18,25 +18,8 @@ from crawler.replay.wacz import page_entries, pages_jsonl
 from tests.conftest import run_crawler
 
 
-@pytest.fixture(scope="session")
-def tools() -> Path:
-    return sidecar.ensure_tools_venv()
-
-
 @pytest.fixture(scope="module")
-def demo_job(tmp_path_factory) -> tuple[Path, list[dict]]:
-    out = tmp_path_factory.mktemp("wacz-demo")
-    result = run_crawler("demo", "-o", str(out))
-    assert result.returncode == 0, result.stderr[-3000:]
-    job = out / "demo"
-    records = [json.loads(line) for f in sorted(job.glob("articles-*.jsonl"))
-               for line in f.read_text("utf-8").splitlines()]
-    assert records
-    return job, records
-
-
-@pytest.fixture(scope="module")
-def wacz_file(tools, demo_job, tmp_path_factory) -> Path:
+def wacz_file(tools_venv, demo_job, tmp_path_factory) -> Path:
     job, _ = demo_job
     out = tmp_path_factory.mktemp("wacz") / "demo.wacz"
     result = run_crawler("wacz", str(job), "-o", str(out))
@@ -57,7 +40,7 @@ def responses(job: Path) -> set[tuple[str, str]]:
     return found
 
 
-def test_wacz_validates(wacz_file, tools) -> None:
+def test_wacz_validates(wacz_file, tools_venv) -> None:
     result = subprocess.run([str(sidecar.tool_path("wacz")), "validate", "-f", str(wacz_file)],
                             check=False, capture_output=True, text=True,
                             env=sidecar.tool_env())
@@ -95,7 +78,7 @@ def test_pages_list_has_every_article(wacz_file, demo_job) -> None:
         assert "text" not in page
 
 
-def test_pywb_reads_the_wacz_index(wacz_file, demo_job, tools, tmp_path) -> None:
+def test_pywb_reads_the_wacz_index(wacz_file, demo_job, tools_venv, tmp_path) -> None:
     """pywb's own WACZ import (``wb-manager add --unpack-wacz``) finds every
     capture in the index py-wacz wrote."""
     job, _ = demo_job
@@ -113,7 +96,7 @@ def test_pywb_reads_the_wacz_index(wacz_file, demo_job, tools, tmp_path) -> None
     assert indexed == responses(job)
 
 
-def test_wacz_with_text_and_from_the_warc_folder(tools, demo_job, tmp_path) -> None:
+def test_wacz_with_text_and_from_the_warc_folder(tools_venv, demo_job, tmp_path) -> None:
     job, records = demo_job
     out = tmp_path / "text.wacz"
     result = run_crawler("wacz", "--text", str(job / "warc"), "-o", str(out))
