@@ -10,6 +10,8 @@ them under CI (``CI`` set), where ``.ci/run`` installs every one."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -43,6 +45,25 @@ def run_crawler(*args: str, cwd: Path | None = None, timeout: float = 300,
         [sys.executable, "-m", "crawler.cli", *args],
         capture_output=True, text=True, cwd=cwd or ROOT, timeout=timeout, env=full_env,
     )
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``crawler ARGS`` in this process, for a command that stops on a usage
+    error before it crawls or serves anything: the exit code and the printed
+    text as :func:`run_crawler` gives them, without a process start."""
+    from crawler.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code: int | str | None = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exit_:
+            code = exit_.code
+    if not isinstance(code, int):  # sys.exit("message") prints it and exits 1
+        err.write(f"{code}\n" if code is not None else "")
+        code = 0 if code is None else 1
+    return subprocess.CompletedProcess(["crawler", *args], code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from crawler.schema import validator
-from tests.conftest import DATA, run_crawler
+from tests.conftest import DATA, run_cli, run_crawler
 
 
 def one_line_error(result) -> str:
@@ -66,7 +66,7 @@ def test_worker_refuses_seeds_and_scope_of_its_own(tmp_path) -> None:
     seeds = tmp_path / "seeds.txt"
     seeds.write_text("http://127.0.0.1:1/\n")
     for extra in (["--seeds", str(seeds)], ["--allow-domain", "example.org"]):
-        result = run_crawler("worker", "--redis", "redis://127.0.0.1:1/0", "--job", "w", *extra,
+        result = run_cli("worker", "--redis", "redis://127.0.0.1:1/0", "--job", "w", *extra,
                              "-o", str(tmp_path))
         assert result.returncode == 2
         assert "a worker takes its seeds and scope from the crawl it joins" in result.stderr

@@ -22,7 +22,7 @@ from crawler.export import arrow_schema, csv_value, field_names
 from crawler.jsonl import RecordError, iter_records, jsonl_files
 from crawler.schema import json_schema
 from tests.conftest import FAST as CRAWL_FAST
-from tests.conftest import run_crawler
+from tests.conftest import run_cli, run_crawler
 from tests.mockserver import MANIFEST, MockServer
 
 FAST = [*CRAWL_FAST, "--max-depth", "3"]
@@ -167,7 +167,7 @@ def test_csv_to_stdout(job: Path) -> None:
     (["{job}/nothing-here", "-o", "x.csv"], "no such file or folder"),
 ])
 def test_usage_errors(job: Path, args: list[str], message: str) -> None:
-    result = run_crawler("export", *[a.replace("{job}", str(job)) for a in args])
+    result = run_cli("export", *[a.replace("{job}", str(job)) for a in args])
     assert result.returncode == 2
     assert message in result.stderr
 

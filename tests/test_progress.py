@@ -31,7 +31,7 @@ from crawler.report.progress import (
     snapshot,
 )
 from tests.conftest import FAST as CRAWL_FAST
-from tests.conftest import ROOT, run_crawler
+from tests.conftest import ROOT, run_cli, run_crawler
 
 FAST = [*CRAWL_FAST, "--max-depth", "3"]
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -235,7 +235,7 @@ def test_verbose_shows_scrapys_log_too(mockserver, tmp_path, args) -> None:
 
 
 def test_quiet_and_verbose_exclude_each_other(tmp_path) -> None:
-    result = run_crawler("crawl", "https://news.example/", "-o", str(tmp_path), "-q", "-v")
+    result = run_cli("crawl", "https://news.example/", "-o", str(tmp_path), "-q", "-v")
     assert result.returncode == 2
     assert result.stderr.strip() == "crawler: error: --quiet and --verbose exclude each other"
 

@@ -15,7 +15,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.warc.reader import Archive, find_archives, iter_pages
-from tests.conftest import FAST, ROOT, run_crawler
+from tests.conftest import FAST, ROOT, run_cli, run_crawler
 
 NO_NETWORK = """
 import socket, sys
@@ -87,10 +87,10 @@ def test_replay_reads_wacz(crawled: Path, tmp_path: Path) -> None:
 
 
 def test_replay_errors_are_one_line(tmp_path: Path) -> None:
-    result = run_crawler("replay", str(tmp_path / "missing.warc.gz"))
+    result = run_cli("replay", str(tmp_path / "missing.warc.gz"))
     assert result.returncode == 2 and "no such file or folder" in result.stderr
     (tmp_path / "notes.txt").write_text("x")
-    result = run_crawler("replay", str(tmp_path / "notes.txt"))
+    result = run_cli("replay", str(tmp_path / "notes.txt"))
     assert "not a WARC or WACZ file" in result.stderr and "Traceback" not in result.stderr
 
 

@@ -21,7 +21,7 @@ from crawler.report.html import date_columns, link, status_bars
 from crawler.report.svg import bar_chart, column_chart, line_chart, nice_max
 from tests import browser
 from tests.conftest import FAST as CRAWL_FAST
-from tests.conftest import run_crawler
+from tests.conftest import run_cli, run_crawler
 from tests.mockserver import MANIFEST, MockServer
 
 FAST = [*CRAWL_FAST, "--max-depth", "3"]
@@ -161,9 +161,9 @@ def test_report_from_files_counts_statuses_from_the_warc_records(job: Path) -> N
 
 
 def test_report_usage_errors(tmp_path: Path) -> None:
-    result = run_crawler("report")
+    result = run_cli("report")
     assert result.returncode == 2 and "give a job folder" in result.stderr
-    result = run_crawler("report", str(tmp_path / "missing"), "-o", str(tmp_path / "r.html"))
+    result = run_cli("report", str(tmp_path / "missing"), "-o", str(tmp_path / "r.html"))
     assert result.returncode == 2 and "no such file or folder" in result.stderr
 
 

@@ -15,7 +15,7 @@ from warcio.timeutils import iso_date_to_timestamp
 from crawler.commands.wacz import wacz_pages
 from crawler.replay import sidecar
 from crawler.replay.wacz import page_entries, pages_jsonl
-from tests.conftest import run_crawler
+from tests.conftest import run_cli, run_crawler
 
 
 @pytest.fixture(scope="module")
@@ -107,12 +107,12 @@ def test_wacz_with_text_and_from_the_warc_folder(tools_venv, demo_job, tmp_path)
 
 
 def test_wacz_usage_errors(tmp_path) -> None:
-    result = run_crawler("wacz", str(tmp_path))
+    result = run_cli("wacz", str(tmp_path))
     assert result.returncode == 2 and "-o FILE.wacz" in result.stderr
-    result = run_crawler("wacz", str(tmp_path), "-o", str(tmp_path / "x.wacz"))
+    result = run_cli("wacz", str(tmp_path), "-o", str(tmp_path / "x.wacz"))
     assert result.returncode == 2 and "no WARC files" in result.stderr
     (tmp_path / "articles-1.jsonl").write_text("{}\n")
-    result = run_crawler("wacz", str(tmp_path / "articles-1.jsonl"),
+    result = run_cli("wacz", str(tmp_path / "articles-1.jsonl"),
                          "-o", str(tmp_path / "x.wacz"))
     assert result.returncode == 2 and "not a WARC file" in result.stderr
 
