@@ -330,10 +330,10 @@ def read_records(stream: BinaryIO, *, bodies: bool | Callable[[ArcWarcRecord], b
 def _member_goes_on(records: ArchiveIterator) -> bool:
     """After a record has been read to its end: whether the next record
     started inside the same gzip member (warcio finds it out one record later,
-    when the offsets it gave are already wrong)."""
-    decompressor = getattr(records.reader, "decompressor", None)
-    return (decompressor is not None and not getattr(decompressor, "eof", True)
-            and bool(records.next_line))
+    when the offsets it gave are already wrong). warcio reads no line past the
+    end of a member, so a line after the record is one in the same member."""
+    return getattr(records.reader, "decompressor", None) is not None \
+        and bool(records.next_line)
 
 
 def read_raw_body(record: ArcWarcRecord, max_body: int | None = None) -> bytes:
