@@ -165,6 +165,16 @@ def test_a_revisit_written_before_its_original_resolves(tmp_path: Path, caplog) 
     assert caplog.text == ""
 
 
+def test_webrecorder_revisit_resolves(caplog) -> None:
+    path = FOREIGN / "warcio-example.warc.gz"
+    with caplog.at_level(logging.WARNING, "crawler.warc.reader"):
+        pages = list(iter_pages(Archive(path), path.name))
+    assert [(p.url, p.meta["record_type"]) for p in pages] == [
+        ("http://example.com/", "response"), ("http://example.com/", "revisit")]
+    assert pages[1].body == pages[0].body and b"Example Domain" in pages[0].body
+    assert caplog.text == ""
+
+
 def test_a_dedup_folder_is_read_in_capture_order(tmp_path: Path, caplog) -> None:
     """A wget --warc-dedup pair whose second run sorts first by name: read in
     capture order, every revisit resolves and each URL comes out first as its
@@ -350,13 +360,20 @@ def test_reading_logs_through_logging_only(tmp_path: Path, capfd, caplog) -> Non
     """warcio's own stderr warning (a record whose Content-Length is off, in
     warcio's example-trunc.warc), a skipped record and a revisit without its
     original: all go through logging, so below WARNING nothing is printed."""
-    orig, rev = uri_agnostic_pair(tmp_path)
-    files = [FOREIGN / "warcio-example-trunc.warc", rev]
+    _, rev = uri_agnostic_pair(tmp_path)
+    broken = tmp_path / "broken.warc.gz"
+    with open(broken, "wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        writer.write_record(response(writer, "https://a.example/cut", b"\x1f\x8b\x08\x00cut",
+                                     [("Content-Type", "text/html"),
+                                      ("Content-Encoding", "gzip")]))
+    files = [FOREIGN / "warcio-example-trunc.warc", rev, broken]
     with caplog.at_level(logging.WARNING):
         for path in files:
             list(iter_pages(Archive(path), path.name))
     assert "warcio: Record not followed by newline" in caplog.text
     assert "original <urn:uuid:" in caplog.text
+    assert "skipping the record of https://a.example/cut" in caplog.text
     assert capfd.readouterr().err == ""
     caplog.clear()
     with caplog.at_level(logging.ERROR):
