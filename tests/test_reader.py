@@ -20,7 +20,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.replay.reextract import ReplayOptions, replay
-from crawler.warc import reader
+from crawler.warc import archives, reader
 from crawler.warc.payload import decode_payload, plainly_not_coded
 from crawler.warc.reader import (
     Archive,
@@ -326,7 +326,7 @@ def test_revisits_in_a_wacz(tmp_path: Path, compression: int) -> None:
     offset = next(p.warc["offset"] for p in pages if p.url.endswith("/orig"))
     assert read_payload(archive, offset) == story(99)
     stat = wacz.stat()
-    span = reader._stored_span(wacz, archive.member, stat.st_mtime_ns, stat.st_size)
+    span = archives._stored_span(wacz, archive.member, stat.st_mtime_ns, stat.st_size)
     if compression == zipfile.ZIP_STORED:  # read straight from the zip file: one seek
         assert span is not None
         with open(wacz, "rb") as f:
