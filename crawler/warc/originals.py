@@ -52,6 +52,8 @@ class Waiting:
     keys: tuple[str, ...]
     #: Whether the revisit's own HTTP headers gave the status and type.
     has_http: bool
+    #: The revisit's archive (its name), for messages.
+    archive: str
     resolved: bool = field(default=False)
 
 

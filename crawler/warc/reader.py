@@ -286,12 +286,12 @@ def _record_pages(archive: Archive, display_name: str, raw: RawRecord, capture: 
         refers_uri = headers.get_header("WARC-Refers-To-Target-URI") or capture.url
         keys = tuple(k for k in (headers.get_header("WARC-Refers-To"),
                                  f"{refers_uri} {digest}" if digest else None) if k)
-        waiting = Waiting(page, keys, has_http=capture.http is not None)
+        waiting = Waiting(page, keys, has_http=capture.http is not None, archive=archive.name)
         original = index.find(keys)
         if original is None:
             index.wait(waiting)
             return
-        resolved = _resolve(archive, waiting, original, None)
+        resolved = _resolve(waiting, original, None)
         if resolved is not None:
             yield resolved
         return
@@ -311,13 +311,13 @@ def _record_pages(archive: Archive, display_name: str, raw: RawRecord, capture: 
     if raw.body_read and decoded is None:  # skipped above, and the revisits of it with it
         for waiting in waiting_list:
             logger.warning("%s: skipping the revisit of %s at offset %d: its original cannot "
-                           "be read", archive.name, waiting.page.url,
+                           "be read", waiting.archive, waiting.page.url,
                            (waiting.page.warc or {}).get("offset", 0))
         return
     _fill(page, decoded)
     yield page
     for waiting in waiting_list:
-        resolved = _resolve(archive, waiting, original, decoded if raw.body_read else None)
+        resolved = _resolve(waiting, original, decoded if raw.body_read else None)
         if resolved is not None:
             yield resolved
 
@@ -333,8 +333,7 @@ def _fill(page: Page, decoded: Decoded | None) -> None:
                      page.url, decoded.stored_decoded)
 
 
-def _resolve(archive: Archive, waiting: Waiting, original: _Original,
-             in_hand: Decoded | None) -> Page | None:
+def _resolve(waiting: Waiting, original: _Original, in_hand: Decoded | None) -> Page | None:
     """The page of a revisit whose original is known; ``in_hand``: the
     original's body when it was just read."""
     page = waiting.page
@@ -348,7 +347,7 @@ def _resolve(archive: Archive, waiting: Waiting, original: _Original,
             _payload(original.archive, original.offset)
     except (PayloadError, ArchiveError, OSError, EOFError, KeyError, zipfile.BadZipFile) as exc:
         logger.warning("%s: skipping the revisit of %s at offset %d: its original: %s",
-                       archive.name, page.url, (page.warc or {}).get("offset", 0), exc)
+                       waiting.archive, page.url, (page.warc or {}).get("offset", 0), exc)
         return None
     _fill(page, decoded)
     return page
