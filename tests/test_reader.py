@@ -356,6 +356,29 @@ def test_a_warc_gzipped_as_one_stream_is_one_line(tmp_path: Path, caplog) -> Non
                       f"recompress it with: warcio recompress {archive.path} <out>")]
 
 
+def test_a_gzip_member_of_several_records_further_on(tmp_path: Path, caplog) -> None:
+    """Two records gzipped each on its own, then three in one member (files
+    concatenated by hand): the first two are pages, then one line, no page
+    with an offset that is not its record's."""
+    def records(first: int, count: int, gz: bool) -> bytes:
+        buf = io.BytesIO()
+        writer = WARCWriter(buf, gzip=gz)
+        for i in range(first, first + count):
+            writer.write_record(response(writer, f"https://a.example/{i}", story(i),
+                                         [("Content-Type", "text/html")]))
+        return buf.getvalue()
+
+    head = records(0, 2, True)
+    path = tmp_path / "joined.warc.gz"
+    path.write_bytes(head + gzip.compress(records(2, 3, False)))
+    with caplog.at_level(logging.WARNING, "crawler.warc.reader"):
+        pages = list(iter_pages(Archive(path), path.name))
+    assert [p.url for p in pages] == ["https://a.example/0", "https://a.example/1"]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{path}: the gzip member at offset {len(head)} holds several records, not one; "
+        f"recompress it with: warcio recompress {path} <out>"]
+
+
 def test_reading_logs_through_logging_only(tmp_path: Path, capfd, caplog) -> None:
     """warcio's own stderr warning (a record whose Content-Length is off, in
     warcio's example-trunc.warc), a skipped record and a revisit without its

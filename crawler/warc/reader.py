@@ -65,9 +65,13 @@ class OneStreamGzipError(WarcFormatError):
     ``warcio recompress`` makes a proper file of it, losing nothing."""
 
 
-def one_stream_message(name: str) -> str:
-    return (f"{name}: gzipped as one stream, not one gzip member per record; "
-            f"recompress it with: warcio recompress {name} <out>")
+ONE_STREAM = "gzipped as one stream, not one gzip member per record"
+
+
+def one_stream_message(name: str, error: OneStreamGzipError | None = None) -> str:
+    """The line for a file gzipped as one stream (or with a gzip member of
+    several records: ``error`` says where)."""
+    return f"{name}: {error or ONE_STREAM}; recompress it with: warcio recompress {name} <out>"
 
 
 def warc_date(value: str | None) -> datetime:
@@ -113,26 +117,28 @@ def read_records(stream: BinaryIO, *, bodies: bool | Callable[[ArcWarcRecord], b
     ``ValueError``, ``zlib.error``, ``AttributeError`` for a response without
     ``WARC-Target-URI``...): each becomes a :class:`WarcFormatError` naming the
     offset after the last good record; a file gzipped as one stream raises
-    :class:`OneStreamGzipError` before its first record. ``OSError`` (the disk)
-    passes through."""
+    :class:`OneStreamGzipError` before its first record (a gzip member holding
+    several records further on: before the first of them). ``OSError`` (the
+    disk) passes through."""
     records = ArchiveIterator(stream, check_digests=check_digests)
     iterator = iter(records)
     end = 0
-    first = True
     while True:
         try:
             record = next(iterator)
             wanted = bodies(record) if callable(bodies) else bodies
             body = read_raw_body(record, max_body) if wanted else b""
             offset, length = records.get_record_offset(), records.get_record_length()
-            if first and _member_goes_on(records):
-                raise OneStreamGzipError("gzipped as one stream, not one gzip member per record")
+            if _member_goes_on(records):
+                raise OneStreamGzipError(
+                    ONE_STREAM if offset == 0 else
+                    f"the gzip member at offset {offset} holds several records, not one")
         except StopIteration:
             return
         except (OSError, ArchiveError):
             raise
         except ArchiveLoadFailed as exc:
-            if "non-chunked gzip" in str(exc):  # a later gzip member holding several records
+            if "non-chunked gzip" in str(exc):  # not seen above: warcio's own finding
                 raise OneStreamGzipError(f"the gzip member after offset {end} holds several "
                                          "records, not one") from exc
             raise WarcFormatError(f"no readable WARC record after offset {end}: "
@@ -140,7 +146,6 @@ def read_records(stream: BinaryIO, *, bodies: bool | Callable[[ArcWarcRecord], b
         except Exception as exc:  # warcio's parser on hostile bytes
             raise WarcFormatError(f"no readable WARC record after offset {end}: "
                                   f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
-        first = False
         end = offset + length
         yield RawRecord(record, offset, length, body, wanted)
 
@@ -254,8 +259,8 @@ def _pages(archive: Archive, display_name: str, index: Originals) -> Iterator[Pa
                 capture = _capture(raw.record)
                 if capture is not None:
                     yield from _record_pages(archive, display_name, raw, capture, index)
-    except OneStreamGzipError:
-        logger.error("%s", one_stream_message(archive.name))
+    except OneStreamGzipError as exc:
+        logger.error("%s", one_stream_message(archive.name, exc))
     except (ArchiveError, OSError, EOFError, KeyError, zipfile.BadZipFile) as exc:
         logger.error("%s: unreadable after the records above (%s)", archive.name, exc)
 
