@@ -91,7 +91,7 @@ def test_replay_errors_are_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2 and "no such file or folder" in result.stderr
     (tmp_path / "notes.txt").write_text("x")
     result = run_cli("replay", str(tmp_path / "notes.txt"))
-    assert "not a WARC or WACZ file" in result.stderr and "Traceback" not in result.stderr
+    assert "not a WARC, ARC or WACZ file" in result.stderr and "Traceback" not in result.stderr
 
 
 def _response(writer: WARCWriter, url: str, body: bytes):

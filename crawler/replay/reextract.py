@@ -17,7 +17,7 @@ from crawler.extraction.template import SiteTemplates, TemplateOptions
 from crawler.finishing import ArticleFinisher, LocalClaims, Outcome
 from crawler.frontier.urls import UrlCleaner
 from crawler.schema import Article
-from crawler.warc.reader import Archive, _Original, iter_pages
+from crawler.warc.reader import Archive, Originals, iter_pages
 
 
 @dataclass
@@ -54,7 +54,7 @@ def replay(archives: list[Archive], options: ReplayOptions | None = None,
     claims = LocalClaims()
     finisher = ArticleFinisher(cleaner=opts.cleaner, min_chars=opts.extraction.min_chars,
                                templates=templates, claims=claims)
-    originals: dict[str, _Original] = {}
+    originals = Originals()  # across the files: a revisit may come before its original
 
     def report(outcomes: list[Outcome]) -> Iterator[Article]:
         for outcome in outcomes:
@@ -80,6 +80,7 @@ def replay(archives: list[Archive], options: ReplayOptions | None = None,
                     stats.inc(f"dropped/{article.reason}")
                     continue
                 yield from report(finisher.add(article))
+        originals.close()
         yield from report(finisher.flush())
     finally:
         claims.close()

@@ -149,7 +149,8 @@ def statuses_from_warcs(data: ReportData, archives: Iterable[Archive]) -> None:
                     if record.rec_type not in ("response", "revisit") or not record.http_headers:
                         continue
                     data.statuses[int(record.http_headers.get_statuscode() or 0)] += 1
-                    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+                    url = (record.rec_headers.get_header("WARC-Target-URI")
+                           or record.rec_headers.get_header("uri") or "")  # ARC: uri
                     data.site(site_of(url)).pages += 1
         except (ArchiveLoadFailed, OSError, EOFError, zipfile.BadZipFile) as exc:
             logger.warning("%s: unreadable after the records counted (%s)", archive.name, exc)
