@@ -1,4 +1,4 @@
-"""Every private Scrapy internal the crawler relies on, in one place.
+"""Every private Scrapy (and warcio) internal the crawler relies on, in one place.
 
 Scrapy has no public way to (a) wake an idle engine at once (its heartbeat is
 5 s away), (b) learn when the engine is done with a request (a distributed
@@ -10,6 +10,12 @@ crawl starts (``crawler/settings.py``'s ``CompatCheck`` extension), so a Scrapy
 upgrade that moves one stops the crawl at start-up with one line naming it,
 instead of quietly losing the wake-up or the acknowledgement. Each use is
 tested against the real engine (``tests/test_compat.py``).
+
+From warcio, two: (f) its warnings, which it writes to ``sys.stderr`` itself
+(not through ``logging``), and (g) whether the record just read ended its gzip
+member (a WARC gzipped as one stream). :func:`check_warcio` verifies those; the
+archive reader calls it when imported, so replay, check and index stop with
+one line naming what a warcio upgrade moved.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ INTERNALS = (
     ("scrapy.downloadermiddlewares.httpcompression", "HttpCompressionMiddleware._split_encodings"),
     ("scrapy.downloadermiddlewares.httpcompression", "HttpCompressionMiddleware._decode"),
 )
+#: warcio modules whose ``sys.stderr`` writes are routed to logging.
+WARCIO_STDERR_MODULES = ("warcio.archiveiterator", "warcio.bufferedreaders")
 
 
 class CompatError(RuntimeError):
@@ -176,3 +184,80 @@ def decode_content(body: bytes, encoding: bytes, max_size: int) -> bytes:
     from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 
     return HttpCompressionMiddleware._decode(body, encoding, max_size)
+
+
+# --- warcio ----------------------------------------------------------------------
+
+def _assigned_attributes(cls: type) -> set[str]:
+    import inspect
+    import re
+
+    names = {n for n in dir(cls) if not n.startswith("__")}
+    for klass in cls.__mro__[:-1]:  # what its own and its bases' methods assign
+        names.update(re.findall(r"self\.(\w+)\s*[:=]", inspect.getsource(klass)))
+    return names
+
+
+def check_warcio() -> None:
+    """Raise :class:`CompatError` naming the first warcio internal that is gone."""
+    import importlib
+
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.bufferedreaders import DecompressingBufferedReader
+
+    for name in WARCIO_STDERR_MODULES:
+        if not hasattr(importlib.import_module(name), "sys"):
+            raise CompatError(f"warcio internal {name}.sys is gone; this warcio version "
+                              "is not supported (see pyproject.toml)")
+    for cls, attribute in ((ArchiveIterator, "reader"), (ArchiveIterator, "next_line"),
+                           (DecompressingBufferedReader, "decompressor")):
+        if attribute not in _assigned_attributes(cls):
+            raise CompatError(f"warcio internal {cls.__name__}.{attribute} is gone; this "
+                              "warcio version is not supported (see pyproject.toml)")
+
+
+class _StderrToLog:
+    def __init__(self, log: Callable[[str], None]) -> None:
+        self.log = log
+
+    def write(self, text: str) -> int:
+        line = " ".join(text.split())
+        if line:
+            self.log(line.removeprefix("WARNING: "))
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+class _SysWithStderr:
+    """``sys`` for a warcio module: the real one, but for ``stderr``."""
+
+    def __init__(self, log: Callable[[str], None]) -> None:
+        self.stderr = _StderrToLog(log)
+
+    def __getattr__(self, name: str) -> Any:
+        import sys
+
+        return getattr(sys, name)
+
+
+def route_warcio_warnings(log: Callable[[str], None]) -> None:
+    """Give each line warcio writes to ``sys.stderr`` to ``log`` instead (it
+    writes a record not followed by its blank lines, and a gzip member that
+    breaks off, straight to stderr: ``-q`` could not silence them)."""
+    import importlib
+
+    check_warcio()
+    for name in WARCIO_STDERR_MODULES:
+        importlib.import_module(name).sys = _SysWithStderr(log)  # type: ignore[attr-defined]
+
+
+def gzip_member_goes_on(records: Any) -> bool:
+    """After a record of warcio's ``ArchiveIterator`` has been read to its end:
+    whether the next record starts inside the same gzip member. warcio reads no
+    line past the end of a member, so a line already read after the record is
+    one in the same member (warcio itself notices one record later, when the
+    offsets it gave are already wrong)."""
+    return getattr(records.reader, "decompressor", None) is not None \
+        and bool(records.next_line)

@@ -96,3 +96,50 @@ def test_the_disk_queue_hooks_wrap_scrapys_push_and_pop() -> None:
     scheduler = Recording.__new__(Recording)
     assert scheduler._dqpush(object()) is False and scheduler._dqpop() is None
     assert calls == ["push", "pop"]
+
+
+def test_the_warcio_internals_are_there_and_a_missing_one_is_named(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    compat.check_warcio()
+    import warcio.bufferedreaders
+
+    monkeypatch.delattr(warcio.bufferedreaders, "sys")
+    with pytest.raises(compat.CompatError, match=r"warcio\.bufferedreaders\.sys is gone"):
+        compat.check_warcio()
+
+
+def resource_record(n: int) -> bytes:
+    return (f"WARC/1.0\r\nWARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:{n}>\r\n"
+            f"WARC-Target-URI: https://example.org/{n}\r\nWARC-Date: 2026-01-01T00:00:00Z\r\n"
+            "Content-Type: text/plain\r\nContent-Length: 10\r\n\r\n").encode() \
+        + b"x" * 10 + b"\r\n\r\n"
+
+
+def test_warcios_stderr_warnings_go_to_the_log_and_a_one_stream_gzip_is_seen(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A record not followed by its blank lines (warcio warns on stderr), and a
+    plain WARC gzipped as one stream (its second record is in the first member)."""
+    import gzip
+    import io
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    plain = resource_record(1) + resource_record(2)
+    logged: list[str] = []
+    compat.route_warcio_warnings(logged.append)
+    try:
+        broken = plain.replace(b"\r\n\r\nWARC/1.0", b"junk\r\n\r\n\r\nWARC/1.0", 1)
+        assert len(list(ArchiveIterator(io.BytesIO(broken)))) == 2
+        assert logged and "not followed by newline" in logged[0]
+        assert capsys.readouterr().err == ""
+        for data, goes_on in ((gzip.compress(plain), True),
+                              (gzip.compress(resource_record(1)) + gzip.compress(
+                                  resource_record(2)), False)):
+            records = ArchiveIterator(io.BytesIO(data))
+            next(iter(records))
+            records.get_record_length()  # reads the record to its end, as the reader does
+            assert compat.gzip_member_goes_on(records) is goes_on
+    finally:
+        from crawler.warc import archives  # put the reader's routing back
+
+        compat.route_warcio_warnings(lambda line: archives.logger.warning("warcio: %s", line))

@@ -8,9 +8,9 @@ as in a plain file. A deflated one seeks by reading forward from its start.
 
 warcio writes two warnings to ``sys.stderr`` itself (a record not followed by
 its blank lines, in ``archiveiterator``; a gzip member that breaks off, in
-``bufferedreaders``): both modules are given here a ``sys`` whose ``stderr``
-logs to the reader's logger (``crawler.warc.reader``), so every line of
-reading goes through ``logging``.
+``bufferedreaders``): ``crawler.compat.route_warcio_warnings`` gives both
+modules a ``sys`` whose ``stderr`` logs to the reader's logger
+(``crawler.warc.reader``), so every line of reading goes through ``logging``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import functools
 import io
 import logging
 import struct
-import sys
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,12 +27,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import warcio.archiveiterator
-import warcio.bufferedreaders
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 from warcio.timeutils import timestamp_to_iso_date
 
+from crawler.compat import route_warcio_warnings
 from crawler.jobfolder import WACZ_SUFFIX, WARC_SUFFIXES, kind_of, scan
 
 logger = logging.getLogger("crawler.warc.reader")
@@ -43,30 +41,7 @@ class ArchiveError(Exception):
     """A path that is not an archive we can read."""
 
 
-# --- warcio's own warnings -------------------------------------------------------
-
-class _WarcioStderr:
-    def write(self, text: str) -> int:
-        line = " ".join(text.split())
-        if line:
-            logger.warning("warcio: %s", line.removeprefix("WARNING: "))
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-
-class _WarcioSys:
-    """``sys`` for warcio's modules: the real one, but for ``stderr``."""
-
-    stderr = _WarcioStderr()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(sys, name)
-
-
-for _module in (warcio.archiveiterator, warcio.bufferedreaders):
-    _module.sys = _WarcioSys()
+route_warcio_warnings(lambda line: logger.warning("warcio: %s", line))
 
 
 # --- archives ----------------------------------------------------------------------

@@ -26,6 +26,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 
+from crawler.compat import gzip_member_goes_on
 from crawler.items import Page
 from crawler.settings import DOWNLOAD_MAXSIZE
 from crawler.warc.archives import (
@@ -129,7 +130,7 @@ def read_records(stream: BinaryIO, *, bodies: bool | Callable[[ArcWarcRecord], b
             wanted = bodies(record) if callable(bodies) else bodies
             body = read_raw_body(record, max_body) if wanted else b""
             offset, length = records.get_record_offset(), records.get_record_length()
-            if _member_goes_on(records):
+            if gzip_member_goes_on(records):
                 raise OneStreamGzipError(
                     ONE_STREAM if offset == 0 else
                     f"the gzip member at offset {offset} holds several records, not one")
@@ -148,15 +149,6 @@ def read_records(stream: BinaryIO, *, bodies: bool | Callable[[ArcWarcRecord], b
                                   f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
         end = offset + length
         yield RawRecord(record, offset, length, body, wanted)
-
-
-def _member_goes_on(records: ArchiveIterator) -> bool:
-    """After a record has been read to its end: whether the next record
-    started inside the same gzip member (warcio finds it out one record later,
-    when the offsets it gave are already wrong). warcio reads no line past the
-    end of a member, so a line after the record is one in the same member."""
-    return getattr(records.reader, "decompressor", None) is not None \
-        and bool(records.next_line)
 
 
 def read_raw_body(record: ArcWarcRecord, max_body: int | None = None) -> bytes:
