@@ -97,7 +97,7 @@ def listing(tmp_path: Path, lines: list[str]) -> str:
 
 
 def read_jsonl(folder: Path) -> list[dict]:
-    return sorted((json.loads(line) for part in sorted(folder.glob("part-*"))
+    return sorted((json.loads(line) for part in sorted(folder.glob("part-*.jsonl"))
                    for line in part.read_text("utf-8").splitlines()), key=json.dumps)
 
 
@@ -208,3 +208,12 @@ def test_usage_errors_are_one_line(spark_session, archives, tmp_path, capsys) ->
         f"{tmp_path} exists: give the job a new output folder",
         f"no paths in {tmp_path / 'listing.txt'}",
         "-s wants NAME=VALUE, not 'oops'"]
+
+
+def test_docs_name_every_option() -> None:
+    from crawler.replay.spark import parser
+
+    text = (ROOT / "docs" / "replay.md").read_text("utf-8")
+    section = text.split("## Re-extract on a cluster")[1].split("\n## ")[0]
+    options = {o for a in parser()._actions for o in a.option_strings} - {"-h", "--help", "--set"}
+    assert {o for o in options if f"`{o}" not in section} == set()

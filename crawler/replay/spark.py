@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -136,12 +137,28 @@ def read_listing(sc: SparkContext, listing: str, base_url: str | None = None,
     return sources
 
 
-def hadoop_exists(sc: SparkContext, path: str) -> bool:
-    """Whether ``path`` exists on its Hadoop file system (asked on the driver)."""
+def _hadoop(sc: SparkContext, path: str) -> tuple[Any, Any]:
+    """``path`` as a Hadoop Path, and its file system (on the driver, via py4j)."""
     jvm = sc._jvm
     assert jvm is not None
     hpath = jvm.org.apache.hadoop.fs.Path(path)
-    return bool(hpath.getFileSystem(sc._jsc.hadoopConfiguration()).exists(hpath))
+    return hpath, hpath.getFileSystem(sc._jsc.hadoopConfiguration())
+
+
+def hadoop_exists(sc: SparkContext, path: str) -> bool:
+    """Whether ``path`` exists on its Hadoop file system."""
+    hpath, fs = _hadoop(sc, path)
+    return bool(fs.exists(hpath))
+
+
+def _add_suffix(sc: SparkContext, folder: str, suffix: str) -> None:
+    """``part-00000`` to ``part-00000.jsonl``: what the project's tools read
+    as JSON lines (``saveAsTextFile`` takes no file name)."""
+    hpath, fs = _hadoop(sc, folder)
+    for status in fs.listStatus(hpath):
+        part = status.getPath()
+        if part.getName().startswith("part-"):
+            fs.rename(part, part.suffix(suffix))
 
 
 def _local_path(location: str) -> Path:
@@ -315,6 +332,7 @@ def run(spark: SparkSession, listing: str, output: str, *, fmt: str = "jsonl",
                                          counts=counts, failed=failed))
     if fmt == "jsonl":
         articles.map(Article.to_json).saveAsTextFile(output)
+        _add_suffix(sc, output, ".jsonl")
     else:
         frame = spark.createDataFrame(articles.map(Article.to_dict), spark_schema())
         frame.write.option("compression", "zstd").parquet(output)
@@ -366,6 +384,9 @@ def main(argv: list[str] | None = None) -> int:
     except (JobError, ValueError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
+    # pyspark checks for pandas as it starts, though the job does not use it
+    warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas",
+                            FutureWarning)
     if "PYSPARK_GATEWAY_PORT" not in os.environ:  # not under spark-submit: this python is
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the workers' too
     from pyspark.sql import SparkSession
@@ -397,4 +418,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # spark-submit runs this file as a script: its folder, first on sys.path,
+    # would shadow top-level modules (pywb, wacz), and functions of __main__
+    # would travel to the workers by value; the job runs from the package.
+    if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+        del sys.path[0]
+    from crawler.replay.spark import main as package_main
+
+    sys.exit(package_main())
