@@ -194,7 +194,7 @@ def test_unreadable_files_are_one_line_each(spark_session, archives, tmp_path,
     assert "missing.warc.gz: no such file or folder" in err
     assert "notes.txt: not a WARC or WACZ file" in err
     assert "gone.warc.gz: HTTP Error 404" in err
-    assert "8 articles from 1 of 5 files" in err and "Traceback" not in err
+    assert "8 articles from 1 of 5 listed paths" in err and "Traceback" not in err
 
 
 def test_usage_errors_are_one_line(spark_session, archives, tmp_path, capsys) -> None:
@@ -208,6 +208,15 @@ def test_usage_errors_are_one_line(spark_session, archives, tmp_path, capsys) ->
         f"{tmp_path} exists: give the job a new output folder",
         f"no paths in {tmp_path / 'listing.txt'}",
         "-s wants NAME=VALUE, not 'oops'"]
+
+
+def test_a_failed_spark_job_is_one_line(spark_session, archives, tmp_path, capsys) -> None:
+    """Spark cannot write the output: its root cause on one line, exit status 1."""
+    code = main([listing(tmp_path, [str(archives[1])]), "/proc/crawler-out"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "error: the Spark job failed: java.io.IOException: Mkdirs failed" in err
+    assert len(err.splitlines()) == 1
 
 
 def test_docs_name_every_option() -> None:

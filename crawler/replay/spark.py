@@ -82,7 +82,8 @@ class Source:
 
 @dataclass
 class JobResult:
-    files: int
+    #: Paths in the listing.
+    listed: int
     tasks: int
     counts: Counter[str] = field(default_factory=Counter)
     #: One line for each listed file that could not be read: "path: why".
@@ -324,7 +325,7 @@ def run(spark: SparkSession, listing: str, output: str, *, fmt: str = "jsonl",
     sources = read_listing(sc, listing, base_url, hadoop_fs)
     if not sources:
         raise JobError(f"no paths in {listing}")
-    result = JobResult(files=len(sources), tasks=0)
+    result = JobResult(listed=len(sources), tasks=0)
     counts, failed = _accumulators(sc)
     rdd = inputs(sc, sources, partitions, result.failed)
     result.tasks = rdd.getNumPartitions()
@@ -376,6 +377,15 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def spark_error(exc: Exception) -> str:
+    """The first line of a Spark error: its Java root cause's, when there is one."""
+    java = getattr(exc, "java_exception", None)
+    while java is not None and java.getCause() is not None:
+        java = java.getCause()
+    text = (str(java.toString()) if java is not None else str(exc)).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def main(argv: list[str] | None = None) -> int:
     opts = parser().parse_args(argv)
     started = time.monotonic()
@@ -389,6 +399,8 @@ def main(argv: list[str] | None = None) -> int:
                             FutureWarning)
     if "PYSPARK_GATEWAY_PORT" not in os.environ:  # not under spark-submit: this python is
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the workers' too
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors import PySparkException
     from pyspark.sql import SparkSession
 
     owned = SparkSession.getActiveSession() is None
@@ -403,6 +415,9 @@ def main(argv: list[str] | None = None) -> int:
     except JobError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
+    except (PySparkException, Py4JJavaError) as exc:  # one line; Spark's log has the rest
+        print(f"{PROG}: error: the Spark job failed: {spark_error(exc)}", file=sys.stderr)
+        return 1
     finally:
         if owned:
             spark.stop()
@@ -411,8 +426,8 @@ def main(argv: list[str] | None = None) -> int:
     c = result.counts
     dropped = ", ".join(f"{k.removeprefix('dropped/')} {v}" for k, v in sorted(c.items())
                         if k.startswith("dropped/"))
-    print(f"spark replay: done, {c['articles']} articles from {c['files']} of {result.files} "
-          f"files in {result.tasks} tasks ({time.monotonic() - started:.1f} s); "
+    print(f"spark replay: done, {c['articles']} articles from {c['files']} of {result.listed} "
+          f"listed paths in {result.tasks} tasks ({time.monotonic() - started:.1f} s); "
           f"not articles: {dropped or 'none'}", file=sys.stderr)
     return 1 if result.failed else 0
 
