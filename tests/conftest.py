@@ -1,10 +1,10 @@
 """Shared fixtures: the mock site (a subprocess on 127.0.0.1), the real
 components some tests need (a private redis-server, the tools venv with pywb,
-Debian's chromium), and a helper that runs ``crawler`` as users do, in a
+Debian's chromium, Spark in local mode), and a helper that runs ``crawler`` as users do, in a
 subprocess.
 
 A test that asks for a component's fixture gets that component's marker
-(``redis``, ``pywb``, ``chromium``), so ``pytest -m "not chromium"`` leaves
+(``redis``, ``pywb``, ``chromium``, ``spark``), so ``pytest -m "not chromium"`` leaves
 those tests out. A missing component skips its tests on a workstation and fails
 them under CI (``CI`` set), where ``.ci/run`` installs every one."""
 
@@ -81,7 +81,8 @@ def free_port() -> int:
 
 
 #: fixture name -> the marker of the real component it starts or finds
-COMPONENT_MARKERS = {"redis_url": "redis", "tools_venv": "pywb", "chromium": "chromium"}
+COMPONENT_MARKERS = {"redis_url": "redis", "tools_venv": "pywb", "chromium": "chromium",
+                     "spark_session": "spark"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -127,6 +128,29 @@ def chromium() -> None:
 
     if not browser.available():
         missing("Debian's chromium")
+
+
+@pytest.fixture(scope="session")
+def spark_session():
+    """Spark in local mode on two cores, one session for the test session (it
+    takes seconds to start): pyspark from the test extra on Debian's Java. Its
+    Python workers are this interpreter; everything binds to 127.0.0.1."""
+    if shutil.which("java") is None:
+        missing("Java (Debian's default-jre-headless)")
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        missing("pyspark (the spark extra)")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PYSPARK_PYTHON", sys.executable)
+        env.setenv("SPARK_LOCAL_IP", "127.0.0.1")
+        session = (SparkSession.builder.master("local[2]").appName("crawler-tests")
+                   .config("spark.ui.enabled", "false")
+                   .config("spark.driver.host", "127.0.0.1")
+                   .getOrCreate())
+        session.sparkContext.setLogLevel("ERROR")
+        yield session
+        session.stop()
 
 
 @pytest.fixture(scope="session")
