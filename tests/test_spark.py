@@ -192,7 +192,7 @@ def test_unreadable_files_are_one_line_each(spark_session, archives, tmp_path,
     failures = [line for line in err.splitlines() if "not read:" in line]
     assert len(failures) == 4, err
     assert "missing.warc.gz: no such file or folder" in err
-    assert "notes.txt: not a WARC or WACZ file" in err
+    assert "notes.txt: not a WARC, ARC or WACZ file" in err
     assert "gone.warc.gz: HTTP Error 404" in err
     assert "8 articles from 1 of 5 listed paths" in err and "Traceback" not in err
 
