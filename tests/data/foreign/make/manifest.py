@@ -4,10 +4,10 @@
 source (tool and version, or the repository the file comes from), licence,
 expectation (``valid`` or ``broken``) and its reason. This script fills in the
 last column, the HTML pages warcio reads in the file, counted with warcio's
-``ArchiveIterator`` itself: ``response``, ``revisit`` and ``resource`` records
-whose content type (the HTTP header's, or the record's for a ``resource``) is
-HTML, up to where warcio stops on a broken file; a WACZ counts the WARC files
-in its ``archive/`` folder. It sorts the rows, checks that every archive in the
+``ArchiveIterator`` itself (``benchmarks.foreign.warcio_count``: ``response``,
+``revisit`` and ``resource`` records whose content type is HTML, up to where
+warcio stops on a broken file; a WACZ counts the WARC files in its ``archive/``
+folder). It sorts the rows, checks that every archive in the
 folder has one and every row a file, and writes ``manifest.json``, the same
 table for programs (``tests/test_foreign.py``, ``benchmarks/foreign.py``).
 
@@ -20,26 +20,20 @@ Adding a file: put it in a folder of ``tests/data/foreign/``, add its row to
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import sys
-import zipfile
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import BinaryIO
 
-from warcio.archiveiterator import ArchiveIterator
+ROOT = Path(__file__).resolve().parents[4]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.foreign import archives_under, warcio_count  # noqa: E402
 
 FOLDER = Path(__file__).resolve().parents[1]
 MANIFEST_MD = FOLDER / "MANIFEST.md"
 MANIFEST_JSON = FOLDER / "manifest.json"
-#: What users hand to ``crawler replay``: WARC, ARC and WACZ files.
-ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz", ".wacz")
 COLUMNS = ["file", "writer", "source", "licence", "expect", "reason", "html pages (warcio)"]
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-PAGE_RECORDS = ("response", "revisit", "resource")
 
 
 @dataclass
@@ -51,63 +45,16 @@ class Entry:
     expect: str  #: "valid" or "broken"
     reason: str
     html_pages: int = 0
+    #: see benchmarks.foreign.WarcioCount.maybe_pages
+    maybe_pages: int = 0
     records: int = 0
     #: where warcio stops reading the file, if it does ("" when it reads to the end)
     warcio_error: str = ""
 
 
 def archives() -> list[str]:
-    return sorted(p.relative_to(FOLDER).as_posix() for p in FOLDER.rglob("*")
-                  if p.is_file() and p.name.endswith(ARCHIVE_SUFFIXES)
-                  and "make" not in p.relative_to(FOLDER).parts)
-
-
-def is_html(content_type: str | None) -> bool:
-    return (content_type or "").split(";")[0].strip().lower() in HTML_TYPES
-
-
-def count_stream(stream: BinaryIO) -> tuple[int, int, str]:
-    """HTML pages and records warcio reads in ``stream``, and the error it stops on."""
-    pages = records = 0
-    try:
-        with contextlib.redirect_stderr(io.StringIO()):  # warcio's own warnings
-            for record in ArchiveIterator(stream):
-                records += 1
-                if record.rec_type not in PAGE_RECORDS:
-                    continue
-                if record.rec_type == "resource":
-                    ctype = record.rec_headers.get_header("Content-Type")
-                else:
-                    ctype = record.http_headers.get_header("Content-Type") \
-                        if record.http_headers else None
-                pages += is_html(ctype)
-    except Exception as exc:  # where warcio stops, whatever it raises, is what is recorded
-        first = " ".join(str(exc).split())
-        return pages, records, f"{type(exc).__name__}: {first}"[:160]
-    return pages, records, ""
-
-
-def members(path: Path) -> Iterator[BinaryIO]:
-    if not path.name.endswith(".wacz"):
-        with open(path, "rb") as f:
-            yield f
-        return
-    with zipfile.ZipFile(path) as z:
-        for name in sorted(z.namelist()):
-            if name.startswith("archive/") and name.endswith(ARCHIVE_SUFFIXES):
-                with z.open(name) as f:
-                    yield f  # type: ignore[misc]
-
-
-def count(path: Path) -> tuple[int, int, str]:
-    pages = records = 0
-    errors = []
-    for stream in members(path):
-        p, r, error = count_stream(stream)
-        pages, records = pages + p, records + r
-        if error:
-            errors.append(error)
-    return pages, records, "; ".join(errors)
+    return [p.relative_to(FOLDER).as_posix() for p in archives_under(FOLDER)
+            if "make" not in p.relative_to(FOLDER).parts]
 
 
 def read_md(text: str) -> list[Entry]:
@@ -119,7 +66,8 @@ def read_md(text: str) -> list[Entry]:
         if len(cells) != len(COLUMNS):
             raise SystemExit(f"MANIFEST.md: a row of {len(cells)} cells, not {len(COLUMNS)}: "
                              f"{line}")
-        file, writer, source, licence, expect, reason = (c.strip("`") for c in cells[:6])
+        file, writer, source, licence, expect, reason = cells[:6]
+        file = file.strip("`")
         if expect not in ("valid", "broken"):
             raise SystemExit(f"MANIFEST.md: {file}: expect is valid or broken, not {expect!r}")
         entries.append(Entry(file, writer, source, licence, expect, reason))
@@ -151,7 +99,9 @@ def build() -> tuple[str, str]:
     if problems:
         raise SystemExit("MANIFEST.md: " + "; ".join(problems))
     for entry in entries:
-        entry.html_pages, entry.records, entry.warcio_error = count(FOLDER / entry.file)
+        count = warcio_count(FOLDER / entry.file)
+        entry.html_pages, entry.maybe_pages = count.html_pages, count.maybe_pages
+        entry.records, entry.warcio_error = count.records, count.error
     data = {"about": "Written by make/manifest.py from MANIFEST.md and the files: do not edit.",
             "files": {e.file: {k: v for k, v in asdict(e).items() if k != "file"}
                       for e in entries}}
