@@ -229,7 +229,7 @@ class Row:
     def check_ok(self) -> bool | None:
         if self.expect not in ("valid", "broken"):
             return None
-        return (self.check.exit == 0) == (self.expect == "valid")
+        return self.check.exit == (0 if self.expect == "valid" else 1)
 
 
 def manifest_rows() -> list[tuple[Path, str, str, str]]:
