@@ -1,5 +1,5 @@
 """The archive reader (crawler/warc/reader.py, originals.py, payload.py) on
-archives other tools wrote: warcio's fixtures (tests/data/foreign/warcio-*),
+archives other tools wrote: warcio's fixtures (tests/data/foreign/warcio/),
 a wget --warc-dedup pair, and files made here the way CC-NEWS, Webrecorder,
 warcit and `gzip crawl.warc` make them."""
 
@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -166,7 +167,7 @@ def test_a_revisit_written_before_its_original_resolves(tmp_path: Path, caplog) 
 
 
 def test_webrecorder_revisit_resolves(caplog) -> None:
-    path = FOREIGN / "warcio-example.warc.gz"
+    path = FOREIGN / "warcio" / "example.warc.gz"
     with caplog.at_level(logging.WARNING, "crawler.warc.reader"):
         pages = list(iter_pages(Archive(path), path.name))
     assert [(p.url, p.meta["record_type"]) for p in pages] == [
@@ -176,14 +177,15 @@ def test_webrecorder_revisit_resolves(caplog) -> None:
 
 
 def test_a_dedup_folder_is_read_in_capture_order(tmp_path: Path, caplog) -> None:
-    """A wget --warc-dedup pair whose second run sorts first by name: read in
-    capture order, every revisit resolves and each URL comes out first as its
-    first capture (the response)."""
-    for name in ("wget-dedup-a-second-run.warc.gz", "wget-dedup-b-first-run.warc.gz"):
-        shutil.copy(FOREIGN / name, tmp_path / name)
-    archives = find_archives([tmp_path])
-    assert [a.path.name for a in archives] == ["wget-dedup-b-first-run.warc.gz",
-                                               "wget-dedup-a-second-run.warc.gz"]
+    """wget's first run and its --warc-dedup second run, whose file sorts first
+    by name: every revisit resolves and each URL comes out first as its first
+    capture (the response)."""
+    for name in ("wget-dedup.warc.gz", "wget.warc.gz"):
+        shutil.copy(FOREIGN / "wget" / name, tmp_path / name)
+    archives = find_archives([tmp_path])  # both runs began in the same second:
+    # their dates tie, the name order stays, and the revisits wait for their originals
+    with open(tmp_path / "wget-dedup.warc.gz", "rb") as fh:
+        written = sum(r.rec_type == "revisit" for r in ArchiveIterator(fh))
     originals = Originals()
     with caplog.at_level(logging.WARNING, "crawler.warc.reader"):
         pages = [p for a in archives for p in iter_pages(a, a.path.name, originals)]
@@ -191,13 +193,14 @@ def test_a_dedup_folder_is_read_in_capture_order(tmp_path: Path, caplog) -> None
     assert caplog.text == ""
     first_seen: dict[str, str] = {}
     for page in pages:
-        first_seen.setdefault(page.url, page.meta["record_type"])
-    assert set(first_seen.values()) == {"response"} and len(first_seen) == 5
+        if "body_skipped" not in page.meta:  # a stylesheet's revisit needs no original
+            first_seen.setdefault(page.url, page.meta["record_type"])
+    assert set(first_seen.values()) == {"response"}
     revisits = [p for p in pages if p.meta["record_type"] == "revisit"]
     responses = {p.url: p.body for p in pages if p.meta["record_type"] == "response"}
-    assert len(revisits) == 5
+    assert written > 0 and len(revisits) == written
     assert all(p.body == responses[p.url] for p in revisits if "body_skipped" not in p.meta)
-    assert b"Dedup page 1" in next(p.body for p in revisits if p.url.endswith("page1.html"))
+    assert any(p.body for p in revisits)
 
 
 def uri_agnostic_pair(tmp_path: Path) -> tuple[Path, Path]:
@@ -346,7 +349,7 @@ def test_a_warc_gzipped_as_one_stream_is_one_line(tmp_path: Path, caplog) -> Non
                                          [("Content-Type", "text/html")]))
     (tmp_path / "crawl.warc.gz").write_bytes(gzip.compress(ours.read_bytes()))
     ours.unlink()
-    shutil.copy(FOREIGN / "warcio-example-bad-non-chunked.warc.gz", tmp_path)
+    shutil.copy(FOREIGN / "warcio" / "example-bad-non-chunked.warc.gz", tmp_path)
     for archive in find_archives([tmp_path]):
         caplog.clear()
         with caplog.at_level(logging.WARNING, "crawler.warc.reader"):
@@ -390,7 +393,7 @@ def test_reading_logs_through_logging_only(tmp_path: Path, capfd, caplog) -> Non
         writer.write_record(response(writer, "https://a.example/cut", b"\x1f\x8b\x08\x00cut",
                                      [("Content-Type", "text/html"),
                                       ("Content-Encoding", "gzip")]))
-    files = [FOREIGN / "warcio-example-trunc.warc", rev, broken]
+    files = [FOREIGN / "warcio" / "example-trunc.warc", rev, broken]
     with caplog.at_level(logging.WARNING):
         for path in files:
             list(iter_pages(Archive(path), path.name))
@@ -406,10 +409,10 @@ def test_reading_logs_through_logging_only(tmp_path: Path, capfd, caplog) -> Non
 
 
 def test_arc_files_in_a_folder_are_read(tmp_path: Path) -> None:
-    for name in ("warcio-example.arc", "warcio-example.arc.gz"):
-        shutil.copy(FOREIGN / name, tmp_path / name)
+    for name in ("example.arc", "example.arc.gz"):
+        shutil.copy(FOREIGN / "warcio" / name, tmp_path / name)
     archives = find_archives([tmp_path])
-    assert sorted(a.path.name for a in archives) == ["warcio-example.arc", "warcio-example.arc.gz"]
+    assert sorted(a.path.name for a in archives) == ["example.arc", "example.arc.gz"]
     for archive in archives:
         (page,) = iter_pages(archive, archive.path.name)
         assert (page.url, page.status, page.content_type) == (
@@ -421,7 +424,7 @@ def test_arc_files_in_a_folder_are_read(tmp_path: Path) -> None:
 
 
 def test_html_resource_records_are_pages(tmp_path: Path) -> None:
-    (page,) = iter_pages(Archive(FOREIGN / "warcio-example-resource.warc.gz"), "r.warc.gz")
+    (page,) = iter_pages(Archive(FOREIGN / "warcio" / "example-resource.warc.gz"), "r.warc.gz")
     assert (page.url, page.status, page.meta["record_type"]) == ("http://example.com/", 200,
                                                                  "resource")
     assert page.content_type == "text/html; charset=utf-8" and b"Example Domain" in page.body
