@@ -11,7 +11,7 @@ upgrade that moves one stops the crawl at start-up with one line naming it,
 instead of quietly losing the wake-up or the acknowledgement. Each use is
 tested against the real engine (``tests/test_compat.py``).
 
-From warcio, two: (f) its warnings, which it writes to ``sys.stderr`` itself
+From warcio, two: (f) its warnings, which three of its modules write to ``sys.stderr``
 (not through ``logging``), and (g) whether the record just read ended its gzip
 member (a WARC gzipped as one stream). :func:`check_warcio` verifies those; the
 archive reader calls it when imported, so replay, check and index stop with
@@ -41,7 +41,8 @@ INTERNALS = (
     ("scrapy.downloadermiddlewares.httpcompression", "HttpCompressionMiddleware._decode"),
 )
 #: warcio modules whose ``sys.stderr`` writes are routed to logging.
-WARCIO_STDERR_MODULES = ("warcio.archiveiterator", "warcio.bufferedreaders")
+WARCIO_STDERR_MODULES = ("warcio.archiveiterator", "warcio.bufferedreaders",
+                         "warcio.digestverifyingreader")
 
 
 class CompatError(RuntimeError):
