@@ -8,8 +8,8 @@
   record. A last record followed by one CRLF instead of two (node-warc, pywb)
   is a note, not a problem. A WARC gzipped as one stream is named as such,
   with the fix.
-- A WACZ (``wacz.py`` in this folder's sense: its zip, datapackage, pages
-  and index) through :func:`check_wacz`.
+- A WACZ: its zip, datapackage, pages and index, then each WARC inside as
+  above (``waczcheck.py``).
 - Article JSON lines: the schema, and every ``warc`` pointer (``pointers.py``).
 
 Records are read by warcio's ``ArchiveIterator`` without its record parse:
