@@ -53,7 +53,10 @@ def collect(args: list[str]) -> Targets:
             else:
                 targets.warcs.append(path)
         for path in found.other:
-            kind = sniff(path)
+            try:
+                kind = sniff(path)
+            except OSError as exc:
+                raise UsageError(f"cannot read {arg}: {exc}", print_help=False) from None
             if kind is None:
                 raise UsageError(f"not a WARC, ARC, WACZ or JSON lines file: {arg}",
                                  print_help=False)

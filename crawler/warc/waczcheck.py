@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,10 @@ from crawler.warc.walk import one_line
 
 DATAPACKAGE = "datapackage.json"
 _CHUNK = 1 << 20
+#: What zipfile raises on a damaged zip or member (a compression method it
+#: does not know, an encrypted member, a bad CRC, deflate data cut short).
+ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError,
+              ValueError, zlib.error)
 
 
 def check_wacz(path: Path, counts: CheckCounts | None = None) -> Iterator[Finding]:
@@ -35,7 +40,7 @@ def check_wacz(path: Path, counts: CheckCounts | None = None) -> Iterator[Findin
         with zipfile.ZipFile(path) as z:
             sizes = {info.filename: info.file_size for info in z.infolist()}
             problems = [*_datapackage(z, sizes), *_pages(z, sizes), *_indexes(z, sizes)]
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         yield Finding(where, f"not a readable WACZ (zip) file: {one_line(exc)}")
         return
     warcs = sorted(n for n in sizes if n.startswith("archive/") and n.endswith(WARC_SUFFIXES))
@@ -47,7 +52,7 @@ def check_wacz(path: Path, counts: CheckCounts | None = None) -> Iterator[Findin
         counts.warc_files += 1
         try:
             yield from check_archive(Archive(path, member), sizes[member], counts)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except ZIP_ERRORS as exc:
             yield Finding(f"{where}#{member}", f"unreadable in the zip: {one_line(exc)}")
 
 
@@ -67,7 +72,7 @@ def _datapackage(z: zipfile.ZipFile, sizes: dict[str, int]) -> Iterator[str]:
         package = json.loads(z.read(DATAPACKAGE))
         resources = package["resources"]
         assert isinstance(resources, list)
-    except (ValueError, KeyError, TypeError, AssertionError) as exc:
+    except (*ZIP_ERRORS, KeyError, TypeError, AssertionError) as exc:
         yield f"{DATAPACKAGE} is not a data package with resources: {one_line(exc)}"
         return
     for resource in resources:
@@ -87,7 +92,13 @@ def _datapackage(z: zipfile.ZipFile, sizes: dict[str, int]) -> Iterator[str]:
         algorithm = (algorithm or str(resource.get("hashing") or "sha256")).lower()
         if not value or algorithm.replace("-", "") not in hashlib.algorithms_available:
             yield f"{DATAPACKAGE}: {name}: no hash it can check ({claimed!r:.80})"
-        elif _digest(z, name, algorithm.replace("-", "")) != value.lower():
+            continue
+        try:
+            digest = _digest(z, name, algorithm.replace("-", ""))
+        except ZIP_ERRORS as exc:
+            yield f"{name}: unreadable in the zip: {one_line(exc)}"
+            continue
+        if digest != value.lower():
             yield f"{name} does not match its hash in {DATAPACKAGE}"
 
 
@@ -98,21 +109,28 @@ def _lines(z: zipfile.ZipFile, name: str) -> Iterator[tuple[int, bytes]]:
 
 
 def _pages(z: zipfile.ZipFile, sizes: dict[str, int]) -> Iterator[str]:
+    """Each page list is JSON lines: a header, then a URL per page (the first
+    bad line of each list)."""
     for name in sorted(n for n in sizes if n.startswith("pages/") and n.endswith(".jsonl")):
-        for number, line in _lines(z, name):
-            try:
-                page = json.loads(line)
-            except ValueError:
-                yield f"{name}:{number}: not JSON"
-                return
-            if not isinstance(page, dict):
-                yield f"{name}:{number}: not a JSON object"
-                return
-            if number == 1 and "format" in page:
-                continue  # the header line
-            if not isinstance(page.get("url"), str):
-                yield f"{name}:{number}: a page without a url"
-                return
+        try:
+            problem = next(_page_problems(z, name), None)
+        except ZIP_ERRORS as exc:
+            problem = f"unreadable: {one_line(exc)}"
+        if problem:
+            yield f"{name}{problem}"
+
+
+def _page_problems(z: zipfile.ZipFile, name: str) -> Iterator[str]:
+    for number, line in _lines(z, name):
+        try:
+            page = json.loads(line)
+        except ValueError:
+            yield f":{number}: not JSON"
+            continue
+        if not isinstance(page, dict):
+            yield f":{number}: not a JSON object"
+        elif not (number == 1 and "format" in page) and not isinstance(page.get("url"), str):
+            yield f":{number}: a page without a url"
 
 
 def _indexes(z: zipfile.ZipFile, sizes: dict[str, int]) -> Iterator[str]:
@@ -127,7 +145,7 @@ def _indexes(z: zipfile.ZipFile, sizes: dict[str, int]) -> Iterator[str]:
                 if problem:
                     yield f"{name}:{number}: {problem}"
                     break
-        except (OSError, EOFError) as exc:
+        except ZIP_ERRORS as exc:
             yield f"{name}: unreadable: {one_line(exc)}"
 
 
