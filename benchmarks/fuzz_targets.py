@@ -493,7 +493,7 @@ def check_warc_check(case: WarcCase) -> None:
     with tempfile.TemporaryDirectory(prefix="crawler-fuzz-") as tmp:
         path = Path(tmp) / f"fuzz{case.suffix}"
         path.write_bytes(case.data)
-        problems = list(check_warc(path))
+        problems = [str(p) for p in check_warc(path)]
         assert all(isinstance(p, str) and "\n" not in p for p in problems), problems
         cut = incomplete_gzip_member(path)
         assert cut is None or 0 <= cut < len(case.data)

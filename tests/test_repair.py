@@ -15,7 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.warc import HttpRequestData, HttpResponseData, RollingWarcWriter
 from crawler.warc.check import check_warc
-from crawler.warc.repair import repair_jsonl, repair_warc
+from crawler.warc.repair import member_end, repair_jsonl, repair_warc
 from tests.conftest import run_crawler
 
 WARCIO = Path(sys.executable).with_name("warcio")
@@ -154,6 +154,34 @@ def test_uncompressed_warc_cut_inside_a_record(tmp_path: Path) -> None:
     done = repair_warc(path)
     assert done.action == "truncated" and done.kept_records == 4
     assert records_in(done.path) == 4 and not list(check_warc(done.path))
+
+
+def test_a_member_that_compresses_100_to_1_is_whole(tmp_path: Path) -> None:
+    """2 MB of repeated HTML in one record: its gzip member ends where it ends
+    (member_end counted the bytes after it twice: 'cut short', and no repair)."""
+    writer = RollingWarcWriter(tmp_path / "w", prefix="t")
+    writer.write_exchange(*exchange(0))
+    body = b"<div class='story'><p>The harbour wall was rebuilt.</p></div>\n" * 33_000
+    writer.write_exchange(exchange(1)[0], HttpResponseData(
+        status=200, body=body, headers=[("Content-Type", "text/html")]))
+    writer.write_exchange(*exchange(2))
+    writer.close()
+    path = next((tmp_path / "w").glob("*.warc.gz"))
+    data = path.read_bytes()
+    with open(path, "rb") as f:
+        records = ArchiveIterator(f)
+        spans = []
+        for _ in records:
+            records.read_to_end()
+            spans.append((records.get_record_offset(), records.get_record_length()))
+        start, length = max(spans, key=lambda span: span[1])
+        assert len(body) / length > 100
+        assert [member_end(f, at)[0] for at, _ in spans] == [at + n for at, n in spans]
+    assert not list(check_warc(path))
+    assert repair_warc(path).action == "valid" and path.read_bytes() == data
+    cut = put(tmp_path, data[: start + length // 2], "t-9.warc.gz.open")  # inside the big one
+    done = repair_warc(cut)
+    assert done.action == "truncated" and done.path.read_bytes() == data[:start]
 
 
 LINES = [json.dumps({"url": f"http://news.example/{i}.html", "title": "é" * i}) + "\n"

@@ -1,4 +1,6 @@
-"""``crawler index PATH [PATH ...]``: write a CDXJ index next to WARC files."""
+"""``crawler index PATH [PATH ...]``: write a CDXJ index next to WARC files.
+A file that cannot be indexed is named on a line of its own and left out; the
+others are indexed; the exit code is 1 when any file was left out."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.warc.index import INDEX_NAME, warcs_in, write_cdxj
+from crawler.warc.index import INDEX_NAME, index_files, warcs_in
 
 
 class Command(ScrapyCommand):
@@ -30,6 +32,7 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
             raise UsageError("give a job folder or a folder of WARC files", print_help=False)
+        failed = 0
         for arg in args:
             folder = Path(arg)
             if not folder.is_dir():
@@ -40,5 +43,10 @@ class Command(ScrapyCommand):
             if not warcs:
                 raise UsageError(f"no WARC files in {folder}", print_help=False)
             output = Path(opts.output) if opts.output else folder / INDEX_NAME
-            write_cdxj(warcs, output)
-            print(f"{output}: {len(warcs)} WARC files indexed")
+            unindexed = index_files(warcs, output)
+            for bad in unindexed:
+                print(bad)
+            failed += len(unindexed)
+            print(f"{output}: {len(warcs) - len(unindexed)} WARC files indexed"
+                  + (f", {len(unindexed)} not" if unindexed else ""))
+        self.exitcode = 1 if failed else 0

@@ -82,8 +82,9 @@ def member_end(f: BinaryIO, start: int) -> tuple[int | None, bytes]:
                 return None, head
             if len(head) < 16:
                 head += out[: 16 - len(head)]
-            if member.eof:
-                return fed - len(member.unused_data) - len(member.unconsumed_tail), head
+            if member.eof:  # the bytes after the member: unused_data (unconsumed_tail
+                # may hold the same bytes again: counting both cut a 100:1 member short)
+                return fed - len(member.unused_data), head
             data = member.unconsumed_tail
 
 
