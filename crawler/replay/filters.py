@@ -147,8 +147,9 @@ class PageFilter:
             return LANGUAGE_DECLARED
         if self.dated and signals.published is not None and _DATE_PUBLISHED not in rest:
             declared = _as_date(signals.published)
-            if declared is not None and declared <= page.fetched_at.date() \
-                    and not self.date_ok(declared):
+            # a date later than the capture: the article gets none
+            if declared is not None and (declared > page.fetched_at.date()
+                                         or not self.date_ok(declared)):
                 return DATE_DECLARED
         return None
 
