@@ -21,10 +21,11 @@ so each site publishes many different pages, as a news site does (the same page
 many times on one site would be that site's template), and every site's
 template learning and hold run as in a real replay.
 
-**Runs**, ``--rounds`` times (default 2), in the order (r), (a) in odd rounds
-and (a), (r) in even ones: on a shared VM the machine's speed drifts 10-20 %
-within minutes, so the ratio is taken within each round, a steady drift weighs
-on both sides alike, and the rounds show the spread (as ``throughput.py``).
+**Runs**, ``--rounds`` times (default 2), in the order (r), (a), (b) in odd
+rounds and (b), (a), (r) in even ones: on a shared VM the machine's speed
+drifts 10-20 % within minutes, so the ratios are taken within each round, a
+steady drift weighs on both sides alike, and the rounds show the spread (as
+``throughput.py``).
 
 (r) ``crawler replay FILE -o OUT.jsonl --processes N`` (N: ``--processes``,
     default one per core, the command's own default): reading, decoding,
@@ -37,7 +38,7 @@ on both sides alike, and the rounds show the spread (as ``throughput.py``).
     the moment every worker has extracted a first page. The ceiling of (r).
 (b) news-please 1.6 (``--newsplease-python``: the python of a venv holding
     ``news-please==1.6.*``; default: ``benchmarks.peers``' own venv, installed on
-    first use), once, after the rounds: its
+    first use): its
     ``CommonCrawlExtractor.__process_warc_gz_file``, the step of its Common Crawl
     mode that processes a downloaded WARC file (the download step, and the S3
     client that ``extract_from_commoncrawl`` sets up, are not run), with its
@@ -107,13 +108,14 @@ def record_url(n: int, url: str) -> str:
         (f"?{parts.query}" if parts.query else "")
 
 
-def generate(path: Path, size: int, seed: int = 19) -> int:
-    """Write the CC-NEWS-style file (see the module docstring); the number of
-    response records."""
+def generate(path: Path, size: int, seed: int = 19,
+             pages: list[tuple[str, bytes]] | None = None) -> int:
+    """Write the CC-NEWS-style file of ``pages`` (default: :func:`article_pages`;
+    see the module docstring); the number of response records."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
-    pages = article_pages()
+    pages = pages or article_pages()
     rnd = random.Random(seed)
     tmp = path.with_name(path.name + ".part")
     n = 0
@@ -374,6 +376,10 @@ def row(name: str, r: dict) -> str:
             f"{r['rss_mb']:>12.0f}{r['other_cpu']:>12.1f}")
 
 
+def rate(run: dict) -> float:
+    return run["pages"] / run["wall"]
+
+
 def verdict(label: str, values: list[float], target: float) -> str:
     mean = sum(values) / len(values)
     each = f" (rounds: {', '.join(f'{v:.2f}' for v in values)})" if len(values) > 1 else ""
@@ -414,49 +420,55 @@ def main() -> int:
     pages = read_pages(warc)
     distinct = len({id(p.body) for p in pages})
     rows, rounds, notes = [], [], []
-    for rnd in range(1, opts.rounds + 1):
-        tag = f" #{rnd}" if opts.rounds > 1 else ""
-        order = "ra" if rnd % 2 else "ar"
-        print(f"round {rnd}: runs {', '.join(order)} ...", file=sys.stderr, flush=True)
-        runs: dict[str, dict] = {}
-        for key in order:
-            if key == "r":
-                runs["r"] = replay_run(warc, out, opts.processes, f"-{rnd}")
-                runs["r"]["pages"] = records
-                if runs["r"]["code"]:
-                    notes.append(f"WARNING (r{tag}): exit code {runs['r']['code']}; see "
-                                 f"{runs['r']['log']}")
-                notes.append(f"(r{tag}) {runs['r']['summary']}")
-                notes.append(f"(r{tag}) CPU: replay process {runs['r']['main_cpu']:.1f} s "
-                             f"({1000 * runs['r']['main_cpu'] / records:.1f} ms/page: reading, "
-                             f"decoding, finishing, writing), extraction workers "
-                             f"{runs['r']['cpu'] - runs['r']['main_cpu']:.1f} s; largest "
-                             f"process {runs['r']['max_proc_mb']:.0f} MB")
-            else:
-                runs["a"] = pool_run(pages, opts.processes)
-                runs["a"]["pages"] = len(pages)
-                notes.append(f"(a{tag}) {runs['a']['articles']} of {len(pages)} pages gave an "
-                             f"article; feeding process {runs['a']['main_cpu']:.1f} s CPU")
-        rows += [(f"(r{tag}) crawler replay, {opts.processes} extraction processes", runs["r"]),
-                 (f"(a{tag}) extraction alone, same pool x{opts.processes}, pages in memory",
-                  runs["a"])]
-        rounds.append(runs)
+    python = version = None
     if not opts.no_newsplease:
         from benchmarks.peers import peer_python
 
         python = Path(opts.newsplease_python) if opts.newsplease_python \
             else peer_python("news-please")
-        print("news-please ...", file=sys.stderr, flush=True)
-        b = newsplease_run(python, warc, out, opts.newsplease_pages,
-                           opts.newsplease_seconds, opts.processes)
         version = subprocess.run([str(python), "-c", "import importlib.metadata as m; "
                                   "print(m.version('news-please'))"],
                                  capture_output=True, text=True, check=False).stdout.strip()
-        rows.append((f"(b) news-please {version}, Common Crawl mode x{opts.processes}", b))
-        ended = "all of them" if b["complete"] else "stopped at the time bound"
-        notes.append(f"(b) {b['pages']} of the first {opts.newsplease_pages} records in "
-                     f"{b['wall']:.1f} s ({ended}); {b['articles']} passed as articles; "
-                     f"network connections refused: {b['refused']} {b['refused_examples']}")
+    for rnd in range(1, opts.rounds + 1):
+        tag = f" #{rnd}" if opts.rounds > 1 else ""
+        order = "rab" if rnd % 2 else "bar"
+        if python is None:
+            order = order.replace("b", "")
+        print(f"round {rnd}: runs {', '.join(order)} ...", file=sys.stderr, flush=True)
+        runs: dict[str, dict] = {}
+        for key in order:
+            if key == "r":
+                r = runs["r"] = replay_run(warc, out, opts.processes, f"-{rnd}")
+                r["pages"] = records
+                if r["code"]:
+                    notes.append(f"WARNING (r{tag}): exit code {r['code']}; see {r['log']}")
+                notes.append(f"(r{tag}) {r['summary']}")
+                notes.append(f"(r{tag}) CPU: replay process {r['main_cpu']:.1f} s "
+                             f"({1000 * r['main_cpu'] / records:.1f} ms/page: reading, "
+                             f"decoding, finishing, writing), extraction workers "
+                             f"{r['cpu'] - r['main_cpu']:.1f} s; largest process "
+                             f"{r['max_proc_mb']:.0f} MB")
+            elif key == "a":
+                a = runs["a"] = pool_run(pages, opts.processes)
+                a["pages"] = len(pages)
+                notes.append(f"(a{tag}) {a['articles']} of {len(pages)} pages gave an "
+                             f"article; feeding process {a['main_cpu']:.1f} s CPU")
+            else:
+                assert python is not None
+                b = runs["b"] = newsplease_run(python, warc, out, opts.newsplease_pages,
+                                               opts.newsplease_seconds, opts.processes)
+                ended = "all of them" if b["complete"] else "stopped at the time bound"
+                notes.append(f"(b{tag}) {b['pages']} of the first {opts.newsplease_pages} "
+                             f"records in {b['wall']:.1f} s ({ended}); {b['articles']} passed "
+                             f"as articles; network connections refused: {b['refused']} "
+                             f"{b['refused_examples']}")
+        rows += [(f"(r{tag}) crawler replay, {opts.processes} extraction processes", runs["r"]),
+                 (f"(a{tag}) extraction alone, same pool x{opts.processes}, pages in memory",
+                  runs["a"])]
+        if "b" in runs:
+            rows.append((f"(b{tag}) news-please {version}, Common Crawl mode "
+                         f"x{opts.processes}", runs["b"]))
+        rounds.append(runs)
 
     print(f"\n{started:%Y-%m-%d %H:%M}, commit {commit()}, {os.cpu_count()} CPUs, Python "
           f"{sys.version.split()[0]}; load average at start {load:.2f}; whole run "
@@ -469,13 +481,11 @@ def main() -> int:
     for name, r in rows:
         print(row(name, r))
     print()
-    print(verdict("(r)/(a) pages/s", [rr["r"]["pages"] / rr["r"]["wall"]
-                                      / (rr["a"]["pages"] / rr["a"]["wall"])
-                                      for rr in rounds], TARGETS["r/a"]))
-    if not opts.no_newsplease:
-        rate_r = sum(rr["r"]["pages"] / rr["r"]["wall"] for rr in rounds) / len(rounds)
-        print(verdict(f"(r)/(b) pages/s (mean (r) over the rounds; (b) x{opts.processes} "
-                      "processes)", [rate_r / (b["pages"] / b["wall"])], TARGETS["r/b"]))
+    print(verdict("(r)/(a) pages/s", [rate(rr["r"]) / rate(rr["a"]) for rr in rounds],
+                  TARGETS["r/a"]))
+    if python is not None:
+        print(verdict(f"(r)/(b) pages/s (news-please in {opts.processes} processes)",
+                      [rate(rr["r"]) / rate(rr["b"]) for rr in rounds], TARGETS["r/b"]))
     print()
     for line in notes:
         print(line)
