@@ -1,21 +1,39 @@
 """``crawler replay PATH [PATH ...]``: re-extract articles from WARC/WACZ archives,
-offline (no network access at all)."""
+offline (no network access at all), on every core, resuming after a kill
+(``-o OUT``: per-archive checkpoints, :mod:`crawler.replay.checkpoint`), keeping
+only the hosts, languages and publication dates asked for
+(:mod:`crawler.replay.filters`)."""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+import sqlite3
 import sys
 import time
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.frontier.fingerprint import cleaner_from_settings
 from crawler.options import extraction_options, template_options
-from crawler.replay.reextract import ReplayOptions, ReplayStats, replay
+from crawler.pipelines.extraction import extract_processes
+from crawler.replay.checkpoint import Checkpoint, CheckpointError, checkpoint_path
+from crawler.replay.filters import FilterError, PageFilter
+from crawler.replay.reextract import (
+    ArchiveDone,
+    Replay,
+    ReplayOptions,
+    ReplayStats,
+    arguments,
+)
 from crawler.warc.reader import ArchiveError, find_archives
+from crawler.writefailure import describe
 
 if TYPE_CHECKING:
     from rich.live import Live
@@ -58,12 +76,35 @@ class ReplayProgress:
             self.live = None
 
 
+def summary(counts: Counter[str], archives: int) -> str:
+    """The last line: articles, why pages were not articles, what each filter
+    removed (and how much of it before extraction)."""
+    dropped = ", ".join(f"{k.removeprefix('dropped/')} {v}" for k, v in sorted(counts.items())
+                        if k.startswith("dropped/"))
+    line = (f"replay: done, {counts['articles']} articles from {archives} WARC files; "
+            f"not articles: {dropped or 'none'}")
+    parts = []
+    for name in ("host", "language", "published"):
+        found = {k.split("/")[2] if k.count("/") == 2 else "": v for k, v in counts.items()
+                 if k.startswith(f"filtered/{name}")}
+        if not found:
+            continue
+        detail = [f"{found['declared']} before extraction"] if found.get("declared") else []
+        for key, label in (("unknown", "with no language"), ("undated", "with no date")):
+            if found.get(key):
+                detail.append(f"{found[key]} {label}")
+        parts.append(f"{name} {sum(found.values())}"
+                     + (f" ({', '.join(detail)})" if detail else ""))
+    return line + (f"; filtered out: {', '.join(parts)}" if parts else "")
+
+
 class Command(ScrapyCommand):
     requires_crawler_process = False
     default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
 
     def syntax(self) -> str:
-        return "[-o OUT.jsonl|-] PATH [PATH ...]"
+        return ("[-o OUT.jsonl|-] [--processes N] [--restart] [--host HOST] [--language LANG] "
+                "[--published-after DATE] [--published-before DATE] PATH [PATH ...]")
 
     def short_desc(self) -> str:
         return "Re-extract articles from WARC/WACZ archives, offline"
@@ -72,14 +113,42 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("-o", "--output", default="-",
                             help="JSON lines file, or - for stdout (default)")
+        parser.add_argument("--processes", type=int, metavar="N",
+                            help="extraction processes (default: CRAWLER_EXTRACT_PROCESSES, "
+                                 "one per core; 0 extracts in the reading process)")
+        parser.add_argument("--restart", action="store_true",
+                            help="start from the first archive, ignoring the checkpoint "
+                                 "of a run that was stopped")
+        parser.add_argument("--host", action="append", metavar="HOST",
+                            help="keep pages of this host (news.example, also www.) or of "
+                                 "hosts under a suffix (.example); repeatable")
+        parser.add_argument("--language", action="append", metavar="LANG",
+                            help="keep articles in this language (en, de; comma-separated "
+                                 "or repeated)")
+        parser.add_argument("--published-after", metavar="YYYY-MM-DD",
+                            help="keep articles published on this day or later")
+        parser.add_argument("--published-before", metavar="YYYY-MM-DD",
+                            help="keep articles published on this day or earlier")
         parser.add_argument("--no-template", action="store_true",
                             help="do not learn and remove site templates")
-        parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+        parser.add_argument("-q", "--quiet", action="store_true",
+                            help="nothing on stderr but errors")
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
+        assert self.settings is not None
         if not args:
             raise UsageError("give at least one WARC, WACZ or folder", print_help=False)
+        try:
+            self.filters = PageFilter.from_arguments(opts.host, opts.language,
+                                                     opts.published_after,
+                                                     opts.published_before)
+        except FilterError as exc:
+            raise UsageError(str(exc), print_help=False) from None
+        self.processes = extract_processes(self.settings) if opts.processes is None \
+            else opts.processes
+        if self.processes < 0:
+            raise UsageError("--processes: give 0 or more", print_help=False)
         try:
             self.archives = find_archives(args)
         except ArchiveError as exc:
@@ -90,6 +159,9 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
+        # the reader's warnings (skipped records, revisits without original) go
+        # to logging; with -q only errors are shown
+        logging.getLogger().setLevel(logging.ERROR if opts.quiet else logging.WARNING)
         to_stdout = opts.output == "-"
         out_path = None if to_stdout else Path(opts.output)
         options = ReplayOptions(
@@ -97,27 +169,109 @@ class Command(ScrapyCommand):
             template=None if opts.no_template else template_options(self.settings),
             cleaner=cleaner_from_settings(self.settings),
             relative_to=out_path.parent if out_path is not None else None,
+            processes=self.processes,
+            filters=self.filters,
         )
         stats = ReplayStats()
         progress = None if opts.quiet else ReplayProgress(to_stdout and sys.stdout.isatty())
         try:
-            out = (sys.stdout if out_path is None  # to stdout
-                   else open(out_path, "w", encoding="utf-8"))  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise UsageError(f"cannot write {opts.output}: {exc.strerror}", print_help=False) \
-                from None
-        try:
-            for article in replay(self.archives, options, stats, progress):
-                out.write(article.to_json() + "\n")
-                out.flush()
+            if out_path is None:
+                self.write(Replay(self.archives, options, stats, progress), sys.stdout)
+            elif out_path.exists() and not out_path.is_file():  # /dev/null, a pipe
+                with self.open_output(out_path, None) as out:
+                    self.write(Replay(self.archives, options, stats, progress), out)
+            else:
+                self.write_file(out_path, options, stats, progress, opts)
+        except (OSError, sqlite3.Error) as exc:  # the disk full, the file system read-only
+            print(f"crawler: error: cannot write {opts.output}: {describe(exc)}"
+                  + ("; run again to resume" if out_path is not None
+                     and checkpoint_path(out_path).exists() else ""),
+                  file=sys.stderr)
+            self.exitcode = 1
+            return
         finally:
             if progress is not None:
                 progress.close()
-            if not to_stdout:
-                out.close()
         if not opts.quiet:
-            dropped = ", ".join(f"{k.removeprefix('dropped/')} {v}" for k, v in
-                                sorted(stats.counts.items()) if k.startswith("dropped/"))
-            print(f"replay: done, {stats.counts['articles']} articles from "
-                  f"{len(self.archives)} WARC files; not articles: {dropped or 'none'}",
-                  file=sys.stderr)
+            print(summary(stats.counts, len(self.archives)), file=sys.stderr)
+
+    def write_file(self, out_path: Path, options: ReplayOptions, stats: ReplayStats,
+                   progress: ReplayProgress | None, opts: argparse.Namespace) -> None:
+        """Replay into ``out_path``, checkpointed after each archive; go on from
+        the checkpoint of a run that was stopped, unless --restart."""
+        path = checkpoint_path(out_path)
+        made_with = arguments(self.archives, options)
+        try:
+            if path.exists() and not opts.restart:
+                checkpoint = Checkpoint.resume(path, made_with)
+            else:
+                checkpoint = Checkpoint.start(path, made_with)
+        except CheckpointError as exc:
+            raise UsageError(str(exc), print_help=False) from None
+        saved = checkpoint.saved
+        try:
+            out = self.open_output(out_path, saved.output_bytes if saved else None)
+        except BaseException:
+            checkpoint.close()
+            raise
+        if saved is not None and not opts.quiet:
+            print(f"replay: resuming {out_path} after {saved.archives_done} of "
+                  f"{len(self.archives)} WARC files", file=sys.stderr)
+        run = Replay(self.archives, options, stats, progress, claims=checkpoint.claims,
+                     saved=saved)
+
+        def archive_done(done: ArchiveDone) -> None:
+            out.flush()
+            os.fsync(out.fileno())
+            checkpoint.save(done.done, os.fstat(out.fileno()).st_size, done.counts,
+                            run.finisher)
+
+        finished = False
+        try:
+            self.write(run, out, archive_done)
+            finished = True
+        finally:
+            out.close()
+            if finished:
+                checkpoint.remove()
+            else:
+                checkpoint.close()
+
+    @staticmethod
+    def open_output(path: Path, length: int | None) -> IO[str]:
+        """``path`` for writing: new, or (``length`` given: resuming) cut back
+        to ``length`` bytes, as its checkpoint recorded it."""
+        try:
+            if length is None:
+                return open(path, "w", encoding="utf-8")
+            out = open(path, "r+", encoding="utf-8")  # noqa: SIM115
+        except FileNotFoundError:
+            raise UsageError(f"{path} is gone but its checkpoint is there: give --restart to "
+                             "start over", print_help=False) from None
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror}", print_help=False) \
+                from None
+        size = os.fstat(out.fileno()).st_size
+        if size < length:
+            out.close()
+            raise UsageError(f"{path} is shorter ({size} bytes) than its checkpoint says "
+                             f"({length}): give --restart to start over", print_help=False)
+        out.truncate(length)
+        out.seek(length)
+        return out
+
+    @staticmethod
+    def write(run: Replay, out: IO[str],
+              archive_done: Callable[[ArchiveDone], None] | None = None) -> None:
+        finished = False
+        try:
+            for item in run.run():
+                if isinstance(item, ArchiveDone):
+                    if archive_done is not None:
+                        archive_done(item)
+                    continue
+                out.write(item.to_json() + "\n")
+                out.flush()
+            finished = True
+        finally:
+            run.close(wait=finished)

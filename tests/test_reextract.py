@@ -1,0 +1,185 @@
+"""Replay at scale: extraction in the pool gives what inline extraction gives,
+a replay killed with SIGKILL resumes from its checkpoint to the output of an
+uninterrupted run, and ``-q`` leaves only errors on stderr."""
+
+from __future__ import annotations
+
+import io
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from crawler.replay.checkpoint import checkpoint_path
+from crawler.replay.reextract import ArchiveDone, Replay, ReplayOptions, ReplayStats
+from crawler.schema import Article
+from crawler.warc.reader import find_archives
+from tests.conftest import ROOT
+from tests.corpuswarcs import three_warcs
+
+
+@pytest.fixture(scope="module")
+def warcs(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("reextract") / "warc"
+    three_warcs(folder)
+    return folder
+
+
+def cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "crawler.cli", "replay", *args]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cli(*args), capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
+def replayed(warcs: Path, processes: int) -> tuple[list[str], list[ArchiveDone], ReplayStats]:
+    stats = ReplayStats()
+    run = Replay(find_archives([warcs]), ReplayOptions(processes=processes), stats)
+    items = list(run.run())
+    run.close()
+    return ([i.to_json() for i in items if isinstance(i, Article)],
+            [i for i in items if isinstance(i, ArchiveDone)], stats)
+
+
+def test_the_pool_gives_what_inline_extraction_gives(warcs: Path) -> None:
+    inline, inline_done, inline_stats = replayed(warcs, 0)
+    pooled, pooled_done, pooled_stats = replayed(warcs, 2)
+    assert pooled == inline  # the same records, in the same order
+    assert pooled_stats.counts == inline_stats.counts
+    assert inline_stats.counts["pages"] == 3 * 36 + 12 + 18 + 1 + 1 + 6
+    assert inline_stats.counts["dropped/duplicate"] == 2  # captured twice
+    assert [d.done for d in pooled_done] == [1, 2, 3]
+    # at each archive's end the counts cover that archive and those before, not
+    # the pages of the next one the reading has already sent to the pool
+    assert [d.counts["pages"] for d in pooled_done] == [6 + 9 + 36, 51 + 6 + 9 + 1 + 36, 146]
+    assert [d.counts == i.counts for d, i in zip(pooled_done, inline_done, strict=True)] \
+        == [True] * 3
+
+
+def checkpointed(out: Path) -> tuple[int, int] | None:
+    """(archives done, output bytes) of ``out``'s checkpoint, read as a
+    bystander would; None while there is none."""
+    try:
+        db = sqlite3.connect(f"file:{checkpoint_path(out)}?mode=ro", uri=True, timeout=0.05)
+        try:
+            return db.execute("SELECT archives_done, output_bytes FROM checkpoint").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+
+
+def kill_after(args: list[str], out: Path, archives: int) -> tuple[int, int] | None:
+    """Run ``crawler replay ARGS`` and kill it (SIGKILL) as soon as its
+    checkpoint says ``archives`` are done; the checkpoint then, or None when
+    the replay finished first."""
+    proc = subprocess.Popen(cli(*args), cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while proc.poll() is None and time.monotonic() < deadline:
+        state = checkpointed(out)
+        if state is not None and state[0] >= archives:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            return state
+        time.sleep(0.005)
+    proc.wait()
+    return None
+
+
+def test_a_killed_replay_resumes_to_the_output_of_an_uninterrupted_one(
+        warcs: Path, tmp_path: Path) -> None:
+    out, reference = tmp_path / "killed.jsonl", tmp_path / "reference.jsonl"
+    done = run(str(warcs), "-o", str(reference), "--processes", "0", "-q")
+    assert done.returncode == 0, done.stderr
+    assert not checkpoint_path(reference).exists()  # removed at the end
+    args = [str(warcs), "-o", str(out), "--processes", "2"]
+    kills = [kill_after(args, out, n) for n in (1, 2)]
+    assert all(k is not None for k in kills), kills
+    # what a killed run wrote after its last checkpoint is cut off on resuming
+    with out.open("a", encoding="utf-8") as f:
+        f.write('{"url": "half a line written when the kill came')
+    # killed once more while writing the articles held to the end, when it can
+    kills.append(kill_after(args, out, 3))
+    resumed = run(*args)
+    assert resumed.returncode == 0, resumed.stderr
+    assert kills[-1] is None or "resuming" in resumed.stderr
+    assert kills[-1] is None or "after 3 of 3" in resumed.stderr
+    assert out.read_text("utf-8") == reference.read_text("utf-8")
+    records = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    # 146 pages: 2 captured twice, 1 listing, 3 left too short by the site template
+    assert len(records) == len({r["url"] for r in records}) == 140
+    assert not checkpoint_path(out).exists()
+    assert resumed.stderr.strip().splitlines()[-1] == done_line(reference, warcs)
+
+
+def done_line(reference: Path, warcs: Path) -> str:
+    again = run(str(warcs), "-o", str(reference.with_name("again.jsonl")), "--processes", "0")
+    return again.stderr.strip().splitlines()[-1]
+
+
+def test_a_checkpoint_of_other_arguments_is_refused(warcs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    args = [str(warcs), "-o", str(out), "--processes", "1"]
+    assert kill_after(args, out, 1) is not None
+    other = run(*args, "--language", "de")
+    assert other.returncode == 2
+    assert other.stderr.count("\n") == 1 and "Traceback" not in other.stderr
+    assert "other arguments (filters differ)" in other.stderr and "--restart" in other.stderr
+    restarted = run(*args, "--language", "de", "--restart", "-q")
+    assert restarted.returncode == 0 and restarted.stderr == ""
+    langs = {json.loads(x)["language"] for x in out.read_text("utf-8").splitlines()}
+    assert langs == {"de"}
+
+
+def test_a_cut_output_is_not_resumed(warcs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    args = [str(warcs), "-o", str(out), "--processes", "1"]
+    state = kill_after(args, out, 2)
+    assert state is not None and state[1] > 0
+    out.write_text("")  # someone emptied it meanwhile
+    again = run(*args)
+    assert again.returncode == 2 and again.stderr.count("\n") == 1
+    assert "shorter" in again.stderr and "--restart" in again.stderr
+
+
+# --------------------------------------------------------------------------- -q
+
+def test_quiet_leaves_errors_only(tmp_path: Path) -> None:
+    """The reader's warnings (a revisit whose original is nowhere, a record
+    with a bad WARC-Record-ID) go with -q; its error (bytes after the records
+    that are no record) stays."""
+    path = tmp_path / "warnings.warc.gz"
+    with open(path, "wb") as f:
+        writer = WARCWriter(f, gzip=True, warc_version="1.1")
+        http = StatusAndHeaders("304 Not Modified", [], protocol="HTTP/1.1")
+        writer.write_record(writer.create_revisit_record(
+            "http://x.example/gone", "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "http://x.example/gone", "2026-01-01T00:00:00Z", http_headers=http))
+        body = b"<html><body><p>a page</p></body></html>"
+        ok = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        bad = writer.create_warc_record("http://x.example/bad-id", "response",
+                                        payload=io.BytesIO(body), length=len(body),
+                                        http_headers=ok)
+        bad.rec_headers.replace_header("WARC-Record-ID", "not-a-uri")
+        writer.write_record(bad)
+        for n in range(2):
+            writer.write_record(writer.create_warc_record(
+                f"http://x.example/{n}", "response", payload=io.BytesIO(body),
+                length=len(body), http_headers=ok))
+        f.write(b"\x1f\x8b\x08\x00 and no more of this gzip member")
+    loud = run(str(path), "-o", str(tmp_path / "loud.jsonl"))
+    quiet = run(str(path), "-o", str(tmp_path / "quiet.jsonl"), "-q")
+    assert loud.returncode == quiet.returncode == 0
+    assert "x.example/gone" in loud.stderr and "x.example/bad-id" in loud.stderr
+    assert "warnings.warc.gz" in quiet.stderr  # the error names the file
+    assert "x.example/gone" not in quiet.stderr and "x.example/bad-id" not in quiet.stderr
+    assert "replay:" not in quiet.stderr  # no progress, no summary
