@@ -214,7 +214,9 @@ class Replay:
                 while len(waiting) > limit:
                     yield from self._next(waiting.popleft())
             waiting.append(_Boundary(index + 1, Counter(self.reading)))
-        originals.close()  # warns of the revisits whose original never came
+        for revisit in originals.close():  # each revisit whose original never came (warned)
+            self._read("dropped/revisit_without_original" if revisit.has_http
+                       else "dropped/not_html")  # a dns: revisit, say: no HTTP response
         while waiting:
             yield from self._next(waiting.popleft())
         yield from self._report(self.finisher.flush())

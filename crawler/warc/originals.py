@@ -139,10 +139,11 @@ class Originals:
         """The revisits still waiting, in the order they came."""
         return list(self._pending.values())
 
-    def close(self) -> None:
-        """Report each revisit whose original never came (a warning each), and
-        free the store."""
-        for waiting in self.unresolved():
+    def close(self) -> list[Waiting]:
+        """Report each revisit whose original never came (a warning each), free
+        the store, and return those revisits."""
+        left = self.unresolved()
+        for waiting in left:
             if waiting.keys:
                 logger.warning("revisit of %s: original %s not found", waiting.page.url,
                                " or ".join(waiting.keys))
@@ -153,3 +154,4 @@ class Originals:
         self._pending.clear()
         if isinstance(self._store, SqliteStore):
             self._store.close()
+        return left
