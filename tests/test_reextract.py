@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -77,21 +79,33 @@ def checkpointed(out: Path) -> tuple[int, int] | None:
         return None
 
 
-def kill_after(args: list[str], out: Path, archives: int) -> tuple[int, int] | None:
-    """Run ``crawler replay ARGS`` and kill it (SIGKILL) as soon as its
-    checkpoint says ``archives`` are done; the checkpoint then, or None when
-    the replay finished first."""
+@dataclass
+class Killed:
+    checkpoint: tuple[int, int]
+    returncode: int
+    stderr: str
+
+
+def kill_after(args: list[str], out: Path, archives: int,
+               sig: int = signal.SIGKILL) -> Killed | None:
+    """Run ``crawler replay ARGS`` and kill it as soon as its checkpoint says
+    ``archives`` are done (SIGKILL to the replay process alone, as ``kill -9``;
+    another signal to its process group, as a terminal's Ctrl-C); None when the
+    replay finished first."""
     proc = subprocess.Popen(cli(*args), cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 300
     while proc.poll() is None and time.monotonic() < deadline:
         state = checkpointed(out)
         if state is not None and state[0] >= archives:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            return state
+            if sig == signal.SIGKILL:
+                proc.kill()
+            else:
+                os.killpg(proc.pid, sig)
+            _, err = proc.communicate()
+            return Killed(state, proc.returncode, err)
         time.sleep(0.005)
-    proc.wait()
+    proc.communicate()
     return None
 
 
@@ -143,12 +157,25 @@ def test_a_checkpoint_of_other_arguments_is_refused(warcs: Path, tmp_path: Path)
 def test_a_cut_output_is_not_resumed(warcs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     args = [str(warcs), "-o", str(out), "--processes", "1"]
-    state = kill_after(args, out, 2)
-    assert state is not None and state[1] > 0
+    killed = kill_after(args, out, 2)
+    assert killed is not None and killed.checkpoint[1] > 0
     out.write_text("")  # someone emptied it meanwhile
     again = run(*args)
     assert again.returncode == 2 and again.stderr.count("\n") == 1
     assert "shorter" in again.stderr and "--restart" in again.stderr
+
+
+def test_ctrl_c_stops_in_one_line_and_the_replay_resumes(warcs: Path, tmp_path: Path) -> None:
+    out, reference = tmp_path / "out.jsonl", tmp_path / "reference.jsonl"
+    args = [str(warcs), "-o", str(out), "--processes", "2"]
+    stopped = kill_after(args, out, 1, signal.SIGINT)
+    assert stopped is not None and stopped.returncode == 130
+    assert stopped.stderr.splitlines()[-1] == "replay: stopped; run again to resume"
+    assert "Traceback" not in stopped.stderr
+    assert checkpoint_path(out).exists()
+    assert run(*args, "-q").returncode == 0
+    assert run(str(warcs), "-o", str(reference), "-q").returncode == 0
+    assert out.read_text("utf-8") == reference.read_text("utf-8")
 
 
 # --------------------------------------------------------------------------- -q

@@ -182,12 +182,17 @@ class Command(ScrapyCommand):
                     self.write(Replay(self.archives, options, stats, progress), out)
             else:
                 self.write_file(out_path, options, stats, progress, opts)
-        except (OSError, sqlite3.Error) as exc:  # the disk full, the file system read-only
-            print(f"crawler: error: cannot write {opts.output}: {describe(exc)}"
-                  + ("; run again to resume" if out_path is not None
-                     and checkpoint_path(out_path).exists() else ""),
-                  file=sys.stderr)
-            self.exitcode = 1
+        except (OSError, sqlite3.Error, KeyboardInterrupt) as exc:
+            # the disk full, the file system read-only; Ctrl-C
+            resume = "; run again to resume" if out_path is not None \
+                and checkpoint_path(out_path).exists() else ""
+            if isinstance(exc, KeyboardInterrupt):
+                print(f"replay: stopped{resume}", file=sys.stderr)
+                self.exitcode = 130
+            else:
+                print(f"crawler: error: cannot write {opts.output}: {describe(exc)}{resume}",
+                      file=sys.stderr)
+                self.exitcode = 1
             return
         finally:
             if progress is not None:
@@ -200,7 +205,11 @@ class Command(ScrapyCommand):
         """Replay into ``out_path``, checkpointed after each archive; go on from
         the checkpoint of a run that was stopped, unless --restart."""
         path = checkpoint_path(out_path)
-        made_with = arguments(self.archives, options)
+        try:
+            made_with = arguments(self.archives, options)
+        except OSError as exc:  # an archive gone since it was found
+            raise UsageError(f"cannot read {exc.filename}: {exc.strerror}",
+                             print_help=False) from None
         try:
             if path.exists() and not opts.restart:
                 checkpoint = Checkpoint.resume(path, made_with)
@@ -245,7 +254,10 @@ class Command(ScrapyCommand):
             if length is None:
                 return open(path, "w", encoding="utf-8")
             out = open(path, "r+", encoding="utf-8")  # noqa: SIM115
-        except FileNotFoundError:
+        except FileNotFoundError as exc:
+            if length is None:
+                raise UsageError(f"cannot write {path}: {exc.strerror}",
+                                 print_help=False) from None
             raise UsageError(f"{path} is gone but its checkpoint is there: give --restart to "
                              "start over", print_help=False) from None
         except OSError as exc:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
@@ -122,7 +123,15 @@ class _PoolThread:
         self.thread = threading.Thread(target=self.loop.run_forever, name="replay-pool",
                                        daemon=True)
         self.thread.start()
-        self._call(self._start()).result()  # the workers' imports overlap the first reading
+        # the workers' imports overlap the first reading; they start with Ctrl-C
+        # ignored (an ignored signal stays so across exec): the replay stops them
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        try:
+            self._call(self._start()).result()
+        finally:
+            if main:
+                signal.signal(signal.SIGINT, previous)
 
     async def _start(self) -> None:
         self.pool.start()
@@ -172,7 +181,7 @@ class Replay:
             templates = SiteTemplates(self.opts.template) if self.opts.template else None
         self.finisher = ArticleFinisher(
             cleaner=self.opts.cleaner, min_chars=self.opts.extraction.min_chars,
-            templates=templates, claims=claims or self.own_claims)
+            templates=templates, claims=claims if claims is not None else self.own_claims)
         if saved is not None:
             saved.restore(self.finisher)
         self.start = saved.archives_done if saved is not None else 0
