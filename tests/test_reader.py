@@ -440,3 +440,35 @@ def test_html_resource_records_are_pages(tmp_path: Path) -> None:
     assert page.url == "https://site.example/index.html" and page.body == story(5)
     articles = list(replay([Archive(path)], ReplayOptions(template=None)))
     assert [a.url for a in articles] == ["https://site.example/index.html"]
+
+
+def test_pages_a_url_filter_leaves_out_are_not_read(tmp_path: Path, monkeypatch) -> None:
+    """``keep`` (replay's --host) decides from the record's headers: the other
+    hosts' bodies are never read, their pages still come (to be counted), and
+    a revisit of a kept page resolves to a left-out original all the same."""
+    path = tmp_path / "hosts.warc.gz"
+    with open(path, "wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        original = response(writer, "https://b.example/story.html", story(1),
+                            [("Content-Type", "text/html")])
+        writer.write_record(original)
+        writer.write_record(response(writer, "https://a.example/story.html", story(2),
+                                     [("Content-Type", "text/html")]))
+        writer.write_record(revisit(writer, "https://a.example/copy.html", original,
+                                    "2018-03-02T10:00:00Z"))
+    read: list[str] = []
+    real = reader.read_raw_body
+
+    def counted(record, max_body=None):
+        read.append(record.rec_headers.get_header("WARC-Target-URI"))
+        return real(record, max_body)
+
+    monkeypatch.setattr(reader, "read_raw_body", counted)
+    pages = list(iter_pages(Archive(path), path.name, keep=lambda url: "a.example" in url))
+    by_url = {p.url: p for p in pages}
+    assert by_url["https://b.example/story.html"].body == b""
+    assert by_url["https://b.example/story.html"].meta["body_skipped"] == "filtered"
+    assert by_url["https://a.example/story.html"].body == story(2)
+    assert by_url["https://a.example/copy.html"].body == story(1)
+    # a.example's response, then b.example's once, when the revisit needs it
+    assert read == ["https://a.example/story.html", "https://b.example/story.html"]

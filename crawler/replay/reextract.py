@@ -207,7 +207,8 @@ class Replay:
         for index in range(self.start, len(self.archives)):
             archive = self.archives[index]
             name = _display_name(archive, self.opts.relative_to)
-            for page in iter_pages(archive, name, originals):
+            keep = filters.host_ok if filters.hosts else None  # decided before the body
+            for page in iter_pages(archive, name, originals, keep):
                 self._read("pages")
                 if self.progress is not None and \
                         self.stats.counts["pages"] % PROGRESS_PAGES == 0:

@@ -176,6 +176,8 @@ class _Capture:
     url: str
     http: StatusAndHeaders | None
     content_type: str | None
+    #: its URL is not wanted (``iter_pages``' ``keep``): its body is not read
+    filtered: bool = False
 
 
 def _capture(record: ArcWarcRecord) -> _Capture | None:
@@ -220,7 +222,7 @@ def _wants_body(record: ArcWarcRecord) -> bool:
 
 def iter_pages(archive: Archive, display_name: str,
                originals: Originals | MutableMapping[str, _Original] | None = None,
-               ) -> Iterator[Page]:
+               keep: Callable[[str], bool] | None = None) -> Iterator[Page]:
     """Pages of one archive: its ``response`` records (an ARC's records), its
     ``resource`` records of HTML (status 200), and its ``revisit`` records
     resolved to the original they refer to (by ``WARC-Refers-To``, or by
@@ -235,22 +237,36 @@ def iter_pages(archive: Archive, display_name: str,
     stored without (CC-NEWS before May 2019). A truncated or broken file
     yields what it has, then logs the problem (an error); a record whose body
     cannot be decoded or is over ``DOWNLOAD_MAXSIZE`` is skipped (a warning).
-    Never raises for what the file holds."""
+    Never raises for what the file holds.
+
+    ``keep(url)`` False: the page's body is not read (a filter that decides by
+    URL, before the expensive work); it is still yielded, with ``body_skipped``
+    ``"filtered"``, so it can be counted, and still indexed as an original."""
     if isinstance(originals, Originals):
-        yield from _pages(archive, display_name, originals)
+        yield from _pages(archive, display_name, originals, keep)
         return
     index = Originals(originals if originals is not None else {})
-    yield from _pages(archive, display_name, index)
+    yield from _pages(archive, display_name, index, keep)
     index.close()
 
 
-def _pages(archive: Archive, display_name: str, index: Originals) -> Iterator[Page]:
+def _pages(archive: Archive, display_name: str, index: Originals,
+           keep: Callable[[str], bool] | None) -> Iterator[Page]:
+    def wanted(record: ArcWarcRecord) -> bool:
+        if not _wants_body(record):
+            return False
+        capture = _capture(record)
+        return keep is None or capture is None or keep(capture.url)
+
     try:
         with archive.open() as stream:
-            for raw in read_records(stream, bodies=_wants_body, max_body=DOWNLOAD_MAXSIZE):
+            for raw in read_records(stream, bodies=wanted, max_body=DOWNLOAD_MAXSIZE):
                 capture = _capture(raw.record)
-                if capture is not None:
-                    yield from _record_pages(archive, display_name, raw, capture, index)
+                if capture is None:
+                    continue
+                if keep is not None and not keep(capture.url):
+                    capture.filtered = True
+                yield from _record_pages(archive, display_name, raw, capture, index)
     except OneStreamGzipError as exc:
         logger.error("%s", one_stream_message(archive.name, exc))
     except (ArchiveError, OSError, EOFError, KeyError, zipfile.BadZipFile) as exc:
@@ -276,6 +292,10 @@ def _record_pages(archive: Archive, display_name: str, raw: RawRecord, capture: 
                 meta={"record_type": capture.kind})
     digest = headers.get_header("WARC-Payload-Digest")
     if capture.kind == "revisit":
+        if capture.filtered:  # no page wanted: nor its original's body
+            page.meta["body_skipped"] = "filtered"
+            yield page
+            return
         if capture.http is not None and not _may_be_page(capture.content_type):
             _fill(page, None)  # no page: its original's body is not needed
             yield page
@@ -311,7 +331,10 @@ def _record_pages(archive: Archive, display_name: str, raw: RawRecord, capture: 
                            "be read", waiting.archive, waiting.page.url,
                            (waiting.page.warc or {}).get("offset", 0))
         return
-    _fill(page, decoded)
+    if capture.filtered:
+        page.meta["body_skipped"] = "filtered"
+    else:
+        _fill(page, decoded)
     yield page
     for waiting in waiting_list:
         resolved = _resolve(waiting, original, decoded if raw.body_read else None)
