@@ -79,6 +79,7 @@ def template_options(settings: BaseSettings) -> TemplateOptions:
         min_count=settings.getint("CRAWLER_TEMPLATE_MIN_COUNT"),
         min_share=settings.getfloat("CRAWLER_TEMPLATE_MIN_SHARE"),
         hold_pages=settings.getint("CRAWLER_TEMPLATE_HOLD_PAGES"),
+        max_held=settings.getint("CRAWLER_TEMPLATE_MAX_HELD"),
     )
 
 

@@ -258,3 +258,7 @@ CRAWLER_TEMPLATE_MIN_SHARE = 0.25
 #: again in this many pages of its site since it appeared is text (docs/extraction.md,
 #: "The hold"); what is held when the crawl ends is decided then. 0: no hold.
 CRAWLER_TEMPLATE_HOLD_PAGES = 10
+#: At most this many articles held at once, all sites together: past it, the
+#: sites held longest are decided on what is known (many small sites would
+#: otherwise be held to the end). 0: no bound.
+CRAWLER_TEMPLATE_MAX_HELD = 2000

@@ -86,6 +86,24 @@ def test_holdback_releases_a_page_once_each_of_its_blocks_is_decided() -> None:
     assert names(hold.flush()) == ["a4", "a5", "b0"] and hold.count == 0
 
 
+def test_holdback_holds_at_most_max_held_and_releases_the_sites_held_longest() -> None:
+    """Many small sites of one page each (a CC-NEWS day): past ``max_held`` the
+    site held longest is decided on what is known."""
+    templates = SiteTemplates(TemplateOptions(hold_pages=3, min_pages=3, min_count=3,
+                                              max_held=3))
+    hold: Holdback[Item] = Holdback(templates)
+    out = []
+    for n, site in enumerate(["s1", "s2", "s3", "s4", "s2", "s5"]):
+        templates.observe(site, page(n))
+        out.append(names(hold.add(site, Item(f"{site}-{n}", page(n)))))
+        assert hold.count <= 3
+    # s2's holding began before s3's: its second page takes it over the bound
+    assert out == [[], [], [], ["s1-0"], ["s2-1", "s2-4"], []]
+    assert names(hold.flush()) == ["s3-2", "s4-3", "s5-5"] and hold.count == 0
+    hold.held = {"x": [Item("x0", page(0)), Item("x1", page(1))]}  # as a checkpoint restores
+    assert hold.count == 2
+
+
 def test_holdback_off_passes_everything_through() -> None:
     templates = SiteTemplates(TemplateOptions(hold_pages=0))
     hold: Holdback[Item] = Holdback(templates)

@@ -82,6 +82,9 @@ class TemplateOptions:
     min_share: float = 0.25
     #: Exposure after which a block not recurring is text; 0: never hold.
     hold_pages: int = 10
+    #: Articles held at once, all sites together, at most: past it the sites
+    #: held longest are decided on what is known (0: no bound).
+    max_held: int = 2000
     prune_every: int = 1000
     prune_share: float = 0.01
 
@@ -212,29 +215,57 @@ class SiteTemplates:
 
 class Holdback(Generic[T]):
     """Holds a site's items (anything with ``blocks``) while one of their blocks
-    is undecided; with ``hold_pages`` 0, nothing is held."""
+    is undecided; with ``hold_pages`` 0, nothing is held. At most
+    ``max_held`` items are held at once: a crawl or replay of many small sites
+    (CC-NEWS holds thousands, most with a few pages) would otherwise hold every
+    small site's items to the end, and memory would grow with the run. Past the
+    bound, the sites whose holding began first are released, decided on what is
+    known then (as at the end)."""
 
     def __init__(self, templates: SiteTemplates) -> None:
         self.templates = templates
-        self.held: dict[str, list[T]] = {}
+        self.held = {}
+
+    @property
+    def held(self) -> dict[str, list[T]]:
+        """Held items by site, the site held longest first."""
+        return self._held
+
+    @held.setter
+    def held(self, value: dict[str, list[T]]) -> None:
+        self._held = value
+        self._count = sum(len(v) for v in value.values())
 
     def add(self, site: str, item: T) -> list[T]:
         """Items ready to finish now: of ``site``'s held ones and this one, those
-        whose blocks are all decided, in the order they came."""
-        if self.templates.options.hold_pages <= 0:
+        whose blocks are all decided, in the order they came; then, past
+        ``max_held``, those of the sites held longest."""
+        opts = self.templates.options
+        if opts.hold_pages <= 0:
             return [item]
-        held = self.held.setdefault(site, [])
+        held = self._held.setdefault(site, [])
         held.append(item)
         settled = self.templates.settled(site, [item.blocks for item in held])
         ready = [it for it, ok in zip(held, settled, strict=True) if ok]
-        if ready:
-            self.held[site] = [it for it, ok in zip(held, settled, strict=True) if not ok]
+        left = [it for it, ok in zip(held, settled, strict=True) if not ok]
+        if left:
+            self._held[site] = left
+        else:
+            del self._held[site]  # back at the end when it holds again
+        self._count += len(left) - (len(held) - 1)
+        while opts.max_held > 0 and self._count > opts.max_held:
+            oldest = next(iter(self._held))
+            released = self._held.pop(oldest)
+            self._count -= len(released)
+            ready += released
         return ready
 
     @property
     def count(self) -> int:
-        return sum(len(v) for v in self.held.values())
+        return self._count
 
     def flush(self) -> Iterator[T]:
-        for site in list(self.held):
-            yield from self.held.pop(site)
+        for site in list(self._held):
+            items = self._held.pop(site)
+            self._count -= len(items)
+            yield from items
