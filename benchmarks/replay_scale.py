@@ -84,6 +84,7 @@ from benchmarks.throughput import (  # noqa: E402
     machine_busy,
     proc_cpu,
     proc_memory_kb,
+    sampled_run,
 )
 
 SITES = 40
@@ -197,20 +198,11 @@ def replay_run(warc: Path, out: Path, processes: int, tag: str) -> dict:
            "--processes", str(processes), "--restart"]
     busy = machine_busy()
     with log.open("w") as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
-                                env={**os.environ, "PYTHONWARNINGS": "ignore"})
-        sampler = TreeSampler(proc.pid)
-        sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        sampler.done.set()
-        sampler.join()
-    cpu = usage.ru_utime + usage.ru_stime
+        code, wall, cpu, sampler = sampled_run(cmd, subprocess.DEVNULL, err)
     lines = log.read_text().strip().splitlines()
     with jsonl.open("rb") as f:
         articles = sum(1 for _ in f)
-    return {"code": os.waitstatus_to_exitcode(status), "wall": wall, "cpu": cpu,
+    return {"code": code, "wall": wall, "cpu": cpu,
             "main_cpu": sampler.own_cpu, "rss_mb": sampler.peak_kb / 1024,
             "max_proc_mb": sampler.hwm_kb / 1024, "procs": sampler.procs,
             "other_cpu": machine_busy() - busy - cpu, "articles": articles,

@@ -71,6 +71,7 @@ from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from shutil import which
+from typing import Any
 from urllib.request import urlopen
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root
@@ -189,26 +190,34 @@ class TreeSampler(threading.Thread):
                 self.own_cpu = proc_cpu(self.pid)
 
 
+def sampled_run(cmd: list[str], stdout: Any, stderr: Any) -> tuple[int, float, float,
+                                                                    TreeSampler]:
+    """Run ``cmd`` (in the project root) to its end: its exit code, wall time,
+    CPU of it and its children (``os.wait4``), and the sampler of its process
+    tree (peak summed RSS, the largest process, its own CPU)."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=stdout, stderr=stderr, env=env)
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    sampler.done.set()
+    sampler.join()
+    return os.waitstatus_to_exitcode(status), wall, usage.ru_utime + usage.ru_stime, sampler
+
+
 def run_process(cmd: list[str], log: Path, site: str, server_pid: int) -> dict:
     """Run one command to its end: wall time, CPU of it and its children
     (``os.wait4``), peak summed RSS of its process tree (sampled)."""
     site_stats(site)
     site_cpu, busy = proc_cpu(server_pid), machine_busy()
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     with log.open("w") as out:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
-        sampler = TreeSampler(proc.pid)
-        sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        sampler.done.set()
-        sampler.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    cpu, site_cpu = usage.ru_utime + usage.ru_stime, proc_cpu(server_pid) - site_cpu
+        code, wall, cpu, sampler = sampled_run(cmd, out, subprocess.STDOUT)
+    site_cpu = proc_cpu(server_pid) - site_cpu
     other = machine_busy() - busy - cpu - site_cpu
     served = site_stats(site)
-    return {"code": proc.returncode, "wall": wall, "cpu": cpu, "main_cpu": sampler.own_cpu,
+    return {"code": code, "wall": wall, "cpu": cpu, "main_cpu": sampler.own_cpu,
             "rss_mb": sampler.peak_kb / 1024, "max_proc_mb": sampler.hwm_kb / 1024,
             "procs": max(sampler.procs, 1),
             "site_cpu": site_cpu, "other_cpu": other, "requests": served["requests"],
