@@ -14,7 +14,7 @@ METRICS = ("title_exact", "title_f1", "author_f1", "day_exact", "day_within_1")
 
 _SPACE = re.compile(r"\s+")
 _NAME_SEPARATORS = re.compile(r",|;|\||&|\sand\s")
-_BY = re.compile(r"^by(?::\s*|\s+)")
+_BY = re.compile(r"^by(?:\s*:\s*|\s+|$)")
 _ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
