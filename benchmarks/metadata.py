@@ -73,6 +73,7 @@ import argparse
 import json
 import logging
 import multiprocessing
+import os
 import socket
 import statistics
 import sys
@@ -216,11 +217,13 @@ def run(systems: Sequence[str] | None = None, limit: int | None = None, jobs: in
     """Score ``systems`` (default: every one that runs here) on the WCXB dev articles."""
     runnable, missing = available_systems()
     systems = [s for s in (systems or runnable) if s not in missing]
-    started = datetime.now(UTC)
+    started, load = datetime.now(UTC), round(os.getloadavg()[0], 2)
     pages = article_pages(limit, base)
     results = predict(systems, pages, jobs)
     truths = {f: sum(1 for p in pages if getattr(p, f)) for f in FIELDS}
     return {"config": {"started": started.strftime("%Y-%m-%d %H:%M UTC"), "pages": len(pages),
+                       "cpus": os.cpu_count(), "load_at_start": load,
+                       "load_at_end": round(os.getloadavg()[0], 2),
                        "limit": limit, "jobs": jobs, "systems": list(systems),
                        "missing": missing,
                        "truth": {**truths, "published_day": sum(
@@ -245,7 +248,9 @@ def format_report(report: dict) -> str:
     month_only = truth["published"] - truth["published_day"]
     limit = f" (--limit {cfg['limit']})" if cfg["limit"] else ""
     lines = [
-        f"{cfg['started']}: WCXB dev, article pages: {cfg['pages']}{limit}, --jobs {cfg['jobs']}",
+        f"{cfg['started']}, {cfg['cpus']} CPUs, load average {cfg['load_at_start']} at start, "
+        f"{cfg['load_at_end']} at end",
+        f"WCXB dev, article pages: {cfg['pages']}{limit}, --jobs {cfg['jobs']}",
         f"truth given: title {truth['title']}, author {truth['author']}, published day "
         f"{truth['published_day']}" + (f" (+{month_only} month only, not scored)"
                                        if month_only else ""),
