@@ -278,7 +278,7 @@ def format_report(report: dict) -> str:
             lines.append(f"{name} failed: {error}")
     lines.append(f"network connections refused: {len(report['refused'])}"
                  + (f" {report['refused'][:3]}" if report["refused"] else ""))
-    return "\n".join(lines)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def _ms(value: float | None) -> str:
