@@ -21,13 +21,29 @@ import logging
 import sqlite3
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from crawler.items import Page
     from crawler.warc.reader import Archive
 
 logger = logging.getLogger("crawler.warc.reader")
+
+
+def original_keys(record_id: str, url: str, digest: str | None) -> tuple[str, ...]:
+    """The keys a response record is found by as an original: its
+    WARC-Record-ID, and its target URI with its payload digest."""
+    return (record_id, f"{url} {digest}") if digest else (record_id,)
+
+
+def revisit_keys(headers: Any, url: str) -> tuple[str, ...]:
+    """The keys a revisit record (warcio headers, target ``url``) names its
+    original by, in order: its WARC-Refers-To, then the original's URI
+    (WARC-Refers-To-Target-URI, or the revisit's own) with its payload digest."""
+    digest = headers.get_header("WARC-Payload-Digest")
+    uri = headers.get_header("WARC-Refers-To-Target-URI") or url
+    return tuple(k for k in (headers.get_header("WARC-Refers-To"),
+                             f"{uri} {digest}" if digest else None) if k)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.jobfolder import WACZ_SUFFIX, WARC_DIR, is_job, kind_of, scan
+from crawler.warc.originals import original_keys, revisit_keys
 from crawler.warc.reader import Archive, ArchiveError, find_archives
 from crawler.warc.walk import one_line, stored_records
 
@@ -65,8 +66,8 @@ class Pointers:
     def __init__(self, archives: Sequence[Archive] = ()) -> None:
         self.archives = list(archives)
         self._read: set[str] = set()
-        self._by_id: dict[str, _Seen] = {}
-        self._by_digest: dict[tuple[str, str], str] = {}
+        #: records by WARC-Record-ID, and responses by their original keys too
+        self._by_key: dict[str, _Seen] = {}
         self._by_date: dict[tuple[str, str], str] = {}
 
     def check(self, base: Path, pointer: dict, url: str) -> str | None:
@@ -112,9 +113,7 @@ class Pointers:
             problem = self._original(headers, url)
             if problem != "":
                 return problem
-        refers = headers.get_header("WARC-Refers-To") or (
-            f"{headers.get_header('WARC-Refers-To-Target-URI') or url} "
-            f"{headers.get_header('WARC-Payload-Digest')}")
+        refers = " or ".join(revisit_keys(headers, url)) or "(named by no key)"
         return (f"revisit of {url}: original {refers} not found (in {len(self._read)} "
                 "WARC file(s) read)")
 
@@ -136,14 +135,12 @@ class Pointers:
         return f"revisit of {url}: more than {_MAX_HOPS} revisits in a chain"
 
     def _lookup(self, headers: Any, url: str) -> _Seen | None:
-        refers = headers.get_header("WARC-Refers-To")
-        if refers and refers.strip() in self._by_id:
-            return self._by_id[refers.strip()]
-        uri = (headers.get_header("WARC-Refers-To-Target-URI") or url).strip()
-        digest = (headers.get_header("WARC-Payload-Digest") or "").strip()
-        date = (headers.get_header("WARC-Refers-To-Date") or "").strip()
-        record_id = self._by_digest.get((uri, digest)) or self._by_date.get((uri, date))
-        return self._by_id.get(record_id) if record_id else None
+        for key in revisit_keys(headers, url):
+            if key in self._by_key:
+                return self._by_key[key]
+        uri = headers.get_header("WARC-Refers-To-Target-URI") or url
+        record_id = self._by_date.get((uri, headers.get_header("WARC-Refers-To-Date") or ""))
+        return self._by_key.get(record_id) if record_id else None
 
     def _candidates(self, archive: Archive, base: Path) -> Iterable[Archive]:
         yield archive
@@ -164,19 +161,18 @@ class Pointers:
                 self._add(archive, stored.offset, stored.record.rec_headers)
 
     def _add(self, archive: Archive, offset: int, headers: Any) -> None:
-        record_id = (headers.get_header("WARC-Record-ID") or "").strip()
+        record_id = headers.get_header("WARC-Record-ID") or ""
         rec_type = headers.get_header("WARC-Type") or ""
         if not record_id:
             return
-        self._by_id.setdefault(record_id, _Seen(archive, offset, rec_type))
+        seen = _Seen(archive, offset, rec_type)
         if rec_type != "response":
+            self._by_key.setdefault(record_id, seen)
             return
-        uri = (headers.get_header("WARC-Target-URI") or "").strip()
-        digest = (headers.get_header("WARC-Payload-Digest") or "").strip()
-        if digest:
-            self._by_digest.setdefault((uri, digest), record_id)
-        self._by_date.setdefault((uri, (headers.get_header("WARC-Date") or "").strip()),
-                                 record_id)
+        uri = headers.get_header("WARC-Target-URI") or ""
+        for key in original_keys(record_id, uri, headers.get_header("WARC-Payload-Digest")):
+            self._by_key.setdefault(key, seen)
+        self._by_date.setdefault((uri, headers.get_header("WARC-Date") or ""), record_id)
 
 
 def _quiet_archives(paths: Sequence[Path]) -> list[Archive]:

@@ -38,7 +38,13 @@ from crawler.warc.archives import (
     parse_date,
     record_date,
 )
-from crawler.warc.originals import Originals, Waiting, _Original
+from crawler.warc.originals import (
+    Originals,
+    Waiting,
+    _Original,
+    original_keys,
+    revisit_keys,
+)
 from crawler.warc.payload import Decoded, PayloadError, decode_payload
 
 __all__ = ["Archive", "ArchiveError", "OneStreamGzipError", "Originals", "RawRecord",
@@ -300,9 +306,7 @@ def _record_pages(archive: Archive, display_name: str, raw: RawRecord, capture: 
             _fill(page, None)  # no page: its original's body is not needed
             yield page
             return
-        refers_uri = headers.get_header("WARC-Refers-To-Target-URI") or capture.url
-        keys = tuple(k for k in (headers.get_header("WARC-Refers-To"),
-                                 f"{refers_uri} {digest}" if digest else None) if k)
+        keys = revisit_keys(headers, capture.url)
         waiting = Waiting(page, keys, has_http=capture.http is not None, archive=archive.name)
         original = index.find(keys)
         if original is None:
@@ -323,8 +327,7 @@ def _record_pages(archive: Archive, display_name: str, raw: RawRecord, capture: 
                            archive.name, capture.url, raw.offset, exc)
     original = _Original(archive, raw.offset, raw.length, record_id, page.status,
                          capture.content_type)
-    waiting_list = index.add(original, (record_id, f"{capture.url} {digest}") if digest
-                             else (record_id,))
+    waiting_list = index.add(original, original_keys(record_id, capture.url, digest))
     if raw.body_read and decoded is None:  # skipped above, and the revisits of it with it
         for waiting in waiting_list:
             logger.warning("%s: skipping the revisit of %s at offset %d: its original cannot "
