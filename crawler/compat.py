@@ -20,7 +20,8 @@ one line naming what a warcio upgrade moved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -217,14 +218,19 @@ def check_warcio() -> None:
                               "warcio version is not supported (see pyproject.toml)")
 
 
-class _StderrToLog:
-    def __init__(self, log: Callable[[str], None]) -> None:
-        self.log = log
+#: Where the lines warcio writes to stderr go (:func:`route_warcio_warnings`).
+_warcio_log: list[Callable[[str], None]] = []
 
+
+class _StderrToLog:
     def write(self, text: str) -> int:
+        if not _warcio_log:  # nobody routes them (yet): stderr, as warcio would
+            import sys
+
+            return sys.stderr.write(text)
         line = " ".join(text.split())
         if line:
-            self.log(line.removeprefix("WARNING: "))
+            _warcio_log[-1](line.removeprefix("WARNING: "))
         return len(text)
 
     def flush(self) -> None:
@@ -234,8 +240,7 @@ class _StderrToLog:
 class _SysWithStderr:
     """``sys`` for a warcio module: the real one, but for ``stderr``."""
 
-    def __init__(self, log: Callable[[str], None]) -> None:
-        self.stderr = _StderrToLog(log)
+    stderr = _StderrToLog()
 
     def __getattr__(self, name: str) -> Any:
         import sys
@@ -247,11 +252,30 @@ def route_warcio_warnings(log: Callable[[str], None]) -> None:
     """Give each line warcio writes to ``sys.stderr`` to ``log`` instead (it
     writes a record not followed by its blank lines, and a gzip member that
     breaks off, straight to stderr: ``-q`` could not silence them)."""
+    _install()
+    _warcio_log[:] = [log]
+
+
+def _install() -> None:
     import importlib
 
     check_warcio()
     for name in WARCIO_STDERR_MODULES:
-        importlib.import_module(name).sys = _SysWithStderr(log)  # type: ignore[attr-defined]
+        module = importlib.import_module(name)
+        if not isinstance(module.sys, _SysWithStderr):
+            module.sys = _SysWithStderr()  # type: ignore[attr-defined]
+
+
+@contextmanager
+def warcio_warnings_to(log: Callable[[str], None]) -> Iterator[None]:
+    """Within the block, warcio's stderr lines go to ``log`` (a reader that
+    counts what warcio warns of itself passes one that drops them)."""
+    _install()
+    _warcio_log.append(log)
+    try:
+        yield
+    finally:
+        _warcio_log.pop()
 
 
 def gzip_member_goes_on(records: Any) -> bool:

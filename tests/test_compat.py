@@ -132,6 +132,9 @@ def test_warcios_stderr_warnings_go_to_the_log_and_a_one_stream_gzip_is_seen(
         assert len(list(ArchiveIterator(io.BytesIO(broken)))) == 2
         assert logged and "not followed by newline" in logged[0]
         assert capsys.readouterr().err == ""
+        with compat.warcio_warnings_to(lambda line: None):  # a reader that counts them
+            assert len(list(ArchiveIterator(io.BytesIO(broken)))) == 2
+        assert len(logged) == 1 and capsys.readouterr().err == ""
         for data, goes_on in ((gzip.compress(plain), True),
                               (gzip.compress(resource_record(1)) + gzip.compress(
                                   resource_record(2)), False)):

@@ -3,8 +3,9 @@
 headers included) can be streamed by the caller, in bounded chunks, before the
 iterator moves on. ``reader.read_records`` reads each body before it yields.
 
-warcio writes a warning to stderr when a record is not followed by a blank
-line (its Content-Length is likely wrong); here it is counted instead
+warcio warns (on stderr, routed by ``crawler.compat``) when a record is not
+followed by a blank line (its Content-Length is likely wrong); here it is
+counted instead
 (``ArchiveIterator.err_count``) and given as :attr:`Stored.unterminated`.
 warcio's exceptions on broken bytes (many types) pass through to the caller,
 which knows what the file is. Pure: warcio.
@@ -12,13 +13,13 @@ which knows what the file is. Pure: warcio.
 
 from __future__ import annotations
 
-import contextlib
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from warcio.archiveiterator import ArchiveIterator
+
+from crawler.compat import warcio_warnings_to
 
 
 class Readable(Protocol):
@@ -27,13 +28,6 @@ class Readable(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
 
     def tell(self) -> int: ...
-
-
-@contextlib.contextmanager
-def quiet() -> Iterator[None]:
-    """warcio's stderr warnings, swallowed (they are counted by the iterator)."""
-    with contextlib.redirect_stderr(io.StringIO()):
-        yield
 
 
 def one_line(exc: BaseException) -> str:
@@ -61,7 +55,8 @@ def stored_records(stream: Readable,
     iterator = iter(records)
     while True:
         seen = records.err_count
-        with quiet():
+        # warcio's warnings dropped: the iterator counts them (``unterminated``)
+        with warcio_warnings_to(lambda line: None):
             try:
                 record = next(iterator)
             except StopIteration:
