@@ -9,6 +9,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -54,15 +55,24 @@ def copies(pages: list[Capture], tag: str) -> list[Capture]:
             for n, p in enumerate(pages)]
 
 
+def response_record(writer: WARCWriter, url: str, body: bytes,
+                    headers: list[tuple[str, str]] | None = None, *, date: str | None = None,
+                    status: str = "200 OK", extra: dict[str, str] | None = None) -> Any:
+    """A ``response`` record of ``body`` (HTML unless ``headers`` say otherwise),
+    captured at ``date`` (warcio's now if None), with ``extra`` WARC headers."""
+    http = StatusAndHeaders(status, headers if headers is not None else
+                            [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+    warc_headers = {**({"WARC-Date": date} if date else {}), **(extra or {})}
+    return writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                     length=len(body), http_headers=http,
+                                     warc_headers_dict=warc_headers or None)
+
+
 def write_warc(path: Path, captures: list[Capture], date: str = CAPTURED) -> Path:
     with open(path, "wb") as f:
         writer = WARCWriter(f, gzip=True, warc_version="1.1")
         for c in captures:
-            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
-                                    protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(
-                c.url, "response", payload=io.BytesIO(c.body), length=len(c.body),
-                http_headers=http, warc_headers_dict={"WARC-Date": date}))
+            writer.write_record(response_record(writer, c.url, c.body, date=date))
     return path
 
 

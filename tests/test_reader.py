@@ -32,6 +32,7 @@ from crawler.warc.reader import (
     read_records,
 )
 from tests.conftest import DATA, ROOT
+from tests.corpuswarcs import response_record
 
 FOREIGN = DATA / "foreign"
 #: Other tools' fixtures not copied here (GPL-3.0): read where the workplace keeps them.
@@ -57,10 +58,8 @@ def story(i: int) -> bytes:
 def response(writer: WARCWriter, url: str, body: bytes, headers: list[tuple[str, str]],
              date: str = "2018-03-01T10:00:00Z", status: str = "200 OK",
              extra: dict[str, str] | None = None):
-    http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
-    return writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
-                                     http_headers=http,
-                                     warc_headers_dict={"WARC-Date": date, **(extra or {})})
+    """A response record captured in 2018 unless ``date`` says otherwise."""
+    return response_record(writer, url, body, headers, date=date, status=status, extra=extra)
 
 
 def ccnews_warc(path: Path, bodies: list[bytes], *, stored_decoded: bool = True) -> list[str]:

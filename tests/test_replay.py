@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from warcio.warcwriter import WARCWriter
 
 from crawler.warc.reader import Archive, find_archives, iter_pages
 from tests.conftest import FAST, ROOT, run_cli, run_crawler
+from tests.corpuswarcs import response_record
 
 NO_NETWORK = """
 import socket, sys
@@ -94,17 +94,15 @@ def test_replay_errors_are_one_line(tmp_path: Path) -> None:
     assert "not a WARC, ARC or WACZ file" in result.stderr and "Traceback" not in result.stderr
 
 
-def _response(writer: WARCWriter, url: str, body: bytes):
-    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-    return writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                     length=len(body), http_headers=http)
+HTML = [("Content-Type", "text/html")]
 
 
 def test_revisits_resolve_to_their_original(tmp_path: Path) -> None:
     path = tmp_path / "a.warc.gz"
     with open(path, "wb") as f:
         writer = WARCWriter(f, gzip=True, warc_version="1.1")
-        original = _response(writer, "http://x.example/a", b"<html>the original</html>")
+        original = response_record(writer, "http://x.example/a", b"<html>the original</html>",
+                                   HTML)
         writer.write_record(original)
         http = StatusAndHeaders("304 Not Modified", [], protocol="HTTP/1.1")
         revisit = writer.create_revisit_record(
@@ -124,7 +122,8 @@ def test_truncated_warc_yields_what_it_has(tmp_path: Path) -> None:
     with open(path, "wb") as f:
         writer = WARCWriter(f, gzip=True, warc_version="1.1")
         for i in range(3):
-            writer.write_record(_response(writer, f"http://x.example/{i}", b"<html>%d</html>" % i))
+            writer.write_record(response_record(writer, f"http://x.example/{i}",
+                                                b"<html>%d</html>" % i, HTML))
     data = path.read_bytes()
     path.write_bytes(data[: len(data) - 40])
     pages = list(iter_pages(Archive(path), "t.warc.gz"))

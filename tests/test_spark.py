@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import http.server
-import io
 import json
 import threading
 import zipfile
@@ -25,16 +24,10 @@ from crawler.replay.reextract import ReplayStats, replay
 from crawler.replay.spark import main, replay_options, run
 from crawler.warc.reader import find_archives
 from tests.conftest import ROOT
+from tests.corpuswarcs import response_record
 
 SITE = ROOT / "crawler" / "demo" / "site"
 ARTICLES = sorted(SITE.glob("2026/*/*.html"))
-
-
-def _response(writer: WARCWriter, url: str, body: bytes):
-    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
-                            protocol="HTTP/1.1")
-    return writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                     length=len(body), http_headers=http)
 
 
 def write_warc(path: Path, host: str, pages: list[Path], gzip: bool = True,
@@ -46,7 +39,7 @@ def write_warc(path: Path, host: str, pages: list[Path], gzip: bool = True,
         records = []
         for page in pages:
             url = f"http://{host}/{page.relative_to(SITE).as_posix()}"
-            records.append(_response(writer, url, page.read_bytes()))
+            records.append(response_record(writer, url, page.read_bytes()))
             writer.write_record(records[-1])
         if revisit:
             original = records[0]
