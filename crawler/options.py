@@ -11,7 +11,7 @@ name, at the priority it was given with, and logs one warning naming both.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from crawler.extraction.blocks import BlockRules
 from crawler.extraction.core import ExtractionOptions
@@ -21,6 +21,8 @@ from crawler.report.health import HealthOptions
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
+
+    from crawler.replay.reextract import ReplayOptions
 
 logger = logging.getLogger(__name__)
 
@@ -87,3 +89,17 @@ def health_options(settings: BaseSettings) -> HealthOptions:
     return HealthOptions(jump=settings.getfloat("CRAWLER_HEALTH_JUMP"),
                          min_pages=settings.getint("CRAWLER_HEALTH_MIN_PAGES"),
                          history=settings.getint("CRAWLER_HEALTH_HISTORY"))
+
+
+def replay_options(settings: BaseSettings, *, template: bool = True,
+                   **fields: Any) -> ReplayOptions:
+    """The options of a replay (``crawler replay``, the Spark job): extraction,
+    site templates (unless ``template`` is False) and URL cleaning from
+    ``settings``; ``fields`` sets the replay's own (output folder, processes,
+    filters)."""
+    from crawler.frontier.fingerprint import cleaner_from_settings
+    from crawler.replay.reextract import ReplayOptions
+
+    return ReplayOptions(extraction=extraction_options(settings),
+                         template=template_options(settings) if template else None,
+                         cleaner=cleaner_from_settings(settings), **fields)

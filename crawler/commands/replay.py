@@ -20,8 +20,7 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.frontier.fingerprint import cleaner_from_settings
-from crawler.options import extraction_options, template_options
+from crawler.options import replay_options
 from crawler.pipelines.extraction import extract_processes
 from crawler.replay.checkpoint import Checkpoint, CheckpointError, checkpoint_path
 from crawler.replay.filters import FilterError, PageFilter
@@ -164,14 +163,10 @@ class Command(ScrapyCommand):
         logging.getLogger().setLevel(logging.ERROR if opts.quiet else logging.WARNING)
         to_stdout = opts.output == "-"
         out_path = None if to_stdout else Path(opts.output)
-        options = ReplayOptions(
-            extraction=extraction_options(self.settings),
-            template=None if opts.no_template else template_options(self.settings),
-            cleaner=cleaner_from_settings(self.settings),
+        options = replay_options(
+            self.settings, template=not opts.no_template,
             relative_to=out_path.parent if out_path is not None else None,
-            processes=self.processes,
-            filters=self.filters,
-        )
+            processes=self.processes, filters=self.filters)
         stats = ReplayStats()
         progress = None if opts.quiet else ReplayProgress(to_stdout and sys.stdout.isatty())
         try:

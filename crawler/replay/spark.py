@@ -96,17 +96,12 @@ def replay_options(overrides: dict[str, str] | None = None,
     ``-s`` overrides) through :mod:`crawler.options`; no crawler is started."""
     from scrapy.settings import Settings
 
-    from crawler.frontier.fingerprint import cleaner_from_settings
-    from crawler.options import extraction_options, template_options
+    from crawler import options
 
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.setdict(overrides or {}, priority="cmdline")
-    return ReplayOptions(
-        extraction=extraction_options(settings),
-        template=template_options(settings) if template else None,
-        cleaner=cleaner_from_settings(settings),
-    )
+    return options.replay_options(settings, template=template)
 
 
 def _scheme(location: str) -> str:
