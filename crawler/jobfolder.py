@@ -99,6 +99,13 @@ def job_of(path: Path) -> Path | None:
 
 ARC_SUFFIXES = (".arc", ".arc.gz")
 WACZ_SUFFIX = ".wacz"
+#: Where a WACZ keeps its WARC files.
+WACZ_ARCHIVE_DIR = "archive/"
+
+
+def wacz_warcs(names: Iterable[str]) -> list[str]:
+    """The WARC files among a WACZ's member ``names``, in name order."""
+    return sorted(n for n in names if n.startswith(WACZ_ARCHIVE_DIR) and n.endswith(WARC_SUFFIXES))
 
 
 @dataclass

@@ -32,7 +32,7 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.timeutils import timestamp_to_iso_date
 
 from crawler.compat import route_warcio_warnings
-from crawler.jobfolder import WACZ_SUFFIX, WARC_SUFFIXES, kind_of, scan
+from crawler.jobfolder import WACZ_SUFFIX, kind_of, scan, wacz_warcs
 
 logger = logging.getLogger("crawler.warc.reader")
 
@@ -143,8 +143,7 @@ def _expand(path: Path) -> list[Archive]:
     if path.name.endswith(WACZ_SUFFIX):
         try:
             with zipfile.ZipFile(path) as z:
-                members = sorted(n for n in z.namelist()
-                                 if n.startswith("archive/") and n.endswith(WARC_SUFFIXES))
+                members = wacz_warcs(z.namelist())
         except zipfile.BadZipFile as exc:
             raise ArchiveError(f"not a WACZ (zip) file: {path}: {exc}") from None
         return [Archive(path, m) for m in members]

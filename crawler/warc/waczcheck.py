@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from crawler.jobfolder import WARC_SUFFIXES
+from crawler.jobfolder import wacz_warcs
 from crawler.warc.check import CheckCounts, Finding, check_archive
 from crawler.warc.reader import Archive
 from crawler.warc.walk import one_line
@@ -43,7 +43,7 @@ def check_wacz(path: Path, counts: CheckCounts | None = None) -> Iterator[Findin
     except ZIP_ERRORS as exc:
         yield Finding(where, f"not a readable WACZ (zip) file: {one_line(exc)}")
         return
-    warcs = sorted(n for n in sizes if n.startswith("archive/") and n.endswith(WARC_SUFFIXES))
+    warcs = wacz_warcs(sizes)
     if not warcs:
         yield Finding(where, "no WARC file under archive/")
     for text in problems:
