@@ -3,13 +3,13 @@ canonical URL. Pure lxml; used to decide whether a page is an article."""
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
+
+from crawler.extraction.metadata.structured import Structured, read_structured
 
 ARTICLE_TYPES = frozenset(
     t.lower() for t in (
@@ -57,36 +57,6 @@ class PageSignals:
         return bool(self.types & LISTING_TYPES) and not self.is_typed_article
 
 
-def _ld_dates(node: object) -> Iterator[str]:
-    if isinstance(node, list):
-        for item in node:
-            yield from _ld_dates(item)
-    elif isinstance(node, dict):
-        value = node.get("datePublished")
-        if isinstance(value, str) and value.strip():
-            yield value.strip()
-        for key in ("@graph", "mainEntity"):
-            if isinstance(node.get(key), (dict, list)):
-                yield from _ld_dates(node[key])
-
-
-def _ld_types(node: object) -> Iterator[str]:
-    if isinstance(node, list):
-        for item in node:
-            yield from _ld_types(item)
-    elif isinstance(node, dict):
-        t = node.get("@type")
-        if isinstance(t, str):
-            yield t.rsplit("/", 1)[-1]
-        elif isinstance(t, list):
-            yield from (x.rsplit("/", 1)[-1] for x in t if isinstance(x, str))
-        if "@graph" in node:
-            yield from _ld_types(node["@graph"])
-        main = node.get("mainEntity")
-        if isinstance(main, (dict, list)):
-            yield from _ld_types(main)
-
-
 def normalize_language(value: str | None) -> str | None:
     if not value:
         return None
@@ -94,19 +64,20 @@ def normalize_language(value: str | None) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def read_signals(tree: HtmlElement, url: str | None = None) -> PageSignals:
+def read_signals(tree: HtmlElement, url: str | None = None,
+                 structured: Structured | None = None) -> PageSignals:
+    structured = structured if structured is not None else read_structured(tree)
     signals = PageSignals()
     og = tree.xpath('//meta[@property="og:type" or @name="og:type"]/@content')
     if og:
         signals.og_type = og[0].strip() or None
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
-        try:
-            data = json.loads(script)
-        except (ValueError, RecursionError):
-            continue
-        signals.ld_types.extend(_ld_types(data))
-        if signals.published is None:
-            signals.published = next(_ld_dates(data), None)
+    for node in structured.ld:
+        t = node.get("@type")
+        types = [t] if isinstance(t, str) else t if isinstance(t, list) else []
+        signals.ld_types.extend(x.rsplit("/", 1)[-1] for x in types if isinstance(x, str))
+        value = node.get("datePublished")
+        if signals.published is None and isinstance(value, str) and value.strip():
+            signals.published = value.strip()
     if signals.published is None:
         declared = tree.xpath(
             '//meta[@property="article:published_time" or @name="article:published_time"'
