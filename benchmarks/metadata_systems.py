@@ -94,7 +94,7 @@ def _ours(html: bytes, url: str) -> Meta:
     page = Page(url=url, status=200, body=html, content_type=None,
                 fetched_at=_OURS["fetched_at"])
     article = page_to_article(page, _OURS["options"]).article
-    return Meta(article.title, article.author, article.date, article.reason is None)
+    return Meta(article.title, article.authors, article.published, article.reason is None)
 
 
 def _trafilatura(html: bytes, url: str) -> Meta:

@@ -7,7 +7,13 @@ import contextlib
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from crawler.extraction import EXTRACTOR_NAME, ExtractionOptions, extract, extractor_version
+from crawler.extraction import (
+    EXTRACTOR_NAME,
+    Extraction,
+    ExtractionOptions,
+    extract,
+    extractor_version,
+)
 from crawler.extraction.encoding import CharsetCheck
 from crawler.extraction.template import block_hash
 from crawler.frontier.urls import InvalidUrl, UrlCleaner, site_of
@@ -15,8 +21,17 @@ from crawler.items import Page
 from crawler.schema import Article, ExtractorInfo, WarcPointer
 from crawler.state.store import VERSIONED_FIELDS, PageState, digest, field_digests
 
-ARTICLE_FIELDS = ("canonical_url", "title", "author", "date", "sitename", "language",
-                  "description", "tags", "image", "text", "comments", "blocks")
+#: The record's fields that extraction fills (:class:`crawler.extraction.Extraction`
+#: has each under the same name; ``blocks`` is internal).
+ARTICLE_FIELDS = ("canonical_url", "title", "authors", "publisher", "published",
+                  "published_source", "modified", "modified_source", "sitename", "language",
+                  "description", "tags", "image", "images", "text", "comments", "links",
+                  "alternates", "flags", "blocks")
+
+
+def record_fields(ext: Extraction) -> dict[str, Any]:
+    """The record's fields that ``ext`` fills, the internal ``blocks`` included."""
+    return {k: getattr(ext, k) for k in ARTICLE_FIELDS}
 
 
 def iso_utc(when: datetime) -> str:
@@ -47,7 +62,7 @@ def page_to_article(page: Page, options: ExtractionOptions) -> PageResult:
     if ext is not None:
         if ext.reason is not None:  # no site template learns from it: don't ship its blocks
             ext.blocks = []
-        fields = {k: getattr(ext, k) for k in ARTICLE_FIELDS}
+        fields = record_fields(ext)
         for block in ext.blocks:  # hashed here, in the extraction process
             block_hash(block)
     article = Article(

@@ -43,9 +43,19 @@ def arrow_schema() -> pa.Schema:
         pa.field("length", pa.int64(), nullable=False),
         pa.field("record_id", pa.string(), nullable=False),
     ])
+    def objects(*names: str, required: tuple[str, ...] = ()) -> pa.DataType:
+        return pa.list_(pa.field("element", pa.struct([
+            pa.field(n, pa.string(), nullable=n not in required) for n in names]),
+            nullable=False))
+
     types: dict[str, tuple[pa.DataType, bool]] = {
         "url": (pa.string(), False),
+        "authors": (strings(), False),
         "tags": (strings(), False),
+        "images": (objects("url", "caption", "credit", required=("url",)), False),
+        "links": (objects("url", "text", required=("url", "text")), False),
+        "alternates": (objects("language", "url", required=("language", "url")), False),
+        "flags": (strings(), False),
         "status": (pa.int32(), True),
         "warc": (pointer, True),
         "extractor": (pa.struct([pa.field("name", pa.string(), nullable=False),
@@ -87,9 +97,12 @@ def write_parquet(records: Iterable[dict[str, Any]], path: Path) -> int:
 
 
 def csv_value(value: Any) -> str:
-    """One CSV cell: null is empty, lists are joined, objects are compact JSON."""
+    """One CSV cell: null is empty, lists of strings are joined, objects and
+    lists of objects are compact JSON."""
     if value is None:
         return ""
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if isinstance(value, list):
         return CSV_LIST_SEPARATOR.join(str(v) for v in value)
     if isinstance(value, dict):

@@ -295,9 +295,9 @@ def test_run_stats_count_what_the_finisher_kept_not_the_copies_it_dropped(tmp_pa
 
     crawler = crawler_with(CRAWLER_OUTPUT_DIR=str(tmp_path), CRAWLER_JOB="j")
     stats = crawler.get_extension(RunStats)
-    page = Article(url="https://g.example/a.html", text="Body.", date="2026-12-04")
+    page = Article(url="https://g.example/a.html", text="Body.", published="2026-12-04")
     copy = Article(url="https://g.example/amp/a.html", text="Body.")
     crawler.signals.send_catch_log(article_finished, article=copy, dropped=DUPLICATE)
     crawler.signals.send_catch_log(article_finished, article=page, dropped=None)
     counts = stats.sites["g.example"]
-    assert (counts.extracted, counts.articles, counts.missing_date) == (1, 1, 0)
+    assert (counts.extracted, counts.articles, counts.missing_published) == (1, 1, 0)

@@ -82,8 +82,8 @@ def test_article_texts(crawl) -> None:
         for junk in MANIFEST["must_not_have"] + expected.get("must_not_have", []):
             assert junk not in record["text"], (record["url"], junk)
         assert record["language"] == expected["lang"]
-        assert record["author"] == expected["author"]
-        assert record["date"] is None or record["date"] <= record["fetched_at"][:10]
+        assert record["authors"] == [expected["author"]]
+        assert record["published"] is None or record["published"][:10] <= record["fetched_at"][:10]
         assert record["status"] == 200
         if expected.get("must_not_have"):
             assert record["comments"] and expected["must_not_have"][0][:30] in record["comments"]
@@ -91,8 +91,8 @@ def test_article_texts(crawl) -> None:
 
 def test_future_metadata_date_is_not_emitted(crawl) -> None:
     record = next(r for r in crawl["records"] if article_path(r) == "/articles/observatory.html")
-    assert record["date"] is None or record["date"] <= record["fetched_at"][:10]
-    assert not (record["date"] or "").startswith("2031")
+    assert record["published"] is None or record["published"][:10] <= record["fetched_at"][:10]
+    assert not (record["published"] or "").startswith("2031")
 
 
 def test_every_record_validates(crawl) -> None:

@@ -80,8 +80,9 @@ def test_arrow_schema_has_the_record_fields_in_order() -> None:
     assert str(schema.field("tags").type) == "list<element: string not null>"
     assert schema.field("warc").type.names == ["filename", "offset", "length", "record_id"]
     assert not schema.field("url").nullable and schema.field("title").nullable
-    assert schema.metadata[b"schema_version"] == b"1.0"
-    assert schema.field("date").metadata[b"description"].startswith(b"Publication date")
+    assert schema.metadata[b"schema_version"] == b"2.0"
+    assert schema.field("published").metadata[b"description"].startswith(b"When the story")
+    assert schema.field("images").type.value_type.field("caption").nullable
 
 
 def test_parquet_read_with_duckdb_is_the_latest_versions(job: Path, tmp_path: Path) -> None:

@@ -130,7 +130,7 @@ def test_what_is_decided_early_is_what_extraction_finds() -> None:
         if signals.published is not None and b"datePublished" not in rest:
             day = date.fromisoformat(signals.published[:10])
             decided["date"] += 1
-            assert article.date == (day.isoformat() if day <= CAPTURED.date() else None), \
+            assert article.published == (day.isoformat() if day <= CAPTURED.date() else None), \
                 capture.url
     # decided early: every page with a language (all but the two changed ones),
     # the dates in the head (not the page whose body holds a later JSON-LD date)
@@ -143,7 +143,7 @@ def test_a_date_in_the_body_is_left_to_extraction() -> None:
     p = page(variant)
     assert f.before_extraction(p) is None  # the head says 2026-11-04
     article = extracted(p)
-    assert article.date == "2026-01-05" and f.after_extraction(article) is None
+    assert article.published == "2026-01-05" and f.after_extraction(article) is None
 
 
 def test_a_date_later_than_the_capture_is_no_date() -> None:
@@ -152,7 +152,7 @@ def test_a_date_later_than_the_capture_is_no_date() -> None:
     f = PageFilter.from_arguments(after="2020-01-01")
     assert f.before_extraction(p) == DATE_DECLARED
     article = extracted(p)
-    assert article.reason is None and article.date is None
+    assert article.reason is None and article.published is None
     assert f.after_extraction(article) == DATE_UNKNOWN
 
 
@@ -215,7 +215,8 @@ def test_host_filter_keeps_exactly_its_hosts(archives: list,
 def test_date_filter_keeps_exactly_its_days(archives: list,
                                             everything: list[Article]) -> None:
     kept, stats = replay(archives, after="2026-10-01", before="2026-10-31")
-    october = {a.url for a in everything if a.date and "2026-10-01" <= a.date <= "2026-10-31"}
+    october = {a.url for a in everything
+               if a.published and "2026-10-01" <= a.published[:10] <= "2026-10-31"}
     assert urls(kept) == october and len(october) == 13
     c = stats.counts
     assert c["filtered/published/declared"] > 0 and c["filtered/published/extracted"] > 0
@@ -231,5 +232,6 @@ def test_date_filter_keeps_exactly_its_days(archives: list,
 def test_filters_combine(archives: list, everything: list[Article]) -> None:
     kept, _ = replay(archives, hosts=[".example"], languages=["en"], after="2026-11-01")
     assert urls(kept) == {a.url for a in everything
-                          if a.language == "en" and a.date and a.date >= "2026-11-01"}
+                          if a.language == "en" and a.published
+                          and a.published[:10] >= "2026-11-01"}
     assert kept

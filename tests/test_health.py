@@ -33,13 +33,13 @@ BROKEN_LAYOUT = {"articles": {a["path"]: {"paragraphs": ["Read this story in our
 
 def counts(extracted: int = 0, short: int = 0, articles: int = 0, no_date: int = 0) -> SiteCounts:
     return SiteCounts(extracted=extracted, empty_or_short=short, articles=articles,
-                      missing_date=no_date)
+                      missing_published=no_date)
 
 
 def test_share_is_none_when_nothing_was_counted() -> None:
     assert share(SiteCounts(), "empty_or_short") is None
     assert share(counts(extracted=20, short=5), "empty_or_short") == 0.25
-    assert share(counts(articles=4, no_date=1), "missing_date") == 0.25
+    assert share(counts(articles=4, no_date=1), "missing_published") == 0.25
 
 
 def test_a_jump_of_20_points_warns() -> None:
@@ -71,11 +71,11 @@ def test_too_few_pages_in_the_run_or_in_the_baseline_warn_of_nothing() -> None:
     assert len(check(small_before, pooled)) == 1
 
 
-def test_missing_dates_are_compared_among_articles() -> None:
+def test_missing_published_dates_are_compared_among_articles() -> None:
     earlier = [{"a.example": counts(extracted=30, articles=30, no_date=0)}]
     [warning] = check({"a.example": counts(extracted=30, articles=30, no_date=12)}, earlier)
-    assert warning.metric == "missing_date"
-    assert "articles without a date 40% of 30" in warning.message
+    assert warning.metric == "missing_published"
+    assert "articles without a published date 40% of 30" in warning.message
 
 
 def test_settings_move_the_thresholds() -> None:

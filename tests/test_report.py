@@ -83,16 +83,20 @@ def test_report_counts_match_the_job(report: Path, job: Path) -> None:
     statuses = warc_statuses(job)
     for code, count in statuses.items():  # the status chart, one bar per status
         assert re.search(rf"<title>{code} [A-Za-z ]+: {count} responses</title>", html), code
-    months = Counter(r["date"][:7] for r in recs if r["date"])
+    months = Counter(r["published"][:7] for r in recs if r["published"])
     for month, count in months.items():  # the date chart, per month
         assert f"<title>{month}: {count} articles</title>" in html
-    undated = sum(1 for r in recs if not r["date"])
+    undated = sum(1 for r in recs if not r["published"])
     assert f"{undated} article(s) without a date are not shown" in html
-    pages, articles, versions, short, no_date, no_author, junk, median = site_row(html)
+    (pages, articles, versions, short, no_date, no_modified, no_author, walls, junk,
+     median) = site_row(html)
     assert pages == str(sum(statuses.values()))
     assert articles == versions == str(len(MANIFEST["articles"]))
     assert no_date.startswith(f"{undated} (")
     assert no_author == "0 (0%)"
+    modified = sum(1 for r in recs if not r["modified"])
+    assert no_modified.startswith(f"{modified} (")
+    assert walls == "0"  # the demo site has no block page, consent wall or paywall
     assert int(short) > 0 and int(junk) >= 0  # from the run's stats
     lengths = sorted(len(r["text"]) for r in recs)
     middle = (lengths[len(lengths) // 2 - 1] + lengths[len(lengths) // 2]) // 2  # 14 articles
@@ -183,7 +187,7 @@ def test_render_escapes_every_value() -> None:
     data = ReportData(title=evil, sources=[evil])
     row = data.site(evil)
     row.articles, row.text_lengths = 1, [300]
-    data.newest = [{"url": "javascript:alert(1)", "title": evil, "date": evil, "author": evil,
+    data.newest = [{"url": "javascript:alert(1)", "title": evil, "published": evil, "authors": evil,
                     "sitename": evil, "chars": 300, "version": 1}]
     data.by_date[evil] += 1  # not a date: left out of the chart
     html = render(data, generated=evil)

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.articles import record_fields
 from crawler.extraction import EXTRACTOR_NAME, extract, extractor_version
 from crawler.options import extraction_options
 from crawler.schema import Article, ExtractorInfo
@@ -47,9 +48,7 @@ class Command(ScrapyCommand):
             ext = extract(path.read_bytes(), url, options=options)
             article = Article(
                 url=url, extractor=info, reason=ext.reason, warc=None,
-                **{k: getattr(ext, k) for k in (
-                    "canonical_url", "title", "author", "date", "sitename", "language",
-                    "description", "tags", "image", "text", "comments")},
+                **{k: v for k, v in record_fields(ext).items() if k != "blocks"},
             )
             sys.stdout.write(article.to_json() + "\n")
         sys.stdout.flush()

@@ -1,11 +1,12 @@
 """Run stats and extraction health: counts per site during a crawl (pages
 fetched, article candidates, empty or short extractions, articles without a
-date or author, junk blocks removed); when the crawl ends, keeps them with
-the crawl's final stats in the job state (table ``run_stats``, one row per
-run; a resumed run adds to its row; pages that come out empty or short are
-remembered in table ``short_pages``) and compares each site with the job's
-earlier runs (``crawler/report/health.py``). Warnings are logged and put in the
-stats as ``health/warnings`` (messages), which the end summary shows."""
+published date or author, pages that were a wall, junk blocks removed); when
+the crawl ends, keeps them with the crawl's final stats in the job state
+(table ``run_stats``, one row per run; a resumed run adds to its row; pages
+that come out empty or short are remembered in table ``short_pages``) and
+compares each site with the job's earlier runs (``crawler/report/health.py``).
+Warnings are logged and put in the stats as ``health/warnings`` (messages),
+which the end summary shows."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from crawler.options import health_options
 from crawler.pipelines.finish import article_finished
 from crawler.report.health import (
     SHORT_REASONS,
+    WALL_REASONS,
     SiteCounts,
     check,
     merge_sites,
@@ -113,13 +115,21 @@ class RunStats:
         counts = self.sites[site_of(item.url)]
         counts.extracted += 1
         counts.articles += 1
-        counts.missing_date += item.date is None
-        counts.missing_author += item.author is None
+        counts.missing_published += item.published is None
+        counts.missing_modified += item.modified is None
+        counts.missing_author += not item.authors
         counts.junk_blocks += sum(1 for b in item.blocks
                                   if getattr(b, "removed_by", None) not in (None, "template"))
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
-        if not isinstance(item, (Page, Article)) or drop_reason(exception) not in SHORT_REASONS:
+        if not isinstance(item, (Page, Article)):
+            return
+        reason = drop_reason(exception)
+        if reason in WALL_REASONS:
+            counts = self.sites[site_of(item.url)]
+            setattr(counts, reason, getattr(counts, reason) + 1)
+            return
+        if reason not in SHORT_REASONS:
             return
         key = self.cleaner.key(item.url)
         counts = self.sites[site_of(item.url)]

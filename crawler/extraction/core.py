@@ -101,13 +101,25 @@ class Extraction:
     text: str | None = None
     comments: str | None = None
     title: str | None = None
-    author: str | None = None
-    date: str | None = None
+    authors: list[str] = field(default_factory=list)
+    publisher: str | None = None
+    published: str | None = None
+    published_source: str | None = None
+    modified: str | None = None
+    modified_source: str | None = None
     sitename: str | None = None
     language: str | None = None
     description: str | None = None
     tags: list[str] = field(default_factory=list)
     image: str | None = None
+    #: ``{"url", "caption", "credit"}`` for each image of the body.
+    images: list[dict[str, str | None]] = field(default_factory=list)
+    #: ``{"url", "text"}`` for each outgoing link of the body.
+    links: list[dict[str, str]] = field(default_factory=list)
+    #: ``{"language", "url"}`` for each language version the page names.
+    alternates: list[dict[str, str]] = field(default_factory=list)
+    #: What stands between a reader and the story (``paywall``, ``consent_wall``, ``blocked``).
+    flags: list[str] = field(default_factory=list)
     canonical_url: str | None = None
     reason: str | None = None
     #: The body's blocks, removed ones marked, for site-template learning.
@@ -410,7 +422,7 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
     elif doc is not None:
         result.blocks = body_blocks(doc.body, page.anchors)
     removed.update(filter_blocks(result.blocks, opts.blocks))
-    removed["byline"] = drop_byline(result.blocks, result.author)
+    removed["byline"] = drop_byline(result.blocks, result.authors)
     result.text = body_text(result.blocks, result.title)
     result.removed = {k: v for k, v in removed.items() if v}
     if opts.classifier:
@@ -428,12 +440,12 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
 _BYLINE_WORDS = ("by", "von", "par", "di", "por", "door", "de", "av", "af", "written by")
 
 
-def drop_byline(blocks: list[Block], author: str | None) -> int:
-    """Mark the byline blocks (short, naming the article's author, alone or after
-    "By") as removed: the author has a field of its own. Returns how many."""
-    if not author:
+def drop_byline(blocks: list[Block], authors: list[str]) -> int:
+    """Mark the byline blocks (short, naming one of the article's authors, alone
+    or after "By") as removed: the authors have a field of their own. Returns how many."""
+    names = [_norm(n) for n in authors if _norm(n)]
+    if not names:
         return 0
-    names = [_norm(n) for n in author.split(";") if _norm(n)]
     count = 0
     for block in blocks:
         if block.removed_by is not None or block.words > 12:
@@ -502,7 +514,7 @@ def _teaser_share(body: str, headlines: set[str]) -> float:
 def _to_extraction(doc: object, signals: PageSignals, fetched_at: datetime | None) -> Extraction:
     if doc is None:
         return Extraction(canonical_url=signals.canonical_url, language=signals.language,
-                          date=_publication_date(signals.published, None, fetched_at))
+                          published=_publication_date(signals.published, None, fetched_at))
     get = lambda name: getattr(doc, name, None)  # noqa: E731
     title = _clean(get("title"))
     body = _drop_title_line(_clean_text(get("text")), title)
@@ -510,8 +522,8 @@ def _to_extraction(doc: object, signals: PageSignals, fetched_at: datetime | Non
         text=body,
         comments=_drop_heading(_clean_text(get("comments"))),
         title=title,
-        author=_clean(get("author")),
-        date=_publication_date(signals.published, get("date"), fetched_at),
+        authors=[n for n in (_clean(x) for x in (get("author") or "").split(";")) if n],
+        published=_publication_date(signals.published, get("date"), fetched_at),
         sitename=_clean(get("sitename")),
         language=signals.language or normalize_language(get("language")),
         description=_clean(get("description")),

@@ -161,7 +161,7 @@ class PageFilter:
             if article.language not in self.languages:
                 return LANGUAGE_EXTRACTED
         if self.dated:
-            day = _as_date(article.date)
+            day = _as_date(article.published)
             if day is None:
                 return DATE_UNKNOWN
             if not self.date_ok(day):

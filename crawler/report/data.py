@@ -20,7 +20,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from crawler.frontier.urls import site_of
 from crawler.jobfolder import STATE_FILE, WARC_DIR
 from crawler.jsonl import iter_records, jsonl_files
-from crawler.report.health import SiteCounts, sites_from_json
+from crawler.report.health import WALL_REASONS, SiteCounts, sites_from_json
 from crawler.state.store import RunInfo, read_runs
 from crawler.warc.index import INDEX_NAME
 from crawler.warc.reader import Archive, ArchiveError, find_archives
@@ -38,12 +38,15 @@ class SiteRow:
     #: Distinct articles (latest versions) and all versions written.
     articles: int = 0
     versions: int = 0
-    missing_date: int = 0
+    missing_published: int = 0
+    missing_modified: int = 0
     missing_author: int = 0
     text_lengths: list[int] = field(default_factory=list, repr=False)
     #: From the runs' stats (None without a job state): summed over the runs.
     empty_or_short: int | None = None
     junk_blocks: int | None = None
+    #: Pages not written because their text was a wall (block, consent, paywall).
+    walls: int | None = None
 
     @property
     def median_text(self) -> int | None:
@@ -86,7 +89,8 @@ class ReportData:
 
 def summary_of(record: dict) -> dict:
     """The fields of a record that the article tables show."""
-    return {k: record.get(k) for k in ("url", "title", "date", "author", "sitename")} | {
+    return {k: record.get(k) for k in ("url", "title", "published", "sitename")} | {
+        "authors": "; ".join(record.get("authors") or []),
         "chars": len(record.get("text") or ""), "version": record.get("version")}
 
 
@@ -101,15 +105,18 @@ def add_articles(data: ReportData, files: list[Path]) -> None:
         row.articles += 1
         data.articles += 1
         row.text_lengths.append(len(record.get("text") or ""))
-        date = record.get("date")
+        published = record.get("published")
+        date = published[:10] if published else None
         if date:
             data.by_date[date] += 1
         else:
             data.undated += 1
-            row.missing_date += 1
-        if not record.get("author"):
+            row.missing_published += 1
+        if not record.get("modified"):
+            row.missing_modified += 1
+        if not record.get("authors"):
             row.missing_author += 1
-        if not date or not record.get("author"):
+        if not date or not record.get("authors"):
             data.incomplete_total += 1
             if len(data.incomplete) < LIST_LIMIT:
                 data.incomplete.append(summary_of(record))
@@ -164,6 +171,7 @@ def add_runs(data: ReportData, job: JobRuns) -> None:
             row.empty_or_short = (row.empty_or_short or 0) + counts.empty_or_short \
                 + counts.short_again
             row.junk_blocks = (row.junk_blocks or 0) + counts.junk_blocks
+            row.walls = (row.walls or 0) + sum(getattr(counts, r) for r in WALL_REASONS)
 
 
 def gather(paths: Sequence[str | Path]) -> ReportData:

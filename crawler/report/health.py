@@ -1,7 +1,10 @@
 """Extraction health: per site and per run, the share of article candidates
-whose extraction came out empty or too short, and of articles without a date
-or an author, compared with the job's earlier runs. A jump means a layout
-change broke extraction.
+whose extraction came out empty or too short, and of articles without a
+published date or an author, compared with the job's earlier runs. A jump
+means a layout change broke extraction. Pages that were a wall (a block or
+challenge page, a consent wall, a paywall teaser: ``WALL_REASONS``) are warned
+about in every run that met one, history or not: a site that starts blocking
+the crawler otherwise looks like "0 articles, no error".
 
 Pages that were already empty or short in an earlier run (a calendar, a tag
 page: fetched again every run, since they are not articles) are counted apart
@@ -22,6 +25,13 @@ from typing import Any
 
 #: Drop reasons that count as "empty or short" (docs/schema.md).
 SHORT_REASONS = frozenset(("empty", "too_short", "too_short_untyped"))
+#: Drop reasons of pages whose text is a wall, not the article (docs/schema.md),
+#: each with how a warning names it.
+WALL_REASONS: dict[str, str] = {
+    "blocked": "block or challenge pages",
+    "consent_wall": "consent walls",
+    "paywall": "paywall teasers",
+}
 
 
 @dataclass
@@ -40,10 +50,16 @@ class SiteCounts:
     #: Pages empty or short in an earlier run too (calendars, tag pages: the
     #: same every run); outside the health shares.
     short_again: int = 0
-    #: Articles without a publication date.
-    missing_date: int = 0
+    #: Articles without a published date ...
+    missing_published: int = 0
+    #: ... and without a modified date.
+    missing_modified: int = 0
     #: Articles without an author.
     missing_author: int = 0
+    #: Pages not written because their text was a wall (``WALL_REASONS``).
+    blocked: int = 0
+    consent_wall: int = 0
+    paywall: int = 0
     #: Blocks the block rules (labels, link lists, repeats) removed from articles.
     junk_blocks: int = 0
 
@@ -57,13 +73,18 @@ class SiteCounts:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SiteCounts:
         names = {f.name for f in fields(cls)}
+        data = {_RENAMED.get(k, k): v for k, v in data.items()}
         return cls(**{k: int(v) for k, v in data.items() if k in names})
+
+
+#: Counts kept by runs of earlier versions under another name.
+_RENAMED = {"missing_date": "missing_published"}
 
 
 #: metric -> (numerator, denominator, label)
 METRICS: dict[str, tuple[str, str, str]] = {
     "empty_or_short": ("empty_or_short", "extracted", "empty or short texts"),
-    "missing_date": ("missing_date", "articles", "articles without a date"),
+    "missing_published": ("missing_published", "articles", "articles without a published date"),
     "missing_author": ("missing_author", "articles", "articles without an author"),
 }
 
@@ -96,6 +117,10 @@ class HealthWarning:
 
     @property
     def message(self) -> str:
+        if self.metric in WALL_REASONS:
+            return (f"{self.site}: {self.pages} {WALL_REASONS[self.metric]} "
+                    f"({self.share:.0%} of its article candidates, earlier runs "
+                    f"{self.baseline:.0%}), not written as articles")
         label = METRICS[self.metric][2]
         return (f"{self.site}: {label} {self.share:.0%} of {self.pages} "
                 f"(earlier runs {self.baseline:.0%}): did the layout change?")
@@ -133,7 +158,19 @@ def check(current: Mapping[str, SiteCounts], earlier: Sequence[Mapping[str, Site
             if now - before >= opts.jump - 1e-9:
                 warnings.append(HealthWarning(site=site, metric=metric, share=now,
                                               baseline=before, pages=getattr(counts, den)))
+        for reason in WALL_REASONS:
+            if getattr(counts, reason):
+                warnings.append(HealthWarning(
+                    site=site, metric=reason, share=wall_share(counts, reason),
+                    baseline=wall_share(pooled, reason), pages=getattr(counts, reason)))
     return warnings
+
+
+def wall_share(counts: SiteCounts, reason: str) -> float:
+    """Share of the site's article candidates (walls included) that were ``reason``."""
+    walls = sum(getattr(counts, r) for r in WALL_REASONS)
+    total = counts.extracted + walls
+    return getattr(counts, reason) / total if total else 0.0
 
 
 def sites_from_json(data: Mapping[str, Any]) -> dict[str, SiteCounts]:

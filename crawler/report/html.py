@@ -79,7 +79,8 @@ RULES = {
     "repeat": "repeated short blocks (block rules)",
     "template": "site template blocks",
 }
-SERIES = (("empty_or_short", "empty or short", RED), ("missing_date", "no date", ORANGE),
+SERIES = (("empty_or_short", "empty or short", RED),
+          ("missing_published", "no published date", ORANGE),
           ("missing_author", "no author", BLUE))
 #: Sites with a health chart at most (those with warnings come first).
 CHART_SITES = 12
@@ -202,20 +203,24 @@ def statuses_section(data: ReportData) -> str:
 def sites_section(data: ReportData) -> str:
     head = ("<tr><th>site</th><th class=n>pages fetched</th><th class=n>articles</th>"
             "<th class=n>versions</th><th class=n>empty or short extractions</th>"
-            "<th class=n>missing dates</th><th class=n>missing authors</th>"
+            "<th class=n>missing published dates</th><th class=n>missing modified dates</th>"
+            "<th class=n>missing authors</th><th class=n>walls (blocked, consent, paywall)</th>"
             "<th class=n>junk blocks removed</th><th class=n>median text length</th></tr>")
     rows = []
     for row in sorted(data.sites.values(), key=lambda r: (-r.articles, -r.pages, r.site)):
         median = row.median_text
         rows.append(f"<tr><td>{esc(row.site)}</td>{num(row.pages)}{num(row.articles)}"
                     f"{num(row.versions)}{num(row.empty_or_short)}"
-                    f"{pct(row.missing_date, row.articles)}{pct(row.missing_author, row.articles)}"
+                    f"{pct(row.missing_published, row.articles)}"
+                    f"{pct(row.missing_modified, row.articles)}"
+                    f"{pct(row.missing_author, row.articles)}{num(row.walls)}"
                     f"{num(row.junk_blocks)}"
                     f"{num(median, f'{median:,} chars' if median is not None else None)}</tr>")
     note = ("Pages fetched: WARC response and revisit records. Articles, missing dates and "
             "authors, text length: the latest version of each article in the JSON lines. "
-            "Empty or short extractions and junk blocks (removed from articles by the block "
-            "rules) are summed over the runs kept in the job state")
+            "Empty or short extractions, walls (block or challenge pages, consent walls and "
+            "paywall teasers, which are not written as articles) and junk blocks (removed "
+            "from articles by the block rules) are summed over the runs kept in the job state")
     note += "." if data.jobs else "; without a job state (state.sqlite) they are n/a."
     return (f'<section id="sites"><h2>Sites</h2><table class="sortable" id="sites-table">'
             f'<thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
@@ -330,11 +335,12 @@ def articles_table(title: str, anchor: str, articles: list[dict], note: str) -> 
     if not articles:
         return ""
     rows = "".join(
-        f"<tr><td>{link(a['url'], a['title'] or a['url'])}</td><td>{esc(a['date'] or '')}</td>"
-        f"<td>{esc(a['author'] or '')}</td>{num(a['chars'])}{num(a['version'])}</tr>"
+        f"<tr><td>{link(a['url'], a['title'] or a['url'])}</td>"
+        f"<td>{esc(a['published'] or '')}</td>"
+        f"<td>{esc(a['authors'] or '')}</td>{num(a['chars'])}{num(a['version'])}</tr>"
         for a in articles)
     return (f'<section id="{anchor}"><h2>{esc(title)}</h2><table class="sortable"><thead><tr>'
-            f"<th>title</th><th>date</th><th>author</th><th class=n>text length</th>"
+            f"<th>title</th><th>published</th><th>authors</th><th class=n>text length</th>"
             f"<th class=n>version</th></tr></thead><tbody>{rows}</tbody></table>"
             f'<p class="note">{esc(note)}</p></section>')
 
@@ -349,7 +355,8 @@ def render(data: ReportData, *, generated: str, options: HealthOptions | None = 
         health_section(data, options), runs_section(data),
         articles_table("Newest articles", "newest", data.newest,
                        f"The {len(data.newest)} most recent by publication date."),
-        articles_table("Articles without a date or an author", "incomplete", data.incomplete,
+        articles_table("Articles without a published date or an author", "incomplete",
+                       data.incomplete,
                        f"{len(data.incomplete)} of {data.incomplete_total:,}."),
     ])
     csp = (f"default-src 'none'; style-src {csp_hash(CSS)}; script-src {csp_hash(SCRIPT)}; "

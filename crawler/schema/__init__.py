@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,15 +45,26 @@ class Article:
     url: str
     canonical_url: str | None = None
     title: str | None = None
-    author: str | None = None
-    date: str | None = None
+    authors: list[str] = field(default_factory=list)
+    publisher: str | None = None
+    published: str | None = None
+    published_source: str | None = None
+    modified: str | None = None
+    modified_source: str | None = None
     sitename: str | None = None
     language: str | None = None
     description: str | None = None
     tags: list[str] = field(default_factory=list)
     image: str | None = None
+    #: ``{"url", "caption", "credit"}`` objects.
+    images: list[dict[str, Any]] = field(default_factory=list)
     text: str | None = None
     comments: str | None = None
+    #: ``{"url", "text"}`` objects.
+    links: list[dict[str, Any]] = field(default_factory=list)
+    #: ``{"language", "url"}`` objects.
+    alternates: list[dict[str, Any]] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
     fetched_at: str | None = None
     status: int | None = None
     warc: WarcPointer | None = None
@@ -76,8 +87,8 @@ class Article:
             value = getattr(self, f.name)
             if f.name in ("warc", "extractor") and value is not None:
                 value = asdict(value)
-            elif f.name == "tags":
-                value = list(value)
+            elif isinstance(value, (list, tuple)):
+                value = [dict(v) if isinstance(v, dict) else v for v in value]
             record[f.name] = value
         record["schema_version"] = SCHEMA_VERSION
         return record

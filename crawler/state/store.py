@@ -39,8 +39,8 @@ CREATE TABLE IF NOT EXISTS run_stats (run INTEGER PRIMARY KEY, data TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS short_pages (key TEXT PRIMARY KEY, run INTEGER NOT NULL);
 """
 #: Fields compared between versions of an article (``changed_fields``).
-VERSIONED_FIELDS = ("title", "author", "date", "text", "description", "tags", "image",
-                    "language", "sitename", "canonical_url")
+VERSIONED_FIELDS = ("title", "authors", "published", "modified", "text", "description",
+                    "tags", "image", "language", "sitename", "canonical_url")
 
 
 def digest(value: Any) -> str:
