@@ -7,6 +7,7 @@ import contextlib
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from crawler.discovery import DATE_HINTS
 from crawler.extraction import (
     EXTRACTOR_NAME,
     Extraction,
@@ -56,7 +57,8 @@ def page_to_article(page: Page, options: ExtractionOptions) -> PageResult:
         reason = "http_error"
     else:
         ext = extract(page.body, page.url, content_type=page.content_type,
-                      fetched_at=page.fetched_at, options=options)
+                      fetched_at=page.fetched_at, options=options,
+                      date_hints=page.meta.get(DATE_HINTS) or ())
         reason = ext.reason
     fields: dict[str, Any] = {}
     if ext is not None:

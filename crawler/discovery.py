@@ -19,7 +19,54 @@ _ATOM = "{http://www.w3.org/2005/Atom}"
 @dataclass(frozen=True)
 class FeedEntry:
     url: str
+    #: The entry's newest date, as given (incremental crawls compare it with the last fetch).
     updated: str | None = None
+    #: When the entry says the story was published (RSS ``pubDate``/``dc:date``,
+    #: Atom ``published``) and updated (Atom ``updated``), as given.
+    published: str | None = None
+    modified: str | None = None
+
+    def date_hints(self) -> list[dict[str, str]]:
+        """The entry's dates as evidence for the page's own (:data:`DATE_HINTS`)."""
+        return date_hints("feed", self.published, self.modified)
+
+
+#: Request meta key of the dates that the feed or sitemap entry leading to a
+#: page gave: ``[{"kind": "published"|"modified", "value": raw, "source":
+#: "feed"|"sitemap"}]``; extraction weighs them against the page's own dates.
+DATE_HINTS = "date_hints"
+
+
+def date_hints(source: str, published: str | None, modified: str | None) -> list[dict[str, str]]:
+    return [{"kind": kind, "value": value.strip(), "source": source}
+            for kind, value in (("published", published), ("modified", modified))
+            if value and value.strip()]
+
+
+_NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+
+
+def news_publication_dates(body: bytes) -> dict[str, str]:
+    """``<loc>`` -> ``<news:publication_date>`` of a Google News sitemap ({} for
+    any other sitemap, or a broken one). Scrapy's ``Sitemap`` keeps only the
+    entries' direct children, and the date sits inside ``<news:news>``."""
+    if b"publication_date" not in body:
+        return {}
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
+                             huge_tree=False)
+    try:
+        root = etree.fromstring(body, parser=parser)
+    except (etree.XMLSyntaxError, ValueError):
+        return {}
+    if root is None:
+        return {}
+    dates = {}
+    for url in root.iter("{*}url"):
+        loc = url.findtext("{*}loc")
+        published = url.findtext(f"{{{_NEWS_NS}}}news/{{{_NEWS_NS}}}publication_date")
+        if loc and published and published.strip():
+            dates[loc.strip()] = published.strip()
+    return dates
 
 
 @dataclass(frozen=True)
@@ -94,16 +141,18 @@ def parse_feed(body: bytes, base_url: str) -> list[FeedEntry]:
                 link = guid.text
         updated = item.findtext("pubDate") or item.findtext("{*}date")
         if link and link.strip() and (url := _join(base_url, link.strip())):
-            entries.append(FeedEntry(url, updated))
+            entries.append(FeedEntry(url, updated, published=updated))
     for entry in root.iter(f"{_ATOM}entry"):
         href = None
         for link_el in entry.iter(f"{_ATOM}link"):
             if link_el.get("rel", "alternate") == "alternate" and link_el.get("href"):
                 href = link_el.get("href")
                 break
-        updated = entry.findtext(f"{_ATOM}updated") or entry.findtext(f"{_ATOM}published")
+        modified = entry.findtext(f"{_ATOM}updated")
+        published = entry.findtext(f"{_ATOM}published")
         if href and (url := _join(base_url, href.strip())):
-            entries.append(FeedEntry(url, updated))
+            entries.append(FeedEntry(url, modified or published, published=published,
+                                     modified=modified))
     return entries
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
-from crawler.discovery import html_links, looks_like_feed, parse_feed
+from crawler.discovery import html_links, looks_like_feed, news_publication_dates, parse_feed
 from crawler.frontier.urls import UrlJoiner, netloc_of
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>
@@ -22,12 +22,45 @@ def test_rss_items() -> None:
     entries = parse_feed(RSS, "https://x.org/feed.xml")
     assert [e.url for e in entries] == ["https://x.org/a.html", "https://x.org/b.html"]
     assert entries[0].updated == "Tue, 03 Nov 2026 08:00:00 GMT"
+    assert entries[0].date_hints() == [
+        {"kind": "published", "value": "Tue, 03 Nov 2026 08:00:00 GMT", "source": "feed"}]
+    assert entries[1].date_hints() == []
 
 
 def test_atom_entries_resolve_relative_links() -> None:
     entries = parse_feed(ATOM, "https://x.org/atom.xml")
     assert [e.url for e in entries] == ["https://x.org/atom/a.html", "https://x.org/atom/b.html"]
     assert entries[0].updated == "2026-11-01T10:00:00Z"
+    # Atom's updated is a modification, not a publication
+    assert entries[0].date_hints() == [
+        {"kind": "modified", "value": "2026-11-01T10:00:00Z", "source": "feed"}]
+
+
+def test_atom_published_and_updated_are_kept_apart() -> None:
+    atom = ATOM.replace(b"<updated>", b"<published>2026-10-30T09:00:00+02:00</published>"
+                        b"<updated>", 1)
+    entry = parse_feed(atom, "https://x.org/atom.xml")[0]
+    assert entry.updated == "2026-11-01T10:00:00Z"  # the newest, for incremental crawls
+    assert [(h["kind"], h["value"]) for h in entry.date_hints()] == [
+        ("published", "2026-10-30T09:00:00+02:00"), ("modified", "2026-11-01T10:00:00Z")]
+
+
+NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+ <url><loc>https://x.org/a.html</loc><lastmod>2026-11-02</lastmod>
+  <news:news><news:publication><news:name>X</news:name><news:language>en</news:language>
+  </news:publication><news:publication_date>2026-11-01T08:30:00+01:00</news:publication_date>
+  <news:title>A</news:title></news:news></url>
+ <url><loc> https://x.org/b.html </loc></url>
+</urlset>"""
+
+
+def test_news_sitemap_publication_dates() -> None:
+    assert news_publication_dates(NEWS_SITEMAP) == {
+        "https://x.org/a.html": "2026-11-01T08:30:00+01:00"}
+    assert news_publication_dates(b"<urlset><url><loc>x</loc></url></urlset>") == {}
+    assert news_publication_dates(b"\x00 publication_date broken") == {}
 
 
 def test_broken_feed_gives_nothing() -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
@@ -301,8 +302,12 @@ def extract(
     content_type: str | None = None,
     fetched_at: datetime | None = None,
     options: ExtractionOptions | None = None,
+    date_hints: Sequence[Mapping[str, str]] = (),
 ) -> Extraction:
     """Extract the article of one HTML page.
+
+    ``date_hints`` are the dates that the feed or sitemap entry leading to the
+    page gave (``crawler.discovery.DATE_HINTS``), weighed against the page's own.
 
     ``body`` is the raw payload (bytes, decoded here) or already decoded text.
     Never raises for bad input: a page that gives no article comes back with
@@ -318,10 +323,10 @@ def extract(
         if looks_binary(body, content_type):
             return Extraction(reason="binary")
         text, _, check = decode_html_checked(body, content_type)
-        result = _extract_text(text, url, fetched_at, opts)
+        result = _extract_text(text, url, fetched_at, opts, date_hints)
         result.charset = check
         return result
-    return _extract_text(body, url, fetched_at, opts)
+    return _extract_text(body, url, fetched_at, opts, date_hints)
 
 
 @dataclass
@@ -410,7 +415,8 @@ def analyse(text: str, url: str | None, fetched_at: datetime | None,
 
 
 def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
-                  opts: ExtractionOptions) -> Extraction:
+                  opts: ExtractionOptions,
+                  date_hints: Sequence[Mapping[str, str]] = ()) -> Extraction:
     page = analyse(text, url, fetched_at, opts)
     if isinstance(page, Extraction):
         return page

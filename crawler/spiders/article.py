@@ -21,7 +21,14 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.discovery import html_links, looks_like_feed, parse_feed
+from crawler.discovery import (
+    DATE_HINTS,
+    date_hints,
+    html_links,
+    looks_like_feed,
+    news_publication_dates,
+    parse_feed,
+)
 from crawler.frontier.dupefilter import seen_store
 from crawler.frontier.fingerprint import cleaner_from_settings, key_fingerprint
 from crawler.frontier.seen import SeenStore
@@ -282,11 +289,14 @@ class ArticleSpider(Spider):
         except Exception:  # lxml raises several types for broken XML
             logger.warning("Unreadable sitemap %s", response.url, exc_info=True)
             return
+        news_dates = news_publication_dates(body)
         for entry in sitemap:
             loc = entry.get("loc")
             if not loc:
                 continue
-            meta = {"discovery": "sitemap", "lastmod": entry.get("lastmod")}
+            meta = {"discovery": "sitemap", "lastmod": entry.get("lastmod"),
+                    DATE_HINTS: date_hints("sitemap", news_dates.get(loc.strip()),
+                                           entry.get("lastmod"))}
             try:
                 url = response.urljoin(loc)
             except ValueError:  # unparsable <loc>
@@ -300,7 +310,8 @@ class ArticleSpider(Spider):
     def parse_feed(self, response: Response, body: bytes) -> Iterator[Request]:
         self.crawler.stats.inc_value("pages/feed")
         for entry in parse_feed(body, response.url):
-            req = self.follow(entry.url, meta={"discovery": "feed", "lastmod": entry.updated})
+            req = self.follow(entry.url, meta={"discovery": "feed", "lastmod": entry.updated,
+                                               DATE_HINTS: entry.date_hints()})
             if req is not None:
                 yield req
         self.flush_counts()
@@ -339,5 +350,6 @@ class ArticleSpider(Spider):
             warc=response.meta.get("warc"),
             request_url=response.request.url if response.request else None,
             meta={k: response.meta.get(k) for k in (
-                "discovery", "lastmod", "depth", "crawler_unchanged", "crawler_capture")},
+                "discovery", "lastmod", DATE_HINTS, "depth", "crawler_unchanged",
+                "crawler_capture")},
         )
