@@ -1,0 +1,613 @@
+"""Published and modified dates of an article page, each with where it came from.
+
+**What "published" is.** The date the page presents as the article's date: the
+one a reader sees by the headline and byline. Where the page shows none, the
+date it declares for the article. Where the page shows only "Updated <day>"
+under the headline, that is the date it presents (readers, and people labelling
+pages, take it as the article's date), and it is the published date here; the
+older declared ``datePublished`` such pages carry is their first version's.
+
+**Trust order**, strongest first (``source`` in brackets):
+
+1. a date shown near the headline (the text from a little above the first
+   ``<h1>`` to the start of the body): a ``<time>`` element (``time``) or a date
+   in the text (``text``), labelled "Published"/"Posted" or not labelled; else
+   one labelled "Updated". When a declared date falls on the same day, its
+   value (with time and offset) is given instead, with the declaration's source;
+2. the article's JSON-LD object (an ``ARTICLE_TYPES`` object, the one whose URL
+   is the page's if several; never a WebPage, WebSite, breadcrumb, comment or
+   nested item): ``datePublished``, else ``dateCreated`` (``json-ld``);
+3. ``<meta>`` publication dates (``article:published_time``, ``datePublished``,
+   ``DC.date.issued``, ``parsely-pub-date``, ``sailthru.date``, ``pubdate``,
+   ``date`` ...) (``meta``);
+4. ``<time>``/microdata marked as the publication (``itemprop=datePublished``,
+   ``pubdate``, class ``published``) outside comments and sidebars (``time``);
+5. a WebPage object's ``datePublished`` (``json-ld``);
+6. hints: the feed's or news sitemap's publication date of the page (``feed``,
+   ``sitemap``), weaker than anything the page says of itself;
+7. the URL (``/2024/03/05/``, ``/2024-03-05-``) (``url``);
+8. ``fallback``, htmldate's date as trafilatura found it (``text``), unless it
+   is only the page's declared modification date (htmldate takes that when the
+   page declares nothing else; it is no publication date).
+
+**Modified**: the article object's ``dateModified``, ``<meta>`` modification
+dates (``article:modified_time``, ``og:updated_time`` ...), ``<time>`` marked
+as the update, a date labelled "Updated" near the headline, the WebPage's
+``dateModified``, and last a sitemap ``lastmod`` hint (a modified date from
+source ``sitemap``). A modified date earlier than the published one is dropped.
+
+**Values** are ISO 8601 as the page gives them: ``YYYY-MM-DD`` for a day,
+``YYYY-MM-DDTHH:MM[:SS]`` with the page's offset (``Z`` or ``+HH:MM``) or none
+where it gives none. Times are never converted: the page's local day is what a
+reader sees. Where a declaration in UTC and the day the page shows differ by
+one day, the shown day is given (day only). Numeric dates (``05/03/2024``) are
+read month first on US-English pages, day first elsewhere and always with dots,
+unless one reading agrees with a declared date or cannot be a date.
+
+**Never**: a date later than ``fetched_at`` (compared with the offset where
+there is one; a day is compared with the fetch day in the earliest-ahead zone,
+UTC+14), nor one before 1990. The function reads the tree and never changes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from email.utils import parsedate_tz
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from crawler.extraction.metadata.structured import Structured, ld_types
+from crawler.extraction.signals import ARTICLE_TYPES
+
+SOURCES = ("json-ld", "meta", "time", "url", "text", "feed", "sitemap")
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    #: ISO 8601 as the page gives it (see the module's docstring).
+    value: str
+    #: Where it came from: one of :data:`SOURCES`.
+    source: str
+
+
+@dataclass(frozen=True)
+class Dates:
+    published: FoundDate | None
+    modified: FoundDate | None
+
+
+# --------------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True)
+class _When:
+    day: date
+    value: str
+    #: The instant, where the value has a time and an offset.
+    moment: datetime | None = None
+
+    @property
+    def utc(self) -> bool:
+        return self.moment is not None and self.moment.utcoffset() == timedelta(0)
+
+
+_ISO = re.compile(
+    r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
+    r"\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?(?![\d:])", re.I)
+_MIN_YEAR = 1990
+
+
+def _day(year: int, month: int, day: int) -> date | None:
+    if year < _MIN_YEAR:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _iso(raw: str) -> _When | None:
+    m = _ISO.match(raw)
+    if m is None:
+        return None
+    year, month, dd, hour, minute, second, zone = m.groups()
+    day = _day(int(year), int(month), int(dd))
+    if day is None:
+        return None
+    if hour is None:
+        return _When(day, day.isoformat())
+    if int(hour) > 23 or int(minute) > 59 or int(second or 0) > 59:
+        return _When(day, day.isoformat())
+    value = f"{day.isoformat()}T{int(hour):02d}:{minute}" + (f":{second}" if second else "")
+    if zone is None:
+        return _When(day, value)
+    if zone.upper() in ("Z", "UTC", "GMT"):
+        offset, text = timedelta(0), "Z"
+    else:
+        digits = zone[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+        if hours > 14 or minutes > 59:
+            return _When(day, value)
+        offset = timedelta(hours=hours, minutes=minutes) * (-1 if zone[0] == "-" else 1)
+        text = f"{zone[0]}{hours:02d}:{minutes:02d}"
+    moment = datetime(day.year, day.month, day.day, int(hour), int(minute), int(second or 0),
+                      tzinfo=timezone(offset))
+    return _When(day, value + text, moment)
+
+
+def _rfc2822(raw: str) -> _When | None:
+    """``Thu, 04 Sep 2025 19:24:33 GMT`` (RSS, HTTP-style attributes)."""
+    if not re.match(r"^\s*(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d", raw):
+        return None
+    parts = parsedate_tz(raw)
+    if parts is None:
+        return None
+    day = _day(*parts[:3])
+    if day is None:
+        return None
+    moment = datetime(*parts[:6], tzinfo=timezone(timedelta(seconds=parts[9] or 0)))
+    return _iso(moment.isoformat())
+
+
+# --------------------------------------------------------------------------- dates in text
+
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate((
+        "january jan januar jänner janvier janv enero ene gennaio gen janeiro januari",
+        "february feb februar février fevrier févr fevr febrero febbraio fevereiro fev februari",
+        "march mar märz maerz mär mars marzo março marco maart mrt",
+        "april apr avril avr abril abr aprile",
+        "may mai mayo maggio mag maio mei",
+        "june jun juni juin junio giugno giu junho",
+        "july jul juli juillet juil julio luglio lug julho",
+        "august aug août aout agosto ago augustus",
+        "september sep sept septembre septiembre setiembre settembre set setembro",
+        "october oct oktober octobre octubre ottobre ott outubro out okt",
+        "november nov novembre noviembre novembro",
+        "december dec dezember dez décembre decembre déc dic diciembre dicembre dezembro",
+), start=1):
+    for _name in _names.split():
+        _MONTHS[_name] = _number
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_TEXT_DATE = re.compile(
+    rf"(?<![\w\d])(?:"
+    rf"(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th|er|\.|º)?\s*(?:de\s+|of\s+)?(?P<m2>{_MONTH})\.?,?\s*"
+    rf"(?:de\s+)?(?P<y2>\d{{4}})"
+    rf"|(?P<y3>\d{{4}})(?P<s3>[-/.])(?P<m3>\d{{1,2}})(?P=s3)(?P<d3>\d{{1,2}})"
+    rf"|(?P<y4>\d{{4}})\s*年\s*(?P<m4>\d{{1,2}})\s*月\s*(?P<d4>\d{{1,2}})\s*日"
+    rf"|(?P<a5>\d{{1,2}})(?P<s5>[-/.])(?P<b5>\d{{1,2}})(?P=s5)(?P<y5>\d{{4}})"
+    rf")(?![\d])", re.I)
+#: English-speaking countries that write the day first (by language region or TLD).
+_DAY_FIRST_EN = frozenset(
+    "gb uk au nz ie in za sg my pk ng ke gh mt jm hk lk bd".split())
+
+
+def _readings(m: re.Match[str], month_first: bool) -> list[date]:
+    """The days a date match can mean, the likelier first."""
+    g = m.groupdict()
+    for mk, dk, yk in (("m1", "d1", "y1"), ("m2", "d2", "y2")):
+        if g[mk]:
+            day = _day(int(g[yk]), _MONTHS[g[mk].lower()], int(g[dk]))
+            return [day] if day else []
+    for yk, mk, dk in (("y3", "m3", "d3"), ("y4", "m4", "d4")):
+        if g[yk]:
+            day = _day(int(g[yk]), int(g[mk]), int(g[dk]))
+            return [day] if day else []
+    a, b, year = int(g["a5"]), int(g["b5"]), int(g["y5"])
+    mdy, dmy = _day(year, a, b), _day(year, b, a)
+    first, second = (mdy, dmy) if month_first and g["s5"] != "." else (dmy, mdy)
+    return [d for d in dict.fromkeys((first, second)) if d is not None]
+
+
+def _month_first(tree: HtmlElement, url: str | None) -> bool:
+    """Whether the page writes numeric dates month first (US English)."""
+    lang = (tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+            or "en").strip().lower().replace("_", "-")
+    if not lang.startswith("en"):
+        return False
+    region = lang[3:5]
+    if region:
+        return region not in _DAY_FIRST_EN
+    host = (urlsplit(url).hostname or "") if url else ""
+    return host.rsplit(".", 1)[-1] not in _DAY_FIRST_EN
+
+
+def _text_when(raw: str, month_first: bool) -> _When | None:
+    m = _TEXT_DATE.search(raw)
+    if m is None:
+        return None
+    days = _readings(m, month_first)
+    return _When(days[0], days[0].isoformat()) if days else None
+
+
+def _parse(raw: object, month_first: bool) -> _When | None:
+    """A declared date (ISO 8601, RFC 2822, or a date written out) as the page gives it."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    raw = raw.strip()
+    return _iso(raw) or _rfc2822(raw) or _text_when(raw[:60], month_first)
+
+
+# --------------------------------------------------------------------------- declared
+
+_META_PUBLISHED = (
+    "article:published_time", "og:published_time", "og:article:published_time",
+    "datepublished", "dc.date.issued", "dcterms.issued", "citation_publication_date",
+    "citation_date", "parsely-pub-date", "sailthru.date", "article.published",
+    "published_time", "publish-date", "publishdate", "publish_date", "publication_date",
+    "pubdate", "originalpublicationdate", "date", "dc.date", "dcterms.date",
+    "dc.date.created", "dcterms.created", "datecreated", "created",
+)
+_META_MODIFIED = (
+    "article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
+    "dc.date.modified", "dcterms.modified", "article.updated", "updated_time",
+    "last-modified", "lastmod", "modified_time", "modified",
+)
+_PAGE_TYPES = frozenset({"webpage", "itempage", "medicalwebpage", "faqpage", "qapage"})
+_ELSEWHERE = re.compile(
+    r"comment|related|sidebar|widget|recommend|more-|trending|popular|footer|promo|"
+    r"newsletter|teaser|card|share", re.I)
+_MARKED = ('//*[@itemprop="datePublished" or @itemprop="dateModified"'
+           ' or @itemprop="dateCreated"][not(self::meta)]'
+           ' | //time[@pubdate or contains(@class, "published") or contains(@class, "updated")'
+           ' or contains(@class, "modified")]')
+
+
+def _article_object(structured: Structured, url: str | None) -> dict | None:
+    articles = [n for n in structured.ld if ld_types(n) & ARTICLE_TYPES
+                and not ld_types(n) & {"blog"}]
+    if len(articles) > 1 and url:
+        key = _url_key(url)
+        for node in articles:
+            ids = [node.get("url"), node.get("@id"), node.get("mainEntityOfPage")]
+            ids = [i.get("@id") if isinstance(i, dict) else i for i in ids]
+            if any(isinstance(i, str) and _url_key(i) == key for i in ids):
+                return node
+    return articles[0] if articles else None
+
+
+def _url_key(url: str) -> str:
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
+    return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}"
+
+
+def _is_elsewhere(el: HtmlElement) -> bool:
+    """Inside comments, sidebars, related-article lists, cards or the footer."""
+    for node in el.iterancestors():
+        if node.tag in ("aside", "footer", "nav"):
+            return True
+        if _ELSEWHERE.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+    return False
+
+
+def _marked(tree: HtmlElement, month_first: bool) -> tuple[_When | None, _When | None]:
+    """(published, modified) from ``<time>`` and microdata marking them."""
+    published = modified = None
+    for el in tree.xpath(_MARKED):
+        mark = f"{el.get('itemprop') or ''} {el.get('class') or ''}".lower()
+        raw = el.get("datetime") or el.get("content") or el.get("title") or el.text_content()
+        when = _parse(raw, month_first)
+        if when is None or _is_elsewhere(el):
+            continue
+        if "modified" in mark or "updated" in mark and "published" not in mark:
+            modified = modified or when
+        else:
+            published = published or when
+    return published, modified
+
+
+# --------------------------------------------------------------------------- shown
+
+
+_UPDATED = re.compile(
+    r"(updated|modified|revised|reviewed|aktualisiert|geändert|mis[e]? à jour|actualizad[oa]|"
+    r"aggiornat[oa]|bijgewerkt|atualizad[oa])", re.I)
+_PUBLISHED = re.compile(
+    r"(published|posted|released|written|veröffentlicht|publié|publicado|pubblicato|"
+    r"gepubliceerd|erschienen|created)", re.I)
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "select", "button"})
+#: How much text around the headline is read for the date the page shows.
+_BEFORE_CHARS, _AFTER_CHARS = 160, 600
+#: A text longer than this, with no label before its date, is prose, not a dateline.
+_PROSE_CHARS = 160
+
+
+@dataclass(frozen=True)
+class _Shown:
+    when: _When
+    label: str  # "published", "updated" or ""
+    source: str  # "time" or "text"
+    after: bool  # after the headline (else above it)
+
+
+def _headline(tree: HtmlElement, titles: Sequence[str]) -> HtmlElement | None:
+    heads = [h for h in tree.iter("h1") if h.text_content().strip()]
+    wanted = {_norm(t) for t in titles if t}
+    for head in heads:
+        text = _norm(head.text_content())
+        if any(text and (text in t or t in text) for t in wanted):
+            return head
+    for head in heads:
+        if not any(a.tag in ("header", "nav", "footer") for a in head.iterancestors()):
+            return head
+    return heads[0] if heads else None
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _pieces(elements: Sequence[HtmlElement]) -> Iterator[tuple[str, HtmlElement]]:
+    """The texts of ``elements`` (in document order) with the element owning each."""
+    for el in elements:
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag not in _SKIP_TAGS and el.text:
+            yield el.text, el
+        if el.tail:
+            parent = el.getparent()
+            yield el.tail, parent if parent is not None else el
+
+
+def _shown(tree: HtmlElement, head: HtmlElement, month_first: bool) -> list[_Shown]:
+    """Dates shown just above and after the headline, in document order."""
+    order = list(head.getroottree().getroot().iter())
+    at = order.index(head)
+    inside = {id(e) for e in head.iter()}
+    found: list[_Shown] = []
+    # above: walk back from the headline
+    before: list[tuple[str, HtmlElement]] = []
+    size = 0
+    for el in reversed(order[max(0, at - 200):at]):
+        for text, owner in reversed(list(_pieces([el]))):
+            before.append((text, owner))
+            size += len(text.strip())
+        if size >= _BEFORE_CHARS:
+            break
+    before.reverse()
+    after: list[tuple[str, HtmlElement]] = []
+    size = 0
+    for el in order[at:at + 2000]:
+        for text, owner in _pieces([el]):
+            if id(owner) in inside:
+                continue  # the headline's own text
+            after.append((text, owner))
+            size += len(text.strip())
+        if size >= _AFTER_CHARS:
+            break
+    for pieces, is_after in ((before, False), (after, True)):
+        context = ""
+        times_done: set[int] = set()
+        for text, owner in pieces:
+            time_el = owner if owner.tag == "time" else next(
+                (a for a in owner.iterancestors("time")), None)
+            if time_el is not None:
+                if id(time_el) in times_done:
+                    continue
+                times_done.add(id(time_el))
+                shown = _from_time(time_el, context, month_first, is_after)
+                if shown is not None:
+                    found.append(shown)
+                    context = ""
+                else:
+                    context = (context + " " + time_el.text_content())[-60:]
+                continue
+            start = 0
+            for m in _TEXT_DATE.finditer(text):
+                days = _readings(m, month_first)
+                before_text = (context + " " + text[start:m.start()])[-40:]
+                label = _label(before_text, m.group(0))
+                start, context = m.end(), ""
+                if not days or _is_elsewhere(owner):
+                    continue
+                if not label and len(text.strip()) > _PROSE_CHARS:
+                    continue
+                found.append(_Shown(_When(days[0], days[0].isoformat()), label, "text",
+                                    is_after))
+            context = (context + " " + text[start:])[-60:]
+    return found
+
+
+def _label(before: str, match: str) -> str:
+    kinds = [(m.end(), "updated") for m in _UPDATED.finditer(before)]
+    kinds += [(m.end(), "published") for m in _PUBLISHED.finditer(before)]
+    return max(kinds)[1] if kinds else ""
+
+
+def _from_time(el: HtmlElement, context: str, month_first: bool, after: bool) -> _Shown | None:
+    if _is_elsewhere(el):
+        return None
+    text = el.text_content()
+    attr = _parse(el.get("datetime"), month_first)
+    seen = _text_when(text, month_first)
+    when = attr or seen
+    if when is None:
+        return None
+    if attr is not None and seen is not None and seen.day != attr.day and \
+            abs((seen.day - attr.day).days) <= 1:
+        when = seen  # the attribute in UTC, the text in the page's own day
+    mark = f"{el.get('itemprop') or ''} {el.get('class') or ''}".lower()
+    if "modified" in mark or ("updated" in mark and "published" not in mark):
+        label = "updated"
+    elif "published" in mark or el.get("pubdate") is not None:
+        label = "published"
+    else:
+        label = _label(context[-40:] + " " + text, "")
+    return _Shown(when, label, "time", after)
+
+
+# --------------------------------------------------------------------------- URL
+
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:[/_.-]|$)|/((?:19|20)\d{2})(\d{2})(\d{2})/")
+
+
+def _from_url(url: str | None) -> _When | None:
+    if not url:
+        return None
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
+    m = _URL_DATE.search(path)
+    if m is None:
+        return None
+    y, mo, d = (g for g in m.groups() if g is not None)
+    day = _day(int(y), int(mo), int(d))
+    return _When(day, day.isoformat()) if day else None
+
+
+# --------------------------------------------------------------------------- decision
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    when: _When
+    source: str
+
+    def found(self) -> FoundDate:
+        return FoundDate(self.when.value, self.source)
+
+
+def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
+               fetched_at: datetime | None, hints: Sequence[FoundDate] = (),
+               fallback: str | None = None) -> Dates:
+    """The page's published and modified dates (the module's docstring gives the rules).
+
+    ``hints`` are dates the feed or sitemap that led to the page gave: source
+    ``feed`` (RSS ``pubDate``, Atom ``published``) or ``sitemap``; a sitemap
+    hint is taken as the publication date when its value came from
+    ``news:publication_date`` and as the modification date otherwise: the
+    caller passes ``lastmod`` hints in ``hints`` with source ``sitemap`` after
+    the publication ones, and a sitemap hint is only read as a modification
+    when the page gives one no other way. They are evidence: used only where
+    the page itself declares and shows nothing.
+    """
+    limit = fetched_at or datetime.now(UTC)
+    if limit.tzinfo is None:
+        limit = limit.replace(tzinfo=UTC)
+    last_day = (limit.astimezone(UTC) + timedelta(hours=14)).date()
+
+    def ok(when: _When | None) -> bool:
+        if when is None:
+            return False
+        if when.moment is not None:
+            return when.moment <= limit
+        return when.day <= last_day
+
+    month_first = _month_first(tree, url)
+    parse = lambda raw: _parse(raw, month_first)  # noqa: E731
+    article = _article_object(structured, url) or {}
+    page = next((n for n in structured.ld if ld_types(n) & _PAGE_TYPES), {})
+    marked_pub, marked_mod = _marked(tree, month_first)
+
+    declared_pub = [
+        _Candidate(w, "json-ld") for w in
+        (parse(article.get("datePublished")) or parse(article.get("dateCreated")),)
+        if ok(w)] + [
+        _Candidate(w, "meta") for w in (parse(structured.meta_first(k)) for k in _META_PUBLISHED)
+        if ok(w)] + [
+        _Candidate(w, "time") for w in (marked_pub,) if ok(w)] + [
+        _Candidate(w, "json-ld") for w in (parse(page.get("datePublished")),) if ok(w)]
+    declared_mod = [
+        _Candidate(w, "json-ld") for w in (parse(article.get("dateModified")),) if ok(w)] + [
+        _Candidate(w, "meta") for w in (parse(structured.meta_first(k)) for k in _META_MODIFIED)
+        if ok(w)] + [
+        _Candidate(w, "time") for w in (marked_mod,) if ok(w)]
+    page_mod = [_Candidate(w, "json-ld") for w in (parse(page.get("dateModified")),) if ok(w)]
+
+    titles = [structured.meta_first("og:title") or "", str(article.get("headline") or "")]
+    head = _headline(tree, titles)
+    shown = [s for s in (_shown(tree, head, month_first) if head is not None else []) if ok(s.when)]
+    shown_pub = _pick_shown(shown, ("published", ""))
+    shown_upd = _pick_shown(shown, ("updated",))
+
+    published: _Candidate | None = None
+    declared_all = declared_pub + declared_mod + page_mod
+    if shown_pub is not None or shown_upd is not None:
+        chosen = shown_pub or shown_upd
+        assert chosen is not None
+        published = _as_declared(chosen, declared_all)
+    elif declared_pub:
+        published = declared_pub[0]
+    else:
+        pub_hints = [h for h in hints if h.source == "feed"] + [
+            h for h in hints if h.source == "sitemap"][:1]
+        for hint in pub_hints:
+            when = parse(hint.value)
+            if ok(when):
+                assert when is not None
+                published = _Candidate(when, hint.source)
+                break
+    if published is None:
+        when = _from_url(url)
+        if ok(when):
+            assert when is not None
+            published = _Candidate(when, "url")
+    if published is None and fallback:
+        when = parse(fallback)
+        if ok(when) and not any(c.when.day == when.day for c in declared_mod + page_mod):  # type: ignore[union-attr]
+            assert when is not None
+            published = _Candidate(when, "text")
+    if published is not None:
+        published = _local_value(published, declared_all)
+
+    modified_candidates = list(declared_mod)
+    if shown_upd is not None:
+        modified_candidates.append(_as_declared(shown_upd, declared_mod))
+    modified_candidates += page_mod
+    for hint in hints:
+        if hint.source == "sitemap" and (published is None or hint.value != published.when.value):
+            when = parse(hint.value)
+            if ok(when):
+                assert when is not None
+                modified_candidates.append(_Candidate(when, "sitemap"))
+    modified = next((c for c in modified_candidates
+                     if published is None or not _earlier(c.when, published.when)), None)
+    return Dates(published.found() if published else None,
+                 modified.found() if modified else None)
+
+
+def _pick_shown(shown: list[_Shown], labels: tuple[str, ...]) -> _Shown | None:
+    """The first date after the headline with one of ``labels``, else above it."""
+    for after in (True, False):
+        for item in shown:
+            if item.after == after and item.label in labels:
+                return item
+    return None
+
+
+def _as_declared(shown: _Shown, declared: list[_Candidate]) -> _Candidate:
+    """A shown date, given as the declaration of the same day where there is one
+    (its time and offset), else as shown."""
+    for candidate in declared:
+        if candidate.when.day == shown.when.day:
+            return candidate
+    return _Candidate(shown.when, shown.source)
+
+
+def _local_value(chosen: _Candidate, declared: list[_Candidate]) -> _Candidate:
+    """The same instant as declared with the page's own offset, where a UTC value
+    was chosen and another declaration gives the local time."""
+    if not chosen.when.utc:
+        return chosen
+    for candidate in declared:
+        other = candidate.when
+        if other.moment is not None and not other.utc and other.moment == chosen.when.moment:
+            return candidate
+    return chosen
+
+
+def _earlier(when: _When, than: _When) -> bool:
+    if when.moment is not None and than.moment is not None:
+        return when.moment < than.moment
+    return when.day < than.day
