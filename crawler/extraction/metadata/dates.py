@@ -249,9 +249,12 @@ _META_MODIFIED = (
     "last-modified", "lastmod", "modified_time", "modified",
 )
 _PAGE_TYPES = frozenset({"webpage", "itempage", "medicalwebpage", "faqpage", "qapage"})
-_ELSEWHERE = re.compile(
-    r"comment|related|sidebar|widget|recommend|more-|trending|popular|footer|promo|"
-    r"newsletter|teaser|card|share", re.I)
+#: Class or id words (split at "-" and "_") of containers whose dates are not
+#: the article's: comments, sidebars, related and recommended articles, the footer.
+_ELSEWHERE = frozenset(
+    "comment comments commentlist sidebar related recommended recommendations trending "
+    "popular footer promo newsletter teaser".split())
+_WORDS = re.compile(r"[^a-z0-9]+")
 _MARKED = ('//*[@itemprop="datePublished" or @itemprop="dateModified"'
            ' or @itemprop="dateCreated"][not(self::meta)]'
            ' | //time[@pubdate or contains(@class, "published") or contains(@class, "updated")'
@@ -279,12 +282,16 @@ def _url_key(url: str) -> str:
     return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}"
 
 
-def _is_elsewhere(el: HtmlElement) -> bool:
-    """Inside comments, sidebars, related-article lists, cards or the footer."""
+def _is_elsewhere(el: HtmlElement, shared: frozenset[HtmlElement] = frozenset()) -> bool:
+    """Inside comments, sidebars, related-article lists or the footer; the body and
+    ``shared`` (the headline's ancestors, which hold the article too) not counted."""
     for node in el.iterancestors():
+        if node.tag in ("body", "html") or node in shared:
+            return False
         if node.tag in ("aside", "footer", "nav"):
             return True
-        if _ELSEWHERE.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+        words = _WORDS.split(f"{node.get('class') or ''} {node.get('id') or ''}".lower())
+        if _ELSEWHERE.intersection(words):
             return True
     return False
 
@@ -327,6 +334,8 @@ class _Shown:
     label: str  # "published", "updated" or ""
     source: str  # "time" or "text"
     after: bool  # after the headline (else above it)
+    #: Every day the shown date can be read as (a numeric date two), likelier first.
+    days: tuple[date, ...] = ()
 
 
 def _headline(tree: HtmlElement, titles: Sequence[str]) -> HtmlElement | None:
@@ -362,7 +371,8 @@ def _shown(tree: HtmlElement, head: HtmlElement, month_first: bool) -> list[_Sho
     """Dates shown just above and after the headline, in document order."""
     order = list(head.getroottree().getroot().iter())
     at = order.index(head)
-    inside = {id(e) for e in head.iter()}
+    inside = set(head.iter())  # elements kept alive: lxml's proxies are compared
+    shared = frozenset(head.iterancestors())
     found: list[_Shown] = []
     # above: walk back from the headline
     before: list[tuple[str, HtmlElement]] = []
@@ -378,7 +388,7 @@ def _shown(tree: HtmlElement, head: HtmlElement, month_first: bool) -> list[_Sho
     size = 0
     for el in order[at:at + 2000]:
         for text, owner in _pieces([el]):
-            if id(owner) in inside:
+            if owner in inside:
                 continue  # the headline's own text
             after.append((text, owner))
             size += len(text.strip())
@@ -386,15 +396,15 @@ def _shown(tree: HtmlElement, head: HtmlElement, month_first: bool) -> list[_Sho
             break
     for pieces, is_after in ((before, False), (after, True)):
         context = ""
-        times_done: set[int] = set()
+        times_done: set[HtmlElement] = set()
         for text, owner in pieces:
             time_el = owner if owner.tag == "time" else next(
                 (a for a in owner.iterancestors("time")), None)
             if time_el is not None:
-                if id(time_el) in times_done:
+                if time_el in times_done:
                     continue
-                times_done.add(id(time_el))
-                shown = _from_time(time_el, context, month_first, is_after)
+                times_done.add(time_el)
+                shown = _from_time(time_el, context, month_first, is_after, shared)
                 if shown is not None:
                     found.append(shown)
                     context = ""
@@ -407,12 +417,12 @@ def _shown(tree: HtmlElement, head: HtmlElement, month_first: bool) -> list[_Sho
                 before_text = (context + " " + text[start:m.start()])[-40:]
                 label = _label(before_text, m.group(0))
                 start, context = m.end(), ""
-                if not days or _is_elsewhere(owner):
+                if not days or _is_elsewhere(owner, shared):
                     continue
                 if not label and len(text.strip()) > _PROSE_CHARS:
                     continue
                 found.append(_Shown(_When(days[0], days[0].isoformat()), label, "text",
-                                    is_after))
+                                    is_after, tuple(days)))
             context = (context + " " + text[start:])[-60:]
     return found
 
@@ -423,8 +433,9 @@ def _label(before: str, match: str) -> str:
     return max(kinds)[1] if kinds else ""
 
 
-def _from_time(el: HtmlElement, context: str, month_first: bool, after: bool) -> _Shown | None:
-    if _is_elsewhere(el):
+def _from_time(el: HtmlElement, context: str, month_first: bool, after: bool,
+               shared: frozenset[HtmlElement]) -> _Shown | None:
+    if _is_elsewhere(el, shared):
         return None
     text = el.text_content()
     attr = _parse(el.get("datetime"), month_first)
@@ -442,7 +453,7 @@ def _from_time(el: HtmlElement, context: str, month_first: bool, after: bool) ->
         label = "published"
     else:
         label = _label(context[-40:] + " " + text, "")
-    return _Shown(when, label, "time", after)
+    return _Shown(when, label, "time", after, (when.day,))
 
 
 # --------------------------------------------------------------------------- URL
@@ -483,94 +494,81 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
                fallback: str | None = None) -> Dates:
     """The page's published and modified dates (the module's docstring gives the rules).
 
-    ``hints`` are dates the feed or sitemap that led to the page gave: source
-    ``feed`` (RSS ``pubDate``, Atom ``published``) or ``sitemap``; a sitemap
-    hint is taken as the publication date when its value came from
-    ``news:publication_date`` and as the modification date otherwise: the
-    caller passes ``lastmod`` hints in ``hints`` with source ``sitemap`` after
-    the publication ones, and a sitemap hint is only read as a modification
-    when the page gives one no other way. They are evidence: used only where
-    the page itself declares and shows nothing.
+    ``hints``: dates the feed or sitemap that led to the page gave, weaker than
+    anything the page says of itself. A ``feed`` hint (RSS ``pubDate``, Atom
+    ``published``) is evidence of publication. ``sitemap`` hints are read as
+    ``lastmod``, evidence of modification (last of all, when later than the
+    published date), except that where two or more are given (a news sitemap's
+    ``news:publication_date`` beside its ``lastmod``) the earliest is evidence
+    of publication, after the feed's. ``fallback``: htmldate's date of the page
+    as trafilatura found it, used where nothing better is found.
     """
     limit = fetched_at or datetime.now(UTC)
     if limit.tzinfo is None:
         limit = limit.replace(tzinfo=UTC)
     last_day = (limit.astimezone(UTC) + timedelta(hours=14)).date()
-
-    def ok(when: _When | None) -> bool:
-        if when is None:
-            return False
-        if when.moment is not None:
-            return when.moment <= limit
-        return when.day <= last_day
-
     month_first = _month_first(tree, url)
-    parse = lambda raw: _parse(raw, month_first)  # noqa: E731
+
+    def cands(raws: Sequence[tuple[object, str]]) -> list[_Candidate]:
+        found = []
+        for raw, source in raws:
+            when = raw if isinstance(raw, _When) else _parse(raw, month_first)
+            if when is not None and (when.moment <= limit if when.moment is not None
+                                     else when.day <= last_day):
+                found.append(_Candidate(when, source))
+        return found
+
     article = _article_object(structured, url) or {}
     page = next((n for n in structured.ld if ld_types(n) & _PAGE_TYPES), {})
     marked_pub, marked_mod = _marked(tree, month_first)
-
-    declared_pub = [
-        _Candidate(w, "json-ld") for w in
-        (parse(article.get("datePublished")) or parse(article.get("dateCreated")),)
-        if ok(w)] + [
-        _Candidate(w, "meta") for w in (parse(structured.meta_first(k)) for k in _META_PUBLISHED)
-        if ok(w)] + [
-        _Candidate(w, "time") for w in (marked_pub,) if ok(w)] + [
-        _Candidate(w, "json-ld") for w in (parse(page.get("datePublished")),) if ok(w)]
-    declared_mod = [
-        _Candidate(w, "json-ld") for w in (parse(article.get("dateModified")),) if ok(w)] + [
-        _Candidate(w, "meta") for w in (parse(structured.meta_first(k)) for k in _META_MODIFIED)
-        if ok(w)] + [
-        _Candidate(w, "time") for w in (marked_mod,) if ok(w)]
-    page_mod = [_Candidate(w, "json-ld") for w in (parse(page.get("dateModified")),) if ok(w)]
+    declared_pub = cands(
+        [(article.get("datePublished") or article.get("dateCreated"), "json-ld")]
+        + [(structured.meta_first(k), "meta") for k in _META_PUBLISHED]
+        + [(marked_pub, "time"), (page.get("datePublished"), "json-ld")])
+    declared_mod = cands(
+        [(article.get("dateModified"), "json-ld")]
+        + [(structured.meta_first(k), "meta") for k in _META_MODIFIED]
+        + [(marked_mod, "time"), (page.get("dateModified"), "json-ld")])
+    sitemap = sorted(cands([(h.value, h.source) for h in hints if h.source == "sitemap"]),
+                     key=lambda c: c.when.day)
+    evidence = cands([(h.value, h.source) for h in hints if h.source == "feed"]) + (
+        sitemap[:1] if len(sitemap) > 1 else [])
 
     titles = [structured.meta_first("og:title") or "", str(article.get("headline") or "")]
     head = _headline(tree, titles)
-    shown = [s for s in (_shown(tree, head, month_first) if head is not None else []) if ok(s.when)]
+    shown = [s for s in (_shown(tree, head, month_first) if head is not None else [])
+             if cands([(s.when, "")])]
     shown_pub = _pick_shown(shown, ("published", ""))
     shown_upd = _pick_shown(shown, ("updated",))
 
     published: _Candidate | None = None
-    declared_all = declared_pub + declared_mod + page_mod
-    if shown_pub is not None or shown_upd is not None:
-        chosen = shown_pub or shown_upd
-        assert chosen is not None
-        published = _as_declared(chosen, declared_all)
-    elif declared_pub:
-        published = declared_pub[0]
+    if shown_pub is not None:
+        published = _as_declared(shown_pub, declared_pub, 0) or _as_declared(
+            shown_pub, declared_mod + evidence, 0) or _Candidate(shown_pub.when, shown_pub.source)
+    elif declared_pub or evidence:
+        published = (declared_pub + evidence)[0]
     else:
-        pub_hints = [h for h in hints if h.source == "feed"] + [
-            h for h in hints if h.source == "sitemap"][:1]
-        for hint in pub_hints:
-            when = parse(hint.value)
-            if ok(when):
-                assert when is not None
-                published = _Candidate(when, hint.source)
-                break
-    if published is None:
-        when = _from_url(url)
-        if ok(when):
-            assert when is not None
-            published = _Candidate(when, "url")
-    if published is None and fallback:
-        when = parse(fallback)
-        if ok(when) and not any(c.when.day == when.day for c in declared_mod + page_mod):  # type: ignore[union-attr]
-            assert when is not None
-            published = _Candidate(when, "text")
+        url_date = cands([(_from_url(url), "url")])
+        if url_date:
+            published = url_date[0]
+        elif shown_upd is not None:
+            # the only date the page shows is its update: the page presents it
+            published = _as_declared(shown_upd, declared_mod, 0) or _Candidate(
+                shown_upd.when, shown_upd.source)
+        else:
+            published = next(
+                (c for c in cands([(fallback, "text")])
+                 # htmldate's "original date" is the declared update where no
+                 # publication is declared: no publication date at all
+                 if not any(m.when.day == c.when.day for m in declared_mod)), None)
     if published is not None:
-        published = _local_value(published, declared_all)
+        published = _local_value(published, declared_pub + declared_mod)
 
     modified_candidates = list(declared_mod)
     if shown_upd is not None:
-        modified_candidates.append(_as_declared(shown_upd, declared_mod))
-    modified_candidates += page_mod
-    for hint in hints:
-        if hint.source == "sitemap" and (published is None or hint.value != published.when.value):
-            when = parse(hint.value)
-            if ok(when):
-                assert when is not None
-                modified_candidates.append(_Candidate(when, "sitemap"))
+        modified_candidates.append(_as_declared(shown_upd, declared_mod, 0)
+                                   or _Candidate(shown_upd.when, shown_upd.source))
+    modified_candidates += sitemap[::-1]
     modified = next((c for c in modified_candidates
                      if published is None or not _earlier(c.when, published.when)), None)
     return Dates(published.found() if published else None,
@@ -586,13 +584,15 @@ def _pick_shown(shown: list[_Shown], labels: tuple[str, ...]) -> _Shown | None:
     return None
 
 
-def _as_declared(shown: _Shown, declared: list[_Candidate]) -> _Candidate:
-    """A shown date, given as the declaration of the same day where there is one
-    (its time and offset), else as shown."""
+def _as_declared(shown: _Shown, declared: list[_Candidate], days: int) -> _Candidate | None:
+    """The first declaration within ``days`` of a day the shown date can be read as
+    (a numeric date may be read two ways), with its own value: its time and
+    offset, and a day the page may show in another zone."""
     for candidate in declared:
-        if candidate.when.day == shown.when.day:
-            return candidate
-    return _Candidate(shown.when, shown.source)
+        for day in shown.days:
+            if abs((candidate.when.day - day).days) <= days:
+                return candidate
+    return None
 
 
 def _local_value(chosen: _Candidate, declared: list[_Candidate]) -> _Candidate:
