@@ -52,6 +52,7 @@ UTC+14), nor one before 1990. The function reads the tree and never changes it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -296,9 +297,12 @@ def _is_elsewhere(el: HtmlElement, shared: frozenset[HtmlElement] = frozenset())
     return False
 
 
-def _marked(tree: HtmlElement, month_first: bool) -> tuple[_When | None, _When | None]:
-    """(published, modified) from ``<time>`` and microdata marking them."""
-    published = modified = None
+def _marked(tree: HtmlElement, month_first: bool) -> tuple[_When | None, _When | None, bool]:
+    """(published, modified) from ``<time>`` and microdata marking them, and
+    whether the published one is shown (its text is a date). Marks of several
+    different days are a list of posts, not the article's: none is taken."""
+    published: list[tuple[_When, bool]] = []
+    modified: list[_When] = []
     for el in tree.xpath(_MARKED):
         mark = f"{el.get('itemprop') or ''} {el.get('class') or ''}".lower()
         raw = el.get("datetime") or el.get("content") or el.get("title") or el.text_content()
@@ -306,10 +310,13 @@ def _marked(tree: HtmlElement, month_first: bool) -> tuple[_When | None, _When |
         if when is None or _is_elsewhere(el):
             continue
         if "modified" in mark or "updated" in mark and "published" not in mark:
-            modified = modified or when
+            modified.append(when)
         else:
-            published = published or when
-    return published, modified
+            published.append((when, _TEXT_DATE.search(el.text_content()) is not None))
+    one_pub = len({w.day for w, _ in published}) == 1
+    return (published[0][0] if one_pub else None,
+            modified[0] if len({w.day for w in modified}) == 1 else None,
+            one_pub and any(shown for _, shown in published))
 
 
 # --------------------------------------------------------------------------- shown
@@ -319,8 +326,12 @@ _UPDATED = re.compile(
     r"(updated|modified|revised|reviewed|aktualisiert|geändert|mis[e]? à jour|actualizad[oa]|"
     r"aggiornat[oa]|bijgewerkt|atualizad[oa])", re.I)
 _PUBLISHED = re.compile(
-    r"(published|posted|released|written|veröffentlicht|publié|publicado|pubblicato|"
-    r"gepubliceerd|erschienen|created)", re.I)
+    r"(published|posted|post (?:time|date)|publication date|released|written|veröffentlicht|"
+    r"publié|publicado|pubblicato|gepubliceerd|erschienen|created)", re.I)
+#: A publication label right before a date ("Published on 5 March 2024", "Post time: ...").
+_LABELLED = re.compile(
+    rf"(?:{_PUBLISHED.pattern[1:-1]})\W{{0,4}}(?:(?:on|at|am|le|el|il|em|op)\s+)?(?={_TEXT_DATE.pattern})",
+    re.I)
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "select", "button"})
 #: How much text around the headline is read for the date the page shows.
 _BEFORE_CHARS, _AFTER_CHARS = 160, 600
@@ -427,6 +438,27 @@ def _shown(tree: HtmlElement, head: HtmlElement, month_first: bool) -> list[_Sho
     return found
 
 
+def _labelled(tree: HtmlElement, month_first: bool) -> _When | None:
+    """The first date labelled as the publication anywhere in the page's body,
+    outside comments, sidebars and related-article lists."""
+    body = tree.find("body")
+    pieces = list(_pieces(list((body if body is not None else tree).iter())))
+    starts, at = [], 0
+    for text, _ in pieces:
+        starts.append(at)
+        at += len(text) + 1
+    joined = "\n".join(text for text, _ in pieces)
+    for m in _LABELLED.finditer(joined):
+        date_match = _TEXT_DATE.match(joined, m.end())
+        if date_match is None:
+            continue
+        owner = pieces[bisect_right(starts, date_match.start()) - 1][1]
+        days = _readings(date_match, month_first)
+        if days and not _is_elsewhere(owner):
+            return _When(days[0], days[0].isoformat())
+    return None
+
+
 def _label(before: str, match: str) -> str:
     kinds = [(m.end(), "updated") for m in _UPDATED.finditer(before)]
     kinds += [(m.end(), "published") for m in _PUBLISHED.finditer(before)]
@@ -520,7 +552,7 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
 
     article = _article_object(structured, url) or {}
     page = next((n for n in structured.ld if ld_types(n) & _PAGE_TYPES), {})
-    marked_pub, marked_mod = _marked(tree, month_first)
+    marked_pub, marked_mod, marked_shown = _marked(tree, month_first)
     declared_pub = cands(
         [(article.get("datePublished") or article.get("dateCreated"), "json-ld")]
         + [(structured.meta_first(k), "meta") for k in _META_PUBLISHED]
@@ -541,6 +573,9 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
     shown_pub = _pick_shown(shown, ("published", ""))
     shown_upd = _pick_shown(shown, ("updated",))
 
+    if shown_pub is None and marked_shown and marked_pub is not None:
+        # a date marked as the publication and shown, away from the headline
+        shown_pub = _Shown(marked_pub, "published", "time", True, (marked_pub.day,))
     published: _Candidate | None = None
     if shown_pub is not None:
         published = _as_declared(shown_pub, declared_pub, 0) or _as_declared(
@@ -549,7 +584,10 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
         published = (declared_pub + evidence)[0]
     else:
         url_date = cands([(_from_url(url), "url")])
-        if url_date:
+        labelled = cands([(_labelled(tree, month_first), "text")])
+        if labelled:
+            published = labelled[0]
+        elif url_date:
             published = url_date[0]
         elif shown_upd is not None:
             # the only date the page shows is its update: the page presents it
