@@ -54,7 +54,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_tz
 from urllib.parse import urlsplit
@@ -228,6 +228,8 @@ def _text_when(raw: str, month_first: bool) -> _When | None:
 
 def _parse(raw: object, month_first: bool) -> _When | None:
     """A declared date (ISO 8601, RFC 2822, or a date written out) as the page gives it."""
+    if isinstance(raw, list) and raw:  # a JSON-LD property given as a list
+        raw = raw[0]
     if not isinstance(raw, str) or not raw.strip():
         return None
     raw = raw.strip()
@@ -249,6 +251,7 @@ _META_MODIFIED = (
     "dc.date.modified", "dcterms.modified", "article.updated", "updated_time",
     "last-modified", "lastmod", "modified_time", "modified",
 )
+_CONTENT_TYPES = frozenset({"recipe", "howto"})
 _PAGE_TYPES = frozenset({"webpage", "itempage", "medicalwebpage", "faqpage", "qapage"})
 #: Class or id words (split at "-" and "_") of containers whose dates are not
 #: the article's: comments, sidebars, related and recommended articles, the footer.
@@ -263,8 +266,10 @@ _MARKED = ('//*[@itemprop="datePublished" or @itemprop="dateModified"'
 
 
 def _article_object(structured: Structured, url: str | None) -> dict | None:
+    """The page's own article object: the one whose URL is the page's where there
+    are several, else the first; a recipe or how-to where there is no article."""
     articles = [n for n in structured.ld if ld_types(n) & ARTICLE_TYPES
-                and not ld_types(n) & {"blog"}]
+                and not ld_types(n) & {"blog"}] or structured.of_type(_CONTENT_TYPES)
     if len(articles) > 1 and url:
         key = _url_key(url)
         for node in articles:
@@ -309,7 +314,7 @@ def _marked(tree: HtmlElement, month_first: bool) -> tuple[_When | None, _When |
         when = _parse(raw, month_first)
         if when is None or _is_elsewhere(el):
             continue
-        if "modified" in mark or "updated" in mark and "published" not in mark:
+        if "modified" in mark or ("updated" in mark and "published" not in mark):
             modified.append(when)
         else:
             published.append((when, _TEXT_DATE.search(el.text_content()) is not None))
@@ -568,8 +573,13 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
 
     titles = [structured.meta_first("og:title") or "", str(article.get("headline") or "")]
     head = _headline(tree, titles)
-    shown = [s for s in (_shown(tree, head, month_first) if head is not None else [])
-             if cands([(s.when, "")])]
+    shown = []
+    for item in _shown(tree, head, month_first) if head is not None else []:
+        days = tuple(d for d in item.days if cands([(_When(d, d.isoformat()), "")]))
+        if days and cands([(item.when, "")]):
+            shown.append(replace(item, days=days))
+        elif days:  # the likelier reading is in the future: the other one
+            shown.append(replace(item, when=_When(days[0], days[0].isoformat()), days=days))
     shown_pub = _pick_shown(shown, ("published", ""))
     shown_upd = _pick_shown(shown, ("updated",))
 
