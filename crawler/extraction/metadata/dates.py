@@ -612,7 +612,8 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
     shown_pub = _pick_shown(shown, ("published", ""))
     shown_upd = _pick_shown(shown, ("updated",))
 
-    if shown_pub is None and marked_shown and marked_pub is not None:
+    if shown_pub is None and marked_shown and marked_pub is not None \
+            and cands([(marked_pub, "")]):
         # a date marked as the publication and shown, away from the headline
         shown_pub = _Shown(marked_pub, "published", "time", True, (marked_pub.day,))
     published: _Candidate | None = None
