@@ -640,7 +640,7 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
                  # publication is declared: no publication date at all
                  if not any(m.when.day == c.when.day for m in declared_mod)), None)
     if published is not None:
-        published = _local_value(published, declared_pub + declared_mod)
+        published = _local_value(published, declared_pub + declared_mod, _from_url(url))
 
     modified_candidates = list(declared_mod)
     if shown_upd is not None:
@@ -673,15 +673,19 @@ def _as_declared(shown: _Shown, declared: list[_Candidate], days: int) -> _Candi
     return None
 
 
-def _local_value(chosen: _Candidate, declared: list[_Candidate]) -> _Candidate:
-    """The same instant as declared with the page's own offset, where a UTC value
-    was chosen and another declaration gives the local time."""
+def _local_value(chosen: _Candidate, declared: list[_Candidate],
+                 url_day: _When | None) -> _Candidate:
+    """A value in UTC given in the page's own zone where the page says which:
+    the same instant declared with another offset, else the day of the URL
+    where it is the day before or after (the publisher's local day)."""
     if not chosen.when.utc:
         return chosen
     for candidate in declared:
         other = candidate.when
         if other.moment is not None and not other.utc and other.moment == chosen.when.moment:
             return candidate
+    if url_day is not None and abs((url_day.day - chosen.when.day).days) == 1:
+        return _Candidate(url_day, "url")
     return chosen
 
 
