@@ -1,52 +1,67 @@
 """Published and modified dates of an article page, each with where it came from.
 
 **What "published" is.** The date the page presents as the article's date: the
-one a reader sees by the headline and byline. Where the page shows none, the
-date it declares for the article. Where the page shows only "Updated <day>"
-under the headline, that is the date it presents (readers, and people labelling
-pages, take it as the article's date), and it is the published date here; the
-older declared ``datePublished`` such pages carry is their first version's.
+one a reader sees by the headline and byline (people labelling pages take that
+one, and the local day shown is the one readers know). Where the page shows
+none, the date it declares for the article. A page that shows only "Updated
+<day>" by its headline keeps its declared publication as published and that
+day as modified; only where the page declares no publication, and its URL has
+no date, is the shown update its published date (the only date it presents).
 
-**Trust order**, strongest first (``source`` in brackets):
+**Published, strongest first** (``source`` in brackets):
 
-1. a date shown near the headline (the text from a little above the first
-   ``<h1>`` to the start of the body): a ``<time>`` element (``time``) or a date
-   in the text (``text``), labelled "Published"/"Posted" or not labelled; else
-   one labelled "Updated". When a declared date falls on the same day, its
-   value (with time and offset) is given instead, with the declaration's source;
+1. a date shown near the headline (from a little above the ``<h1>``, the one
+   matching the page's title, to the start of the body; not in comments,
+   sidebars, related lists, the footer; not inside a long paragraph unless
+   labelled): a ``<time>`` (``time``) or a date in the text (``text``),
+   labelled "Published"/"Posted" or not labelled; else a ``<time>`` marked as
+   the publication (``itemprop=datePublished``, ``pubdate``, class
+   ``published``) and shown anywhere. Where a declaration (below) falls on the
+   same day, its value is given instead, with its time, offset and source;
 2. the article's JSON-LD object (an ``ARTICLE_TYPES`` object, the one whose URL
-   is the page's if several; never a WebPage, WebSite, breadcrumb, comment or
-   nested item): ``datePublished``, else ``dateCreated`` (``json-ld``);
+   is the page's if several, else a recipe or how-to; never a WebPage,
+   WebSite, breadcrumb, or an item nested in another: comment, related
+   article): ``datePublished``, else ``dateCreated`` (``json-ld``);
 3. ``<meta>`` publication dates (``article:published_time``, ``datePublished``,
    ``DC.date.issued``, ``parsely-pub-date``, ``sailthru.date``, ``pubdate``,
    ``date`` ...) (``meta``);
-4. ``<time>``/microdata marked as the publication (``itemprop=datePublished``,
-   ``pubdate``, class ``published``) outside comments and sidebars (``time``);
+4. ``<time>``/microdata marked as the publication, outside comments and
+   sidebars, where the marks give one day (several days: a list of posts)
+   (``time``);
 5. a WebPage object's ``datePublished`` (``json-ld``);
-6. hints: the feed's or news sitemap's publication date of the page (``feed``,
-   ``sitemap``), weaker than anything the page says of itself;
-7. the URL (``/2024/03/05/``, ``/2024-03-05-``) (``url``);
-8. ``fallback``, htmldate's date as trafilatura found it (``text``), unless it
-   is only the page's declared modification date (htmldate takes that when the
-   page declares nothing else; it is no publication date).
+6. hints from the feed or sitemap that led to the page (``feed``,
+   ``sitemap``; see :func:`find_dates`);
+7. a date labelled as the publication anywhere in the body ("Published on
+   ...", "Post time: ...") (``text``);
+8. the URL (``/2024/03/05/``, ``/2024-03-05-``, ``/20240305/``) (``url``);
+9. a date labelled "Updated" near the headline (as in 1.);
+10. ``fallback``, htmldate's date as trafilatura found it (``text``), unless it
+    is the page's declared modification day: htmldate takes that where no
+    publication is declared, and it is none.
 
 **Modified**: the article object's ``dateModified``, ``<meta>`` modification
 dates (``article:modified_time``, ``og:updated_time`` ...), ``<time>`` marked
-as the update, a date labelled "Updated" near the headline, the WebPage's
-``dateModified``, and last a sitemap ``lastmod`` hint (a modified date from
-source ``sitemap``). A modified date earlier than the published one is dropped.
+as the update, the WebPage's ``dateModified``, a date labelled "Updated" near
+the headline, and last a sitemap ``lastmod`` hint; the first of them not
+earlier than the published date (an earlier one is not a modification).
 
 **Values** are ISO 8601 as the page gives them: ``YYYY-MM-DD`` for a day,
 ``YYYY-MM-DDTHH:MM[:SS]`` with the page's offset (``Z`` or ``+HH:MM``) or none
-where it gives none. Times are never converted: the page's local day is what a
-reader sees. Where a declaration in UTC and the day the page shows differ by
-one day, the shown day is given (day only). Numeric dates (``05/03/2024``) are
-read month first on US-English pages, day first elsewhere and always with dots,
-unless one reading agrees with a declared date or cannot be a date.
+where it gives none; fractions of seconds dropped. Times are never converted:
+the page's local day is what a reader sees. So a date shown near the headline
+wins over a declaration of the day before or after (a UTC value of a page
+that shows its local day), and a chosen UTC value is given as the same
+instant declared with the page's own offset where one is, else as the URL's
+day where that is the day before or after. Numeric dates (``05/03/2024``) are
+read month first on US-English pages (``lang`` ``en-US``, or ``en`` outside
+the day-first countries' domains), day first elsewhere and always with dots;
+a reading that agrees with a declaration wins, and one in the future is not
+taken.
 
-**Never**: a date later than ``fetched_at`` (compared with the offset where
-there is one; a day is compared with the fetch day in the earliest-ahead zone,
-UTC+14), nor one before 1990. The function reads the tree and never changes it.
+**Never**: a date later than ``fetched_at`` (compared as instants where the
+value has an offset; a day, or a time without offset, is compared with the
+fetch day in the zone furthest ahead, UTC+14), a date before 1990, a date from
+the crawl or the archive (none is passed in). The tree is read, never changed.
 """
 
 from __future__ import annotations
@@ -152,7 +167,8 @@ def _rfc2822(raw: str) -> _When | None:
     if day is None:
         return None
     moment = datetime(*parts[:6], tzinfo=timezone(timedelta(seconds=parts[9] or 0)))
-    return _iso(moment.isoformat())
+    named_utc = re.search(r"\s(?:GMT|UTC?|Z)\s*$", raw, re.I) is not None
+    return _iso(moment.isoformat().replace("+00:00", "Z") if named_utc else moment.isoformat())
 
 
 # --------------------------------------------------------------------------- dates in text
@@ -654,12 +670,11 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
 
 
 def _pick_shown(shown: list[_Shown], labels: tuple[str, ...]) -> _Shown | None:
-    """The first date after the headline with one of ``labels``, else above it."""
-    for after in (True, False):
-        for item in shown:
-            if item.after == after and item.label in labels:
-                return item
-    return None
+    """The first date after the headline with one of ``labels``, else the
+    nearest above it."""
+    after = [item for item in shown if item.after and item.label in labels]
+    above = [item for item in shown if not item.after and item.label in labels]
+    return after[0] if after else above[-1] if above else None
 
 
 def _as_declared(shown: _Shown, declared: list[_Candidate], days: int) -> _Candidate | None:
