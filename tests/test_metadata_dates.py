@@ -101,6 +101,16 @@ def test_fallback_that_is_the_declared_modification_is_no_publication():
     assert found.modified == FoundDate("2024-02-01T10:00:00Z", "meta")
 
 
+def test_fallback_on_1_january_is_a_year_found_alone():
+    assert dates(page(), fallback="2024-01-01").published is None
+
+
+def test_a_date_inside_a_sentence_near_the_headline_is_not_the_dateline():
+    body = ("<h1>Story</h1><p>The deadline for most people to file is April 15, 2024, "
+            "and you can ask for more time if you need it.</p>")
+    assert dates(page(body=body)).published is None
+
+
 def test_labelled_publication_anywhere_in_the_body():
     body = "<h1>Story</h1>" + "<p>" + "Text. " * 60 + "</p><p>Post time: 01-04-2024</p>"
     assert dates(page(body=body)).published == FoundDate("2024-01-04", "text")

@@ -36,8 +36,9 @@ no date, is the shown update its published date (the only date it presents).
 8. the URL (``/2024/03/05/``, ``/2024-03-05-``, ``/20240305/``) (``url``);
 9. a date labelled "Updated" near the headline (as in 1.);
 10. ``fallback``, htmldate's date as trafilatura found it (``text``), unless it
-    is the page's declared modification day: htmldate takes that where no
-    publication is declared, and it is none.
+    is the page's declared modification day (htmldate takes that where no
+    publication is declared, and it is none) or 1 January (htmldate's day for
+    a year found alone, as in a copyright line).
 
 **Modified**: the article object's ``dateModified``, ``<meta>`` modification
 dates (``article:modified_time``, ``og:updated_time`` ...), ``<time>`` marked
@@ -477,7 +478,7 @@ def _shown(tree: HtmlElement, head: HtmlElement, month_first: bool) -> list[_Sho
                 start, context = m.end(), ""
                 if not days or _is_elsewhere(owner, shared):
                     continue
-                if not label and len(text.strip()) > _PROSE_CHARS:
+                if not label and _is_prose(text, m):
                     continue
                 found.append(_Shown(_When(days[0], days[0].isoformat()), label, "text",
                                     is_after, tuple(days)))
@@ -507,6 +508,17 @@ def _labelled(tree: HtmlElement, month_first: bool) -> _When | None:
         if days and not _is_elsewhere(owner):
             return _When(days[0], days[0].isoformat())
     return None
+
+
+#: A text with more words than this beside its date is a sentence, not a dateline.
+_PROSE_WORDS = 12
+
+
+def _is_prose(text: str, match: re.Match[str]) -> bool:
+    """Whether a date is part of a sentence rather than a dateline: its text is
+    long, or has many words beside the date."""
+    rest = text[:match.start()] + " " + text[match.end():]
+    return len(text.strip()) > _PROSE_CHARS or len(rest.split()) > _PROSE_WORDS
 
 
 def _label(before: str, match: str) -> str:
@@ -653,8 +665,10 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
             published = next(
                 (c for c in cands([(fallback, "text")])
                  # htmldate's "original date" is the declared update where no
-                 # publication is declared: no publication date at all
-                 if not any(m.when.day == c.when.day for m in declared_mod)), None)
+                 # publication is declared: no publication date at all; and it
+                 # gives a year it found alone (a copyright) as 1 January
+                 if not any(m.when.day == c.when.day for m in declared_mod)
+                 and c.when.day.timetuple().tm_yday != 1), None)
     if published is not None:
         published = _local_value(published, declared_pub + declared_mod, _from_url(url))
 
