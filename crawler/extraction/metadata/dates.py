@@ -380,16 +380,28 @@ class _Shown:
 
 
 def _headline(tree: HtmlElement, titles: Sequence[str]) -> HtmlElement | None:
+    """The article's headline: the ``<h1>`` matching the page's title, else the
+    first outside the page header, navigation and footer; on a page without
+    ``<h1>``, an ``<h2>`` or ``itemprop=headline`` element matching the title."""
     heads = [h for h in tree.iter("h1") if h.text_content().strip()]
     wanted = {_norm(t) for t in titles if t}
-    for head in heads:
+
+    def matches(head: HtmlElement) -> bool:
         text = _norm(head.text_content())
-        if any(text and (text in t or t in text) for t in wanted):
+        return len(text) >= 8 and any(text in t or t in text for t in wanted)
+
+    for head in heads:
+        if matches(head):
             return head
     for head in heads:
         if not any(a.tag in ("header", "nav", "footer") for a in head.iterancestors()):
             return head
-    return heads[0] if heads else None
+    if heads:
+        return heads[0]
+    return next((h for h in _OTHER_HEADS(tree) if matches(h)), None)
+
+
+_OTHER_HEADS = etree.XPath('//h2 | //*[@itemprop="headline"][not(self::meta)]')
 
 
 def _norm(text: str) -> str:
