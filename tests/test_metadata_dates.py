@@ -80,6 +80,11 @@ def test_time_shown_under_the_headline():
     assert dates(page(body=body)).published == FoundDate("2024-03-05T14:00:00-05:00", "time")
 
 
+def test_time_text_gives_the_local_day_of_a_utc_attribute():
+    body = '<h1>Story</h1><p><time datetime="2024-03-06T02:00:00Z">March 5, 2024</time></p>'
+    assert dates(page(body=body)).published == FoundDate("2024-03-05", "time")
+
+
 def test_date_in_the_byline_text():
     body = '<h1>Story</h1><p class="meta">Published 4 March 2024 by Jane Doe</p>'
     assert dates(page(body=body)).published == FoundDate("2024-03-04", "text")

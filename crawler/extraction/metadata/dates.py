@@ -486,7 +486,7 @@ def _shown(tree: HtmlElement, head: HtmlElement, month_first: bool) -> list[_Sho
             for m in _TEXT_DATE.finditer(text) if _MAYBE_DATE.search(text) else ():
                 days = _readings(m, month_first)
                 before_text = (context + " " + text[start:m.start()])[-40:]
-                label = _label(before_text, m.group(0))
+                label = _label(before_text)
                 start, context = m.end(), ""
                 if not days or _is_elsewhere(owner, shared):
                     continue
@@ -533,7 +533,8 @@ def _is_prose(text: str, match: re.Match[str]) -> bool:
     return len(text.strip()) > _PROSE_CHARS or len(rest.split()) > _PROSE_WORDS
 
 
-def _label(before: str, match: str) -> str:
+def _label(before: str) -> str:
+    """The kind of the label nearest the end of ``before``, if any."""
     kinds = [(m.end(), "updated") for m in _UPDATED.finditer(before)]
     kinds += [(m.end(), "published") for m in _PUBLISHED.finditer(before)]
     return max(kinds)[1] if kinds else ""
@@ -558,7 +559,7 @@ def _from_time(el: HtmlElement, context: str, month_first: bool, after: bool,
     elif "published" in mark or el.get("pubdate") is not None:
         label = "published"
     else:
-        label = _label(context[-40:] + " " + text, "")
+        label = _label(context[-40:] + " " + text)
     return _Shown(when, label, "time", after, (when.day,))
 
 
