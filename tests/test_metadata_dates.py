@@ -12,6 +12,7 @@ from lxml import etree
 
 from crawler.extraction.core import parse_page
 from crawler.extraction.metadata.dates import SOURCES, Dates, FoundDate, find_dates
+from crawler.extraction.metadata.datevalues import parse_value
 from crawler.extraction.metadata.structured import read_structured
 
 FETCHED = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -266,6 +267,29 @@ def test_future_hints_are_dropped():
 def test_values_keep_time_and_offset_as_given(raw, value):
     head = f'<meta property="article:published_time" content="{raw}">'
     assert dates(page(head)).published.value == value
+
+
+@pytest.mark.parametrize(("raw", "mdy", "day"), [
+    ("03/05/2024", True, "2024-03-05"), ("03/05/2024", False, "2024-05-03"),
+    ("13/05/2024", True, "2024-05-13"),  # no 13th month: day first whatever the page
+    ("03.05.2024", True, "2024-05-03"),  # dots: day first
+    ("2024/03/05", False, "2024-03-05"),
+])
+def test_parse_value_numeric_order(raw, mdy, day):
+    when = parse_value(raw, mdy)
+    assert when is not None and when.value == day
+
+
+@pytest.mark.parametrize("raw", ["", "soon", "2024-13-01", "1985-03-05", "31/02/2024", None, 7])
+def test_parse_value_rejects_what_is_no_day(raw):
+    assert parse_value(raw, True) is None
+
+
+def test_parse_value_keeps_the_instant():
+    when = parse_value("2024-03-05T23:30:00-05:00", True)
+    assert when is not None and when.moment is not None
+    assert when.moment.astimezone(UTC).isoformat() == "2024-03-06T04:30:00+00:00"
+    assert when.day.isoformat() == "2024-03-05"
 
 
 def test_same_instant_declared_with_the_local_offset_is_preferred():

@@ -71,13 +71,21 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta, timezone
-from email.utils import parsedate_tz
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.extraction.metadata.datevalues import (
+    TEXT_DATE,
+    When,
+    make_day,
+    month_first,
+    parse_value,
+    readings,
+    text_when,
+)
 from crawler.extraction.metadata.structured import Structured, ld_types
 from crawler.extraction.signals import ARTICLE_TYPES
 
@@ -96,162 +104,6 @@ class FoundDate:
 class Dates:
     published: FoundDate | None
     modified: FoundDate | None
-
-
-# --------------------------------------------------------------------------- values
-
-
-@dataclass(frozen=True)
-class _When:
-    day: date
-    value: str
-    #: The instant, where the value has a time and an offset.
-    moment: datetime | None = None
-
-    @property
-    def utc(self) -> bool:
-        return self.moment is not None and self.moment.utcoffset() == timedelta(0)
-
-
-_ISO = re.compile(
-    r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?"
-    r"\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?(?![\d:])", re.I)
-_MIN_YEAR = 1990
-
-
-def _day(year: int, month: int, day: int) -> date | None:
-    if year < _MIN_YEAR:
-        return None
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _iso(raw: str) -> _When | None:
-    m = _ISO.match(raw)
-    if m is None:
-        return None
-    year, month, dd, hour, minute, second, zone = m.groups()
-    day = _day(int(year), int(month), int(dd))
-    if day is None:
-        return None
-    if hour is None:
-        return _When(day, day.isoformat())
-    if int(hour) > 23 or int(minute) > 59 or int(second or 0) > 59:
-        return _When(day, day.isoformat())
-    value = f"{day.isoformat()}T{int(hour):02d}:{minute}" + (f":{second}" if second else "")
-    if zone is None:
-        return _When(day, value)
-    if zone.upper() in ("Z", "UTC", "GMT"):
-        offset, text = timedelta(0), "Z"
-    else:
-        digits = zone[1:].replace(":", "")
-        hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
-        if hours > 14 or minutes > 59:
-            return _When(day, value)
-        offset = timedelta(hours=hours, minutes=minutes) * (-1 if zone[0] == "-" else 1)
-        text = f"{zone[0]}{hours:02d}:{minutes:02d}"
-    moment = datetime(day.year, day.month, day.day, int(hour), int(minute), int(second or 0),
-                      tzinfo=timezone(offset))
-    return _When(day, value + text, moment)
-
-
-def _rfc2822(raw: str) -> _When | None:
-    """``Thu, 04 Sep 2025 19:24:33 GMT`` (RSS, HTTP-style attributes)."""
-    if not re.match(r"^\s*(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d", raw):
-        return None
-    parts = parsedate_tz(raw)
-    if parts is None:
-        return None
-    day = _day(*parts[:3])
-    if day is None:
-        return None
-    moment = datetime(*parts[:6], tzinfo=timezone(timedelta(seconds=parts[9] or 0)))
-    named_utc = re.search(r"\s(?:GMT|UTC?|Z)\s*$", raw, re.I) is not None
-    return _iso(moment.isoformat().replace("+00:00", "Z") if named_utc else moment.isoformat())
-
-
-# --------------------------------------------------------------------------- dates in text
-
-_MONTHS: dict[str, int] = {}
-for _number, _names in enumerate((
-        "january jan januar jänner janvier janv enero ene gennaio gen janeiro januari",
-        "february feb februar février fevrier févr fevr febrero febbraio fevereiro fev februari",
-        "march mar märz maerz mär mars marzo março marco maart mrt",
-        "april apr avril avr abril abr aprile",
-        "may mai mayo maggio mag maio mei",
-        "june jun juni juin junio giugno giu junho",
-        "july jul juli juillet juil julio luglio lug julho",
-        "august aug août aout agosto ago augustus",
-        "september sep sept septembre septiembre setiembre settembre set setembro",
-        "october oct oktober octobre octubre ottobre ott outubro out okt",
-        "november nov novembre noviembre novembro",
-        "december dec dezember dez décembre decembre déc dic diciembre dicembre dezembro",
-), start=1):
-    for _name in _names.split():
-        _MONTHS[_name] = _number
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_TEXT_DATE = re.compile(
-    rf"(?<![\w\d])(?:"
-    rf"(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th|er|\.|º)?\s*(?:de\s+|of\s+)?(?P<m2>{_MONTH})\.?,?\s*"
-    rf"(?:de\s+)?(?P<y2>\d{{4}})"
-    rf"|(?P<y3>\d{{4}})(?P<s3>[-/.])(?P<m3>\d{{1,2}})(?P=s3)(?P<d3>\d{{1,2}})"
-    rf"|(?P<y4>\d{{4}})\s*年\s*(?P<m4>\d{{1,2}})\s*月\s*(?P<d4>\d{{1,2}})\s*日"
-    rf"|(?P<a5>\d{{1,2}})(?P<s5>[-/.])(?P<b5>\d{{1,2}})(?P=s5)(?P<y5>\d{{4}})"
-    rf")(?![\d])", re.I)
-#: English-speaking countries that write the day first (by language region or TLD).
-_DAY_FIRST_EN = frozenset(
-    "gb uk au nz ie in za sg my pk ng ke gh mt jm hk lk bd".split())
-
-
-def _readings(m: re.Match[str], month_first: bool) -> list[date]:
-    """The days a date match can mean, the likelier first."""
-    g = m.groupdict()
-    for mk, dk, yk in (("m1", "d1", "y1"), ("m2", "d2", "y2")):
-        if g[mk]:
-            day = _day(int(g[yk]), _MONTHS[g[mk].lower()], int(g[dk]))
-            return [day] if day else []
-    for yk, mk, dk in (("y3", "m3", "d3"), ("y4", "m4", "d4")):
-        if g[yk]:
-            day = _day(int(g[yk]), int(g[mk]), int(g[dk]))
-            return [day] if day else []
-    a, b, year = int(g["a5"]), int(g["b5"]), int(g["y5"])
-    mdy, dmy = _day(year, a, b), _day(year, b, a)
-    first, second = (mdy, dmy) if month_first and g["s5"] != "." else (dmy, mdy)
-    return [d for d in dict.fromkeys((first, second)) if d is not None]
-
-
-def _month_first(tree: HtmlElement, url: str | None) -> bool:
-    """Whether the page writes numeric dates month first (US English)."""
-    lang = (tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
-            or "en").strip().lower().replace("_", "-")
-    if not lang.startswith("en"):
-        return False
-    region = lang[3:5]
-    if region:
-        return region not in _DAY_FIRST_EN
-    host = (urlsplit(url).hostname or "") if url else ""
-    return host.rsplit(".", 1)[-1] not in _DAY_FIRST_EN
-
-
-def _text_when(raw: str, month_first: bool) -> _When | None:
-    m = _TEXT_DATE.search(raw)
-    if m is None:
-        return None
-    days = _readings(m, month_first)
-    return _When(days[0], days[0].isoformat()) if days else None
-
-
-def _parse(raw: object, month_first: bool) -> _When | None:
-    """A declared date (ISO 8601, RFC 2822, or a date written out) as the page gives it."""
-    if isinstance(raw, list) and raw:  # a JSON-LD property given as a list
-        raw = raw[0]
-    if not isinstance(raw, str) or not raw.strip():
-        return None
-    raw = raw.strip()
-    return _iso(raw) or _rfc2822(raw) or _text_when(raw[:60], month_first)
 
 
 # --------------------------------------------------------------------------- declared
@@ -318,12 +170,12 @@ def _is_elsewhere(el: HtmlElement, shared: frozenset[HtmlElement] = frozenset())
     return False
 
 
-def _marked(tree: HtmlElement, month_first: bool) -> tuple[_When | None, _When | None, bool]:
+def _marked(tree: HtmlElement, mdy: bool) -> tuple[When | None, When | None, bool]:
     """(published, modified) from ``<time>`` and microdata marking them, and
     whether the published one is shown (its text is a date). Marks of several
     different days are a list of posts, not the article's: none is taken."""
-    published: list[tuple[_When, bool]] = []
-    modified: list[_When] = []
+    published: list[tuple[When, bool]] = []
+    modified: list[When] = []
     marked = [el for el in _ITEMPROP_DATES(tree)
               if el.get("itemprop") in _MARKS and el.tag != "meta"]
     marked += [el for el in tree.iter("time") if el.get("itemprop") not in _MARKS and (
@@ -332,13 +184,13 @@ def _marked(tree: HtmlElement, month_first: bool) -> tuple[_When | None, _When |
     for el in marked:
         mark = f"{el.get('itemprop') or ''} {el.get('class') or ''}".lower()
         raw = el.get("datetime") or el.get("content") or el.get("title") or el.text_content()
-        when = _parse(raw, month_first)
+        when = parse_value(raw, mdy)
         if when is None or _is_elsewhere(el):
             continue
         if "modified" in mark or ("updated" in mark and "published" not in mark):
             modified.append(when)
         else:
-            published.append((when, _TEXT_DATE.search(el.text_content()) is not None))
+            published.append((when, TEXT_DATE.search(el.text_content()) is not None))
     one_pub = len({w.day for w, _ in published}) == 1
     return (published[0][0] if one_pub else None,
             modified[0] if len({w.day for w in modified}) == 1 else None,
@@ -356,7 +208,7 @@ _PUBLISHED = re.compile(
     r"publié|publicado|pubblicato|gepubliceerd|erschienen|created)", re.I)
 #: A publication label right before a date ("Published on 5 March 2024", "Post time: ...").
 _LABELLED = re.compile(
-    rf"(?:{_PUBLISHED.pattern[1:-1]})\W{{0,4}}(?:(?:on|at|am|le|el|il|em|op)\s+)?(?={_TEXT_DATE.pattern})",
+    rf"(?:{_PUBLISHED.pattern[1:-1]})\W{{0,4}}(?:(?:on|at|am|le|el|il|em|op)\s+)?(?={TEXT_DATE.pattern})",
     re.I)
 #: The same without IGNORECASE, on lower-cased text: many times faster on a whole page.
 _LABELLED_LOWER = re.compile(_LABELLED.pattern)
@@ -371,7 +223,7 @@ _PROSE_CHARS = 160
 
 @dataclass(frozen=True)
 class _Shown:
-    when: _When
+    when: When
     label: str  # "published", "updated" or ""
     source: str  # "time" or "text"
     after: bool  # after the headline (else above it)
@@ -459,7 +311,7 @@ def _window(pieces: Iterator[tuple[str, HtmlElement]], chars: int) -> list[tuple
     return out
 
 
-def _shown(tree: HtmlElement, head: HtmlElement, month_first: bool) -> list[_Shown]:
+def _shown(tree: HtmlElement, head: HtmlElement, mdy: bool) -> list[_Shown]:
     """Dates shown just above and after the headline, in document order."""
     shared = frozenset(head.iterancestors())
     found: list[_Shown] = []
@@ -475,7 +327,7 @@ def _shown(tree: HtmlElement, head: HtmlElement, month_first: bool) -> list[_Sho
                 if time_el in times_done:
                     continue
                 times_done.add(time_el)
-                shown = _from_time(time_el, context, month_first, is_after, shared)
+                shown = _from_time(time_el, context, mdy, is_after, shared)
                 if shown is not None:
                     found.append(shown)
                     context = ""
@@ -483,8 +335,8 @@ def _shown(tree: HtmlElement, head: HtmlElement, month_first: bool) -> list[_Sho
                     context = (context + " " + time_el.text_content())[-60:]
                 continue
             start = 0
-            for m in _TEXT_DATE.finditer(text) if _MAYBE_DATE.search(text) else ():
-                days = _readings(m, month_first)
+            for m in TEXT_DATE.finditer(text) if _MAYBE_DATE.search(text) else ():
+                days = readings(m, mdy)
                 before_text = (context + " " + text[start:m.start()])[-40:]
                 label = _label(before_text)
                 start, context = m.end(), ""
@@ -492,13 +344,13 @@ def _shown(tree: HtmlElement, head: HtmlElement, month_first: bool) -> list[_Sho
                     continue
                 if not label and _is_prose(text, m):
                     continue
-                found.append(_Shown(_When(days[0], days[0].isoformat()), label, "text",
+                found.append(_Shown(When(days[0], days[0].isoformat()), label, "text",
                                     is_after, tuple(days)))
             context = (context + " " + text[start:])[-60:]
     return found
 
 
-def _labelled(tree: HtmlElement, month_first: bool) -> _When | None:
+def _labelled(tree: HtmlElement, mdy: bool) -> When | None:
     """The first date labelled as the publication anywhere in the page's body,
     outside comments, sidebars and related-article lists."""
     body = tree.find("body")
@@ -512,13 +364,13 @@ def _labelled(tree: HtmlElement, month_first: bool) -> _When | None:
         at += len(text) + 1
     joined = "\n".join(text for text, _ in pieces)
     for m in _LABELLED.finditer(joined):
-        date_match = _TEXT_DATE.match(joined, m.end())
+        date_match = TEXT_DATE.match(joined, m.end())
         if date_match is None:
             continue
         owner = pieces[bisect_right(starts, date_match.start()) - 1][1]
-        days = _readings(date_match, month_first)
+        days = readings(date_match, mdy)
         if days and not _is_elsewhere(owner):
-            return _When(days[0], days[0].isoformat())
+            return When(days[0], days[0].isoformat())
     return None
 
 
@@ -540,13 +392,13 @@ def _label(before: str) -> str:
     return max(kinds)[1] if kinds else ""
 
 
-def _from_time(el: HtmlElement, context: str, month_first: bool, after: bool,
+def _from_time(el: HtmlElement, context: str, mdy: bool, after: bool,
                shared: frozenset[HtmlElement]) -> _Shown | None:
     if _is_elsewhere(el, shared):
         return None
     text = el.text_content()
-    attr = _parse(el.get("datetime"), month_first)
-    seen = _text_when(text, month_first)
+    attr = parse_value(el.get("datetime"), mdy)
+    seen = text_when(text, mdy)
     when = attr or seen
     if when is None:
         return None
@@ -569,7 +421,7 @@ _URL_DATE = re.compile(
     r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:[/_.-]|$)|/((?:19|20)\d{2})(\d{2})(\d{2})/")
 
 
-def _from_url(url: str | None) -> _When | None:
+def _from_url(url: str | None) -> When | None:
     if not url:
         return None
     try:
@@ -580,8 +432,8 @@ def _from_url(url: str | None) -> _When | None:
     if m is None:
         return None
     y, mo, d = (g for g in m.groups() if g is not None)
-    day = _day(int(y), int(mo), int(d))
-    return _When(day, day.isoformat()) if day else None
+    day = make_day(int(y), int(mo), int(d))
+    return When(day, day.isoformat()) if day else None
 
 
 # --------------------------------------------------------------------------- decision
@@ -589,7 +441,7 @@ def _from_url(url: str | None) -> _When | None:
 
 @dataclass(frozen=True)
 class _Candidate:
-    when: _When
+    when: When
     source: str
 
     def found(self) -> FoundDate:
@@ -614,12 +466,12 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
     if limit.tzinfo is None:
         limit = limit.replace(tzinfo=UTC)
     last_day = (limit.astimezone(UTC) + timedelta(hours=14)).date()
-    month_first = _month_first(tree, url)
+    mdy = month_first(tree, url)
 
     def cands(raws: Sequence[tuple[object, str]]) -> list[_Candidate]:
         found = []
         for raw, source in raws:
-            when = raw if isinstance(raw, _When) else _parse(raw, month_first)
+            when = raw if isinstance(raw, When) else parse_value(raw, mdy)
             if when is not None and (when.moment <= limit if when.moment is not None
                                      else when.day <= last_day):
                 found.append(_Candidate(when, source))
@@ -627,7 +479,7 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
 
     article = _article_object(structured, url) or {}
     page = next((n for n in structured.ld if ld_types(n) & _PAGE_TYPES), {})
-    marked_pub, marked_mod, marked_shown = _marked(tree, month_first)
+    marked_pub, marked_mod, marked_shown = _marked(tree, mdy)
     declared_pub = cands(
         [(article.get("datePublished") or article.get("dateCreated"), "json-ld")]
         + [(structured.meta_first(k), "meta") for k in _META_PUBLISHED]
@@ -644,12 +496,12 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
     titles = [structured.meta_first("og:title") or "", str(article.get("headline") or "")]
     head = _headline(tree, titles)
     shown = []
-    for item in _shown(tree, head, month_first) if head is not None else []:
-        days = tuple(d for d in item.days if cands([(_When(d, d.isoformat()), "")]))
+    for item in _shown(tree, head, mdy) if head is not None else []:
+        days = tuple(d for d in item.days if cands([(When(d, d.isoformat()), "")]))
         if days and cands([(item.when, "")]):
             shown.append(replace(item, days=days))
         elif days:  # the likelier reading is in the future: the other one
-            shown.append(replace(item, when=_When(days[0], days[0].isoformat()), days=days))
+            shown.append(replace(item, when=When(days[0], days[0].isoformat()), days=days))
     shown_pub = _pick_shown(shown, ("published", ""))
     shown_upd = _pick_shown(shown, ("updated",))
 
@@ -665,7 +517,7 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
         published = (declared_pub + evidence)[0]
     else:
         url_date = cands([(_from_url(url), "url")])
-        labelled = cands([(_labelled(tree, month_first), "text")])
+        labelled = cands([(_labelled(tree, mdy), "text")])
         if labelled:
             published = labelled[0]
         elif url_date:
@@ -716,7 +568,7 @@ def _as_declared(shown: _Shown, declared: list[_Candidate], days: int) -> _Candi
 
 
 def _local_value(chosen: _Candidate, declared: list[_Candidate],
-                 url_day: _When | None) -> _Candidate:
+                 url_day: When | None) -> _Candidate:
     """A value in UTC given in the page's own zone where the page says which:
     the same instant declared with another offset, else the day of the URL
     where it is the day before or after (the publisher's local day)."""
@@ -731,7 +583,7 @@ def _local_value(chosen: _Candidate, declared: list[_Candidate],
     return chosen
 
 
-def _earlier(when: _When, than: _When) -> bool:
+def _earlier(when: When, than: When) -> bool:
     if when.moment is not None and than.moment is not None:
         return when.moment < than.moment
     return when.day < than.day
