@@ -196,6 +196,16 @@ def test_a_day_is_compared_with_the_fetch_day_in_the_zone_furthest_ahead():
     assert dates(page(later), fetched_at=fetched).published is None
 
 
+def test_without_a_fetch_time_nothing_after_now():
+    head = '<meta name="date" content="2999-01-01"><meta name="dc.date" content="2024-01-01">'
+    assert dates(page(head), fetched_at=None).published == FoundDate("2024-01-01", "meta")
+
+
+def test_a_naive_fetch_time_is_utc():
+    late = '<meta property="article:published_time" content="2024-06-01T12:30:00Z">'
+    assert dates(page(late), fetched_at=datetime(2024, 6, 1, 12, 0)).published is None
+
+
 def test_a_future_declaration_falls_to_the_next_source():
     head = ('<meta property="article:published_time" content="2030-01-01">'
             '<meta name="dc.date" content="2024-01-01">')

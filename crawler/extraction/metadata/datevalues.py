@@ -17,6 +17,8 @@ from lxml.html import HtmlElement
 
 @dataclass(frozen=True)
 class When:
+    """A date as read: its day, its ISO 8601 value as the page gives it."""
+
     day: date
     value: str
     #: The instant, where the value has a time and an offset.
