@@ -511,8 +511,8 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
         shown_pub = _Shown(marked_pub, "published", "time", True, (marked_pub.day,))
     published: _Candidate | None = None
     if shown_pub is not None:
-        published = _as_declared(shown_pub, declared_pub, 0) or _as_declared(
-            shown_pub, declared_mod + evidence, 0) or _Candidate(shown_pub.when, shown_pub.source)
+        published = _as_declared(shown_pub, declared_pub) or _as_declared(
+            shown_pub, declared_mod + evidence) or _Candidate(shown_pub.when, shown_pub.source)
     elif declared_pub or evidence:
         published = (declared_pub + evidence)[0]
     else:
@@ -524,7 +524,7 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
             published = url_date[0]
         elif shown_upd is not None:
             # the only date the page shows is its update: the page presents it
-            published = _as_declared(shown_upd, declared_mod, 0) or _Candidate(
+            published = _as_declared(shown_upd, declared_mod) or _Candidate(
                 shown_upd.when, shown_upd.source)
         else:
             published = next(
@@ -539,7 +539,7 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
 
     modified_candidates = list(declared_mod)
     if shown_upd is not None:
-        modified_candidates.append(_as_declared(shown_upd, declared_mod, 0)
+        modified_candidates.append(_as_declared(shown_upd, declared_mod)
                                    or _Candidate(shown_upd.when, shown_upd.source))
     modified_candidates += sitemap[::-1]
     modified = next((c for c in modified_candidates
@@ -556,14 +556,12 @@ def _pick_shown(shown: list[_Shown], labels: tuple[str, ...]) -> _Shown | None:
     return after[0] if after else above[-1] if above else None
 
 
-def _as_declared(shown: _Shown, declared: list[_Candidate], days: int) -> _Candidate | None:
-    """The first declaration within ``days`` of a day the shown date can be read as
-    (a numeric date may be read two ways), with its own value: its time and
-    offset, and a day the page may show in another zone."""
+def _as_declared(shown: _Shown, declared: list[_Candidate]) -> _Candidate | None:
+    """The first declaration on a day the shown date can be read as (a numeric
+    date may be read two ways): the same date with its time and offset."""
     for candidate in declared:
-        for day in shown.days:
-            if abs((candidate.when.day - day).days) <= days:
-                return candidate
+        if candidate.when.day in shown.days:
+            return candidate
     return None
 
 
