@@ -46,9 +46,10 @@ _COLON = re.compile(r":\s+")
 _EDGE_SYMBOLS = re.compile(r"^[\s|·•»«⋆★:–—-]+|[\s|·•»«⋆★:–—-]+$")
 _SPACE = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]")
 #: Section words a CMS adds to its titles beside the site's name.
 _SECTION_WORDS = frozenset({"blog", "opinion", "news", "home", "homepage", "article",
-                            "articles"})
+                            "articles", "blog archive"})
 _HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template"})
 #: Ancestors whose headings are never the article's: navigation, side bars,
 #: footers, menus, pop-ups, forms, comment and related-post blocks.
@@ -70,6 +71,10 @@ _CONTENT_CLASS = re.compile(r"(?:^|[-_])(?:post|entry|article|story|content|hero
 _CONTENT_TAGS = frozenset({"article", "main"})
 #: A heading's vote by where it stands.
 _WEIGHTS = {"content": 1.5, "page": 1.0, "header": 0.5}
+#: A heading of one or two words is more often a section's label ("Blog",
+#: "M&A Updates") than a headline: its vote counts a third.
+_LABEL_WORDS = 2
+_LABEL_SHARE = 1 / 3
 _SITE_META = ("og:site_name", "application-name", "apple-mobile-web-app-title",
               "twitter:site", "publisher", "dc.publisher")
 _SITE_TYPES = frozenset({"website", "organization", "newsmediaorganization", "corporation",
@@ -77,6 +82,9 @@ _SITE_TYPES = frozenset({"website", "organization", "newsmediaorganization", "co
 _HOST_NOISE = frozenset({"www", "m", "amp", "com", "org", "net", "co", "uk", "io", "edu", "gov",
                          "info", "us"})
 _MAX_CHARS = 300
+#: The most words of a title's part that begins with the site's name and is
+#: still taken for it ("EcoFlow ZA", "UC Davis Children's Hospital").
+_MAX_SITE_WORDS = 4
 _MIN_AGREEING_CHARS = 8
 
 
@@ -94,6 +102,10 @@ class _Sites:
 
     names: set[str] = field(default_factory=set)
     host: set[str] = field(default_factory=set)
+    #: The texts of the page header's headings: a logo's, or a headline shown
+    #: in a banner; a title's part equal to one is the site's name, but the
+    #: heading is not dropped for it.
+    logos: set[str] = field(default_factory=set)
 
     def add(self, name: object) -> None:
         if isinstance(name, str) and len(key := _compact(name)) >= 2:
@@ -103,21 +115,27 @@ class _Sites:
         key = _compact(text)
         return key in self.names or key in self.host
 
-    def is_site(self, part: str) -> bool:
-        """Whether a title's part names the site."""
+    def is_site(self, part: str, strict: bool = False) -> bool:
+        """Whether a title's part names the site; ``strict``: only by being
+        one of its names or its host name (for the part before a colon, which
+        is often the headline's topic)."""
         key = _compact(part)
         if len(key) < 2:
+            return False
+        if key in self.names or key in self.host or key in self.logos:
+            return True
+        if strict:
             return False
         if _key(part) in _SECTION_WORDS:
             return True
         words = [w for w in map(_compact, part.split()) if w]
         initials = "".join(w[0] for w in words)
         for name in self.names | self.host:
-            if key == name or (len(initials) >= 3 and initials == name):
+            if len(initials) >= 3 and initials == name:
                 return True
             if min(len(key), len(name)) >= 3 and name.startswith(key):
                 return True
-            if len(name) >= 4 and key.startswith(name):
+            if len(name) >= 4 and key.startswith(name) and len(words) <= _MAX_SITE_WORDS:
                 return True
         if any(words[0] == name for name in self.names if len(name) >= 3):
             return True
@@ -129,12 +147,14 @@ def find_title(tree: HtmlElement, structured: Structured, *, url: str | None,
     """The page's headline, or ``fallback`` (cleaned) when the page offers none."""
     headings = _headings(tree)
     declared = _declared(tree, structured)
-    sites = _site_names(structured, sitename, url, [t for _, t in declared])
+    sites = _site_names(structured, sitename, url, declared, headings)
     candidates: dict[str, _Candidate] = {}
-    for text, weight in headings:
+    for text, place in headings:
         if sites.is_name(text):
             continue  # a logo, or the site's name as a page heading
         text = _trim(text, sites)
+        label = sum(1 for word in text.split() if _WORD.search(word)) <= _LABEL_WORDS
+        weight = _WEIGHTS[place] * (_LABEL_SHARE if label else 1)
         candidate = candidates.setdefault(_key(text), _Candidate(text, order=len(candidates)))
         candidate.heading = max(candidate.heading, weight)
     for weight, title in declared:
@@ -186,10 +206,13 @@ def _declared(tree: HtmlElement, structured: Structured) -> list[tuple[float, st
 
 
 def _site_names(structured: Structured, sitename: str | None, url: str | None,
-                titles: list[str]) -> _Sites:
-    """The site's names; a "name" that is a whole title of the page is none."""
+                 declared: list[tuple[float, str]], headings: list[tuple[str, str]]) -> _Sites:
+    """The site's names: those the page declares, the headings of its header
+    (a logo's text), its host name and ``sitename``, unless that is the text of
+    one of the page's other headings (trafilatura takes a part of ``<title>``
+    with a dot in it for the site's name, which may be the headline). A "name"
+    that is a whole title of the page is none."""
     sites = _Sites()
-    sites.add(sitename)
     for key in _SITE_META:
         for value in structured.meta.get(key, []):
             sites.add(value.lstrip("@"))
@@ -200,7 +223,13 @@ def _site_names(structured: Structured, sitename: str | None, url: str | None,
         publisher = node.get("publisher")
         if isinstance(publisher, dict):
             sites.add(publisher.get("name"))
-    sites.names -= {_compact(t) for t in titles}
+    sites.logos = {_compact(text) for text, place in headings if place == "header"}
+    shown = {_compact(text) for text, place in headings if place != "header"}
+    if sitename and _compact(sitename) not in shown:
+        sites.add(sitename)
+    titles = {_compact(t) for _, t in declared}
+    sites.names -= titles
+    sites.logos -= titles
     try:
         host = urlsplit(url or "").hostname or ""
     except ValueError:
@@ -211,18 +240,22 @@ def _site_names(structured: Structured, sitename: str | None, url: str | None,
 
 
 def _trim(title: str, sites: _Sites) -> str:
-    """``title`` without its leading and trailing parts that name the site; from
-    a trailing site name on ("Headline - Site - Tagline")."""
+    """``title``'s first run of parts that do not name the site: without
+    "Site | " before it or " - Site" after it, nor what follows a site's name
+    ("Headline - Site - Tagline")."""
     parts = _split(title)
-    for i in range(1, len(parts)):
-        if sites.is_site(parts[i][0]):
-            parts = parts[:i]
-            break
-    while len(parts) > 1 and sites.is_site(parts[0][0]):
-        parts.pop(0)
-    text = "".join(part + sep for part, sep in parts[:-1]) + parts[-1][0]
+    run: list[tuple[str, str]] = []
+    for part in parts:
+        if len(parts) > 1 and sites.is_site(part[0]):
+            if run:
+                break
+        else:
+            run.append(part)
+    if not run:
+        return _EDGE_SYMBOLS.sub("", title) or title
+    text = "".join(part + sep for part, sep in run[:-1]) + run[-1][0]
     head = _COLON.split(text, maxsplit=1)
-    if len(head) == 2 and sites.is_site(head[0]) and _key(head[1]):
+    if len(head) == 2 and sites.is_site(head[0], strict=True) and _key(head[1]):
         text = head[1]
     return _EDGE_SYMBOLS.sub("", text) or text.strip()
 
@@ -240,8 +273,9 @@ def _split(title: str) -> list[tuple[str, str]]:
     return parts
 
 
-def _headings(tree: HtmlElement) -> list[tuple[str, float]]:
-    """The ``<h1>`` texts that may be the headline, each with its vote's weight."""
+def _headings(tree: HtmlElement) -> list[tuple[str, str]]:
+    """The ``<h1>`` texts that may be the headline, each with where it stands
+    (:func:`_place`)."""
     found = []
     for h1 in tree.iter("h1"):
         text = _heading_text(h1)
@@ -249,7 +283,7 @@ def _headings(tree: HtmlElement) -> list[tuple[str, float]]:
             continue  # empty, a whole block in a heading, an unrendered template
         place = _place(h1)
         if place != "chrome":
-            found.append((text, _WEIGHTS[place]))
+            found.append((text, place))
     return found
 
 
