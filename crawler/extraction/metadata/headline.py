@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -47,6 +47,9 @@ _EDGE_SYMBOLS = re.compile(r"^[\s|·•»«⋆★:–—-]+|[\s|·•»«⋆★:
 _SPACE = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[\W_]+")
 _WORD = re.compile(r"[^\W_]")
+#: A dot followed by a space or ending the text: a sentence, where a domain
+#: name has none.
+_SENTENCE = re.compile(r"\.(?:\s|$)")
 #: Section words a CMS adds to its titles beside the site's name.
 _SECTION_WORDS = frozenset({"blog", "opinion", "news", "home", "homepage", "article",
                             "articles", "blog archive"})
@@ -106,6 +109,9 @@ class _Sites:
     #: in a banner; a title's part equal to one is the site's name, but the
     #: heading is not dropped for it.
     logos: set[str] = field(default_factory=set)
+    #: The caller's name for the site, which may be a guess from ``<title>``:
+    #: left out where it would leave nothing of a title.
+    guess: str = ""
 
     def add(self, name: object) -> None:
         if isinstance(name, str) and len(key := _compact(name)) >= 2:
@@ -115,29 +121,32 @@ class _Sites:
         key = _compact(text)
         return key in self.names or key in self.host
 
-    def is_site(self, part: str, strict: bool = False) -> bool:
+    def is_site(self, part: str, strict: bool = False, words: int = 0) -> bool:
         """Whether a title's part names the site; ``strict``: only by being
         one of its names or its host name (for the part before a colon, which
         is often the headline's topic)."""
         key = _compact(part)
         if len(key) < 2:
             return False
-        if key in self.names or key in self.host or key in self.logos:
+        if key in self.names or key in self.host or (self.guess and key == self.guess):
             return True
+        if key in self.logos and 2 * _words(part) <= words:
+            return True  # a logo's text, shorter than the rest of the title
         if strict:
             return False
         if _key(part) in _SECTION_WORDS:
             return True
         words = [w for w in map(_compact, part.split()) if w]
         initials = "".join(w[0] for w in words)
-        for name in self.names | self.host:
+        for name in self.names | self.host | ({self.guess} if self.guess else set()):
             if len(initials) >= 3 and initials == name:
                 return True
             if min(len(key), len(name)) >= 3 and name.startswith(key):
                 return True
             if len(name) >= 4 and key.startswith(name) and len(words) <= _MAX_SITE_WORDS:
                 return True
-        if any(words[0] == name for name in self.names if len(name) >= 3):
+        if len(words) <= _MAX_SITE_WORDS and any(
+                words[0] == name for name in self.names if len(name) >= 3):
             return True
         return any(len(key) >= 5 and key in label for label in self.host)
 
@@ -147,13 +156,14 @@ def find_title(tree: HtmlElement, structured: Structured, *, url: str | None,
     """The page's headline, or ``fallback`` (cleaned) when the page offers none."""
     headings = _headings(tree)
     declared = _declared(tree, structured)
-    sites = _site_names(structured, sitename, url, declared, headings)
+    sites = _site_names(structured, sitename, url, declared, headings,
+                        _subheads(tree) if sitename else [])
     candidates: dict[str, _Candidate] = {}
     for text, place in headings:
         if sites.is_name(text):
             continue  # a logo, or the site's name as a page heading
         text = _trim(text, sites)
-        label = sum(1 for word in text.split() if _WORD.search(word)) <= _LABEL_WORDS
+        label = _words(text) <= _LABEL_WORDS
         weight = _WEIGHTS[place] * (_LABEL_SHARE if label else 1)
         candidate = candidates.setdefault(_key(text), _Candidate(text, order=len(candidates)))
         candidate.heading = max(candidate.heading, weight)
@@ -206,7 +216,8 @@ def _declared(tree: HtmlElement, structured: Structured) -> list[tuple[float, st
 
 
 def _site_names(structured: Structured, sitename: str | None, url: str | None,
-                 declared: list[tuple[float, str]], headings: list[tuple[str, str]]) -> _Sites:
+                 declared: list[tuple[float, str]], headings: list[tuple[str, str]],
+                 subheads: list[str]) -> _Sites:
     """The site's names: those the page declares, the headings of its header
     (a logo's text), its host name and ``sitename``, unless that is the text of
     one of the page's other headings (trafilatura takes a part of ``<title>``
@@ -224,12 +235,15 @@ def _site_names(structured: Structured, sitename: str | None, url: str | None,
         if isinstance(publisher, dict):
             sites.add(publisher.get("name"))
     sites.logos = {_compact(text) for text, place in headings if place == "header"}
-    shown = {_compact(text) for text, place in headings if place != "header"}
-    if sitename and _compact(sitename) not in shown:
-        sites.add(sitename)
+    shown = {_compact(text) for text, place in headings if place != "header"} | {
+        _compact(text) for text in subheads}
+    if sitename and _compact(sitename) not in shown and not _SENTENCE.search(sitename):
+        sites.guess = _compact(sitename)
     titles = {_compact(t) for _, t in declared}
     sites.names -= titles
     sites.logos -= titles
+    if sites.guess in titles:
+        sites.guess = ""
     try:
         host = urlsplit(url or "").hostname or ""
     except ValueError:
@@ -242,20 +256,28 @@ def _site_names(structured: Structured, sitename: str | None, url: str | None,
 def _trim(title: str, sites: _Sites) -> str:
     """``title``'s first run of parts that do not name the site: without
     "Site | " before it or " - Site" after it, nor what follows a site's name
-    ("Headline - Site - Tagline")."""
+    ("Headline - Site - Tagline"). Where every part would go, the caller's
+    guess at the site's name is the one wrong."""
     parts = _split(title)
+    words = _words(title)
     run: list[tuple[str, str]] = []
-    for part in parts:
-        if len(parts) > 1 and sites.is_site(part[0]):
-            if run:
+    if len(parts) > 1:
+        sites_part = [sites.is_site(part, words=words) for part, _ in parts]
+        if all(sites_part) and sites.guess:
+            sites = replace(sites, guess="")
+            sites_part = [sites.is_site(part, words=words) for part, _ in parts]
+        for part, is_site in zip(parts, sites_part, strict=True):
+            if not is_site:
+                run.append(part)
+            elif run:
                 break
-        else:
-            run.append(part)
+    else:
+        run = parts
     if not run:
         return _EDGE_SYMBOLS.sub("", title) or title
     text = "".join(part + sep for part, sep in run[:-1]) + run[-1][0]
     head = _COLON.split(text, maxsplit=1)
-    if len(head) == 2 and sites.is_site(head[0], strict=True) and _key(head[1]):
+    if len(head) == 2 and sites.is_site(head[0], strict=True, words=words) and _key(head[1]):
         text = head[1]
     return _EDGE_SYMBOLS.sub("", text) or text.strip()
 
@@ -285,6 +307,12 @@ def _headings(tree: HtmlElement) -> list[tuple[str, str]]:
         if place != "chrome":
             found.append((text, place))
     return found
+
+
+def _subheads(tree: HtmlElement) -> list[str]:
+    """The texts of the page's ``<h2>`` and ``<h3>``: where old blog themes show
+    a post's title under the blog's name in ``<h1>``."""
+    return [text for h in tree.iter("h2", "h3") if (text := _heading_text(h))]
 
 
 def _heading_text(element: HtmlElement) -> str | None:
@@ -358,6 +386,10 @@ def _key(text: str | None) -> str:
     """Words only, case folded, apostrophes dropped: how two titles are compared."""
     folded = (text or "").casefold().replace("’", "").replace("'", "")
     return _NOT_WORD.sub(" ", folded).strip()
+
+
+def _words(text: str) -> int:
+    return sum(1 for word in text.split() if _WORD.search(word))
 
 
 def _compact(text: str) -> str:
