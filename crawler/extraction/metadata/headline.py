@@ -121,33 +121,33 @@ class _Sites:
         key = _compact(text)
         return key in self.names or key in self.host
 
-    def is_site(self, part: str, strict: bool = False, words: int = 0) -> bool:
-        """Whether a title's part names the site; ``strict``: only by being
-        one of its names or its host name (for the part before a colon, which
-        is often the headline's topic)."""
+    def is_site(self, part: str, *, title_words: int = 0, strict: bool = False) -> bool:
+        """Whether a part of a title of ``title_words`` words names the site;
+        ``strict``: only by being one of its names (for the part before a
+        colon, which is more often the headline's topic)."""
         key = _compact(part)
         if len(key) < 2:
             return False
-        if key in self.names or key in self.host or (self.guess and key == self.guess):
+        if key in self.names or key in self.host or key == self.guess:
             return True
-        if key in self.logos and 2 * _words(part) <= words:
-            return True  # a logo's text, shorter than the rest of the title
+        if key in self.logos and 2 * _words(part) <= title_words:
+            return True  # a logo's text, no longer than the rest of the title
         if strict:
             return False
         if _key(part) in _SECTION_WORDS:
             return True
         words = [w for w in map(_compact, part.split()) if w]
         initials = "".join(w[0] for w in words)
-        for name in self.names | self.host | ({self.guess} if self.guess else set()):
+        short = len(words) <= _MAX_SITE_WORDS
+        for name in self.names | self.host | ({self.guess} - {""}):
             if len(initials) >= 3 and initials == name:
-                return True
+                return True  # "Farm Bureau Financial Services" on fbfs.com
             if min(len(key), len(name)) >= 3 and name.startswith(key):
-                return True
-            if len(name) >= 4 and key.startswith(name) and len(words) <= _MAX_SITE_WORDS:
-                return True
-        if len(words) <= _MAX_SITE_WORDS and any(
-                words[0] == name for name in self.names if len(name) >= 3):
-            return True
+                return True  # "Soliant" for "Soliant Health"
+            if len(name) >= 4 and short and key.startswith(name):
+                return True  # "EcoFlow ZA" for "EcoFlow"
+        if short and any(words[0] == name for name in self.names if len(name) >= 3):
+            return True  # "VCA Animal Hospitals" for "VCA"
         return any(len(key) >= 5 and key in label for label in self.host)
 
 
@@ -262,10 +262,10 @@ def _trim(title: str, sites: _Sites) -> str:
     words = _words(title)
     run: list[tuple[str, str]] = []
     if len(parts) > 1:
-        sites_part = [sites.is_site(part, words=words) for part, _ in parts]
+        sites_part = [sites.is_site(part, title_words=words) for part, _ in parts]
         if all(sites_part) and sites.guess:
             sites = replace(sites, guess="")
-            sites_part = [sites.is_site(part, words=words) for part, _ in parts]
+            sites_part = [sites.is_site(part, title_words=words) for part, _ in parts]
         for part, is_site in zip(parts, sites_part, strict=True):
             if not is_site:
                 run.append(part)
@@ -277,7 +277,7 @@ def _trim(title: str, sites: _Sites) -> str:
         return _EDGE_SYMBOLS.sub("", title) or title
     text = "".join(part + sep for part, sep in run[:-1]) + run[-1][0]
     head = _COLON.split(text, maxsplit=1)
-    if len(head) == 2 and sites.is_site(head[0], strict=True, words=words) and _key(head[1]):
+    if len(head) == 2 and sites.is_site(head[0], title_words=words, strict=True) and _key(head[1]):
         text = head[1]
     return _EDGE_SYMBOLS.sub("", text) or text.strip()
 
