@@ -4,24 +4,27 @@ Candidates are the page's visible ``<h1>`` headings and its declared titles:
 the JSON-LD headline of the article object, ``og:title``, ``twitter:title`` and
 ``<title>``.
 
-- A heading in a navigation bar, a menu, a side bar, a footer, a pop-up or a
-  comment block is no candidate, nor one that is the site's name (a logo); one
-  in the page's header, outside the article, counts for less.
-- A declared title loses a leading or trailing part only where that part is
-  shown to name the site: it equals, begins or abbreviates a name the page gives
-  its site (``og:site_name``, ``application-name``, the JSON-LD publisher,
-  ``WebSite`` or ``Organization`` name, the name the caller found) or the host
-  name; or it is a bare section word ("Blog", "Opinion"). A separator alone is
-  no evidence: headlines contain " - " and ":".
+- A heading in a navigation bar, a menu, a side bar, a footer, a pop-up, a form
+  or a comment block is no candidate, nor one that is the site's name (a logo,
+  a link to the home page). One in the page's header, outside the article,
+  counts for less, and one of one or two words (a section's label, "Blog")
+  for less still.
+- A title (declared, or a heading's) loses its leading and trailing parts only
+  where they are shown to name the site: a part equals, begins or abbreviates a
+  name the page gives its site (``og:site_name``, ``application-name``, the
+  JSON-LD publisher, ``WebSite`` or ``Organization`` name), its host name, the
+  text of a heading in its header, or the caller's name for it; or it is a bare
+  section word ("Blog", "Opinion"). What follows a site's name goes too
+  ("Headline - Site - Tagline"). A separator alone is no evidence: headlines
+  contain " - " and ":".
 
-Each source then votes for the candidate it agrees with: a declared title for
-its own trimmed text, or for the heading it starts or ends with at a word
-boundary (``<title>`` "Headline - Section - Site" votes for the heading
-"Headline"); a heading for itself, or for the declared title it shows with
-something beside it (a date, a label). Identical ``<title>``, ``og:title`` and
-``twitter:title`` are one vote: a CMS copies one SEO title into all three. The
-JSON-LD headline, written from the article's own title field, is a vote of its
-own. The candidate with most votes wins; a visible heading wins a tie.
+Each source then votes: a declared title for its trimmed text, or for the
+heading that text starts or ends with at a word boundary (``<title>``
+"Headline - Section | Site" votes for the heading "Headline - Section", and
+"Headline: a subtitle" for the heading "Headline"); a heading for itself.
+Identical ``<title>``, ``og:title``, ``twitter:title`` and JSON-LD headline
+are one vote: a CMS copies one SEO title into all of them. The candidate with
+most votes wins; a visible heading wins a tie.
 
 Pure: the tree is never changed.
 """
@@ -347,7 +350,7 @@ def _place(element: HtmlElement) -> str:
             return "content"
         if tag in _CHROME_TAGS or role in _CHROME_ROLES:
             return "chrome"
-        if tag == "a" and (ancestor.get("href") or "").rstrip("/") in ("", "#"):
+        if tag == "a" and _is_home(ancestor.get("href")):
             return "chrome"  # a link to the home page: a logo
         tokens = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}".lower().split()
         if any(_is_chrome(token) for token in tokens):
@@ -357,6 +360,15 @@ def _place(element: HtmlElement) -> str:
                 _CONTENT_CLASS.search(t) for t in tokens):
             header = True
     return "header" if header else "page"
+
+
+def _is_home(href: str | None) -> bool:
+    """Whether a link goes to a site's home page ("/", "https://host/")."""
+    try:
+        link = urlsplit((href or "").strip())
+    except ValueError:
+        return False
+    return link.path == "/" and not link.query
 
 
 def _is_chrome(token: str) -> bool:
