@@ -69,6 +69,20 @@ def test_site_name_abbreviated_by_its_initials_in_the_host():
     assert title(head, url="https://www.fbfs.com/learning/car") == "Easy Car Maintenance Checklist"
 
 
+def test_site_name_begun_by_a_name_the_page_gives():
+    head = f"<title>Puppy training basics | VCA Animal Hospitals</title>{site_meta('VCA')}"
+    assert title(head, url="https://vcahospitals.example/p") == "Puppy training basics"
+
+
+def test_a_stray_separator_at_an_end_goes():
+    assert title("<title>Top home gym must haves ⋆</title>") == "Top home gym must haves"
+
+
+def test_a_heading_loses_a_section_word_too():
+    body = "<article><h1>How meditation rewires the brain | Opinion</h1></article>"
+    assert title("", body) == "How meditation rewires the brain"
+
+
 def test_headline_with_its_own_dash_and_colon_is_kept():
     head = ("<title>Brexit: the deal - what it means | Daily Planet</title>"
             + site_meta("Daily Planet"))
@@ -97,10 +111,22 @@ def test_logo_h1_in_the_page_header_is_ignored():
     body = ('<header class="site-header"><h1><a href="/">Daily Planet</a></h1></header>'
             "<article><h1>Rates rise again</h1></article>")
     assert title(head, body) == "Rates rise again"
-    # the logo is known as one by its link to the home page, even without a site name
-    body = ('<div class="top"><h1><a href="https://www.example-news.com/">The Planet</a></h1>'
-            "</div><div><h1>Rates rise again</h1></div>")
-    assert title("<title>Rates rise again</title>", body) == "Rates rise again"
+    # a logo is known as one by its link to the home page, even without a site name
+    body = ('<div class="top"><h1><a href="https://www.example-news.com/">The Planet Morning '
+            "Gazette</a></h1></div><div><h1>Rates rise again</h1></div>")
+    assert title("", body) == "Rates rise again"
+
+
+def test_a_heading_inside_a_link_home_is_a_logo():
+    body = ('<a href="/"><div class="brand-box"><h1>The Planet Morning Gazette</h1></div></a>'
+            "<div><h1>Rates rise again</h1></div>")
+    assert title("", body) == "Rates rise again"
+
+
+def test_h1_in_the_page_header_counts_less_than_the_articles():
+    body = ('<header><h1>Storms expected on the coast tonight</h1></header>'
+            "<article><h1>Rates rise again for the fifth time</h1></article>")
+    assert title("", body) == "Rates rise again for the fifth time"
 
 
 def test_headings_of_navigation_sidebar_footer_and_cookie_banner_are_ignored():
@@ -112,11 +138,12 @@ def test_headings_of_navigation_sidebar_footer_and_cookie_banner_are_ignored():
 
 
 def test_several_h1_the_one_agreeing_with_the_declared_title_wins():
-    head = "<title>Rates rise again for the fifth time | Daily Planet</title>"
-    body = ('<div class="hero"><h1>Markets blog</h1></div>'
-            "<div><h1>Rates rise again for the fifth time</h1>"
-            "<h1>What the analysts say</h1><h1>What comes next</h1></div>")
-    assert title(head, body, url="https://planet.example/x") == (
+    # nothing says "Planet Daily" is the site's name: the title agrees with the
+    # heading it starts with
+    head = "<title>Rates rise again for the fifth time - Planet Daily</title>"
+    body = ("<div><h1>Analysis from our markets desk</h1>"
+            "<h1>Rates rise again for the fifth time</h1><h1>What comes next</h1></div>")
+    assert title(head, body, url="https://news.example/x") == (
         "Rates rise again for the fifth time")
 
 
@@ -167,6 +194,13 @@ def test_the_callers_site_name_that_is_the_headline_is_not_cut():
     head = "<title>Today, I Only Care That You Vote. | Peter Shankman</title>"
     assert title(head, url=None, sitename="Today, I Only Care That You Vote.") == (
         "Today, I Only Care That You Vote. | Peter Shankman")
+
+
+def test_the_callers_site_name_that_would_leave_nothing_is_dropped():
+    head = "<title>Ed Brill - Updating entitlements in Notes/Domino 8.5.3</title>"
+    body = '<div id="header"><h1>Ed Brill</h1></div><p>Text</p>'
+    assert title(head, body, url=None, sitename="Updating entitlements in Notes/Domino 8.5.3") == (
+        "Updating entitlements in Notes/Domino 8.5.3")
 
 
 def test_the_callers_site_name_cuts_a_title():

@@ -307,8 +307,8 @@ def _headings(tree: HtmlElement) -> list[tuple[str, str]]:
         if not text or len(text) > _MAX_CHARS or "{{" in text:
             continue  # empty, a whole block in a heading, an unrendered template
         place = _place(h1)
-        if place != "chrome":
-            found.append((text, place))
+        if place != "chrome" and not any(_is_home(a.get("href")) for a in h1.iter("a")):
+            found.append((text, place))  # a heading linking home is a logo
     return found
 
 
