@@ -223,6 +223,11 @@ def test_text_cleaned_entities_spaces_quotes_and_scripts():
     assert title(head) == "Quoted headline"
 
 
+def test_an_icons_svg_title_is_no_title():
+    body = '<a href="/share"><svg><title>Share on Facebook</title></svg></a><p>Text</p>'
+    assert title("", body, fallback="From trafilatura") == "From trafilatura"
+
+
 def test_nothing_on_the_page_gives_the_fallback():
     assert title("", "<p>Only text</p>", fallback="  From trafilatura ") == "From trafilatura"
     assert title("", "<p>Only text</p>") is None

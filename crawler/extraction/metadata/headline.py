@@ -205,7 +205,7 @@ def _declared(tree: HtmlElement, structured: Structured) -> list[tuple[float, st
         if isinstance(headline, str) and headline.strip():
             found.append((1.0, headline))
             break
-    title = tree.find(".//title")
+    title = tree.find(".//head//title")  # not an icon's <svg><title> in the body
     found += [(1.0, structured.meta_first("og:title")),
               (0.5, structured.meta_first("twitter:title")),
               (1.0, title.text_content() if title is not None else None)]
