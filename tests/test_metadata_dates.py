@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from crawler.extraction.core import parse_page
-from crawler.extraction.metadata.dates import SOURCES, Dates, FoundDate, find_dates
+from crawler.extraction.metadata.dates import SOURCES, DateHint, Dates, FoundDate, find_dates
 from crawler.extraction.metadata.datevalues import parse_value
 from crawler.extraction.metadata.structured import read_structured
 
@@ -20,7 +20,7 @@ PAGES = Path(__file__).parent / "data" / "dates"
 
 
 def dates(html: str, *, url: str | None = "https://example.com/news/story",
-          fetched_at: datetime | None = FETCHED, hints: tuple[FoundDate, ...] = (),
+          fetched_at: datetime | None = FETCHED, hints: tuple[DateHint, ...] = (),
           fallback: str | None = None) -> Dates:
     tree = lxml.html.fromstring(html)
     return find_dates(tree, read_structured(tree), url=url, fetched_at=fetched_at,
@@ -233,32 +233,46 @@ def test_tree_is_not_changed():
 
 
 def test_feed_hint_where_the_page_gives_nothing():
-    hints = (FoundDate("2024-03-05T10:00:00+00:00", "feed"),)
+    hints = (DateHint("2024-03-05T10:00:00+00:00", "feed", "published"),)
     assert dates(page(), hints=hints).published == FoundDate(
         "2024-03-05T10:00:00+00:00", "feed")
 
 
+def test_rfc_2822_feed_date_read():
+    hints = (DateHint("Tue, 05 Mar 2024 10:00:00 GMT", "feed", "published"),)
+    assert dates(page(), hints=hints).published == FoundDate("2024-03-05T10:00:00Z", "feed")
+
+
 def test_page_declaration_beats_a_hint():
-    hints = (FoundDate("2024-03-01", "feed"),)
+    hints = (DateHint("2024-03-01", "feed", "published"),)
     assert dates(page(ld(ARTICLE)), hints=hints).published.source == "json-ld"
 
 
-def test_one_sitemap_hint_is_a_lastmod():
+def test_a_lastmod_is_a_modification_only():
     found = dates(page(ld({"@type": "Article", "datePublished": "2024-03-05"})),
-                  hints=(FoundDate("2024-04-01", "sitemap"),))
+                  hints=(DateHint("2024-04-01", "sitemap", "modified"),))
     assert found.published == FoundDate("2024-03-05", "json-ld")
     assert found.modified == FoundDate("2024-04-01", "sitemap")
+    assert dates(page(), hints=(DateHint("2024-04-01", "sitemap", "modified"),)).published \
+        is None
 
 
-def test_two_sitemap_hints_are_publication_and_lastmod():
-    hints = (FoundDate("2024-04-01", "sitemap"), FoundDate("2024-03-05T08:00:00Z", "sitemap"))
+def test_news_sitemap_publication_and_lastmod():
+    hints = (DateHint("2024-04-01", "sitemap", "modified"),
+             DateHint("2024-03-05T08:00:00Z", "sitemap", "published"))
     found = dates(page(), hints=hints)
     assert found.published == FoundDate("2024-03-05T08:00:00Z", "sitemap")
     assert found.modified == FoundDate("2024-04-01", "sitemap")
 
 
+def test_feed_before_sitemap():
+    hints = (DateHint("2024-03-04", "sitemap", "published"),
+             DateHint("2024-03-05", "feed", "published"))
+    assert dates(page(), hints=hints).published == FoundDate("2024-03-05", "feed")
+
+
 def test_future_hints_are_dropped():
-    assert dates(page(), hints=(FoundDate("2030-01-01", "feed"),)).published is None
+    assert dates(page(), hints=(DateHint("2030-01-01", "feed", "published"),)).published is None
 
 
 # --------------------------------------------------------------------------- values

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -42,6 +42,9 @@ from crawler.extraction.classify import (
 from crawler.extraction.encoding import CharsetCheck, decode_html_checked
 from crawler.extraction.features import COUNTED_ELEMENTS, page_features, page_tokens
 from crawler.extraction.markup import MarkupRules, clean_markup
+from crawler.extraction.metadata.dates import DateHint, find_dates
+from crawler.extraction.metadata.headline import find_title
+from crawler.extraction.metadata.structured import Structured, read_structured
 from crawler.extraction.nesting import flatten
 from crawler.extraction.segment import Segment, segment
 from crawler.extraction.signals import PageSignals, normalize_language, read_signals
@@ -156,39 +159,17 @@ def _clean_text(value: str | None) -> str | None:
     return text or None
 
 
-def _as_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
-
-
-def _publication_date(declared: str | None, found: str | None,
-                      fetched_at: datetime | None) -> str | None:
-    """The date a page declares in its metadata wins over one found by heuristics;
-    no date is ever later than the capture. A declared date in the future gives
-    none rather than a heuristic guess (such as a copyright year)."""
-    limit = (fetched_at or datetime.now(UTC)).astimezone(UTC).date()
-    declared_date = _as_date(declared)
-    if declared_date is not None:
-        return declared_date.isoformat() if declared_date <= limit else None
-    found_date = _as_date(found)
-    return found_date.isoformat() if found_date and found_date <= limit else None
-
-
 def body_text(blocks: list[Block], title: str | None) -> str | None:
     """The article text from its kept blocks, in the record's format."""
     return _drop_title_line(_clean_text(blocks_text(blocks)), title)
 
 
-def _drop_title_line(text: str | None, title: str | None) -> str | None:
+def _drop_title_line(text: str | None, *titles: str | None) -> str | None:
     """trafilatura keeps the headline as the body's first line; it has its own field."""
-    if not text or not title:
+    if not text:
         return text
     first, _, rest = text.partition("\n")
-    if _norm(first) == _norm(title):
+    if any(title and _norm(first) == _norm(title) for title in titles):
         return rest or None
     return text
 
@@ -345,6 +326,10 @@ class PageAnalysis:
     page_tokens: set[str]
     doc: Document | None
     signals: PageSignals
+    #: The page's JSON-LD objects and <meta> values, read before the markup cleaning.
+    structured: Structured
+    #: The parsed page after the markup cleaning (the metadata readers read it).
+    tree: lxml.html.HtmlElement
     removed: dict[str, int]
     #: Texts of the page's links (two words or more), for trafilatura's blocks.
     anchors: set[str]
@@ -365,7 +350,8 @@ def analyse(text: str, url: str | None, fetched_at: datetime | None,
     if (sum(tags.values()) > opts.max_elements
             or sum(map(len, _VISIBLE_TEXT(tree))) > opts.max_text):
         return Extraction(reason="too_large")
-    signals = read_signals(tree, url)
+    structured = read_structured(tree)
+    signals = read_signals(tree, url, structured)
     anchors = _link_texts(tree)
     headlines = {a for a in anchors if a.count(" ") >= 3}
     linked_headings = len(_LINKED_HEADINGS(tree))
@@ -410,8 +396,8 @@ def analyse(text: str, url: str | None, fetched_at: datetime | None,
         typed_article=signals.is_typed_article, typed_listing=signals.is_typed_listing)
     tokens = page_tokens(url=url, title=_clean(get("title")), ld_types=signals.ld_types,
                          og_type=signals.og_type, segments=segments)
-    return PageAnalysis(segments, vectors, junk, page_vector, tokens, doc, signals, removed,
-                        anchors, headlines, linked_headings)
+    return PageAnalysis(segments, vectors, junk, page_vector, tokens, doc, signals, structured,
+                        tree, removed, anchors, headlines, linked_headings)
 
 
 def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
@@ -421,7 +407,7 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
     if isinstance(page, Extraction):
         return page
     signals, doc, removed = page.signals, page.doc, page.removed
-    result = _to_extraction(doc, signals, fetched_at)
+    result = _to_extraction(page, url, fetched_at, date_hints)
     if opts.classifier:
         result.blocks = classified_blocks(page.segments,
                                           keep_mask(page.segments, page.vectors, junk=page.junk))
@@ -517,19 +503,25 @@ def _teaser_share(body: str, headlines: set[str]) -> float:
     return teasers / len(lines) if teasers >= 4 else 0.0
 
 
-def _to_extraction(doc: object, signals: PageSignals, fetched_at: datetime | None) -> Extraction:
-    if doc is None:
-        return Extraction(canonical_url=signals.canonical_url, language=signals.language,
-                          published=_publication_date(signals.published, None, fetched_at))
-    get = lambda name: getattr(doc, name, None)  # noqa: E731
-    title = _clean(get("title"))
-    body = _drop_title_line(_clean_text(get("text")), title)
+def _to_extraction(page: PageAnalysis, url: str | None, fetched_at: datetime | None,
+                   date_hints: Sequence[Mapping[str, str]]) -> Extraction:
+    """The page's metadata: trafilatura's, where our readers
+    (:mod:`crawler.extraction.metadata`) find nothing better."""
+    doc, signals = page.doc, page.signals
+    get = (lambda name: getattr(doc, name, None)) if doc is not None else (lambda name: None)
+    dates = find_dates(page.tree, page.structured, url=url, fetched_at=fetched_at,
+                       hints=[DateHint(h["value"], h["source"], h["kind"]) for h in date_hints],
+                       fallback=_clean(get("date")))
+    published, modified = dates.published, dates.modified
+    title = find_title(page.tree, page.structured, url=url, sitename=_clean(get("sitename")),
+                       fallback=_clean(get("title")))
     result = Extraction(
-        text=body,
-        comments=_drop_heading(_clean_text(get("comments"))),
         title=title,
         authors=[n for n in (_clean(x) for x in (get("author") or "").split(";")) if n],
-        published=_publication_date(signals.published, get("date"), fetched_at),
+        published=published.value if published else None,
+        published_source=published.source if published else None,
+        modified=modified.value if modified else None,
+        modified_source=modified.source if modified else None,
         sitename=_clean(get("sitename")),
         language=signals.language or normalize_language(get("language")),
         description=_clean(get("description")),
@@ -537,6 +529,9 @@ def _to_extraction(doc: object, signals: PageSignals, fetched_at: datetime | Non
         image=_clean(get("image")),
         canonical_url=signals.canonical_url or _clean(get("url")),
     )
+    if doc is not None:
+        result.text = _drop_title_line(_clean_text(get("text")), title, _clean(get("title")))
+        result.comments = _drop_heading(_clean_text(get("comments")))
     return result
 
 

@@ -8,20 +8,19 @@ the article's extracted metadata would:
   A rule is a host (``example.com``, which also takes ``www.example.com``) or a
   suffix with a leading dot (``.example.com``: that host and every host under it;
   ``.de``: every host in ``de``). Hosts are compared in ASCII (IDNA), lower case.
-- **Language** and **date**, before extraction, when the page declares them in a
-  way extraction will take as is: the markup signals
+- **Language**, before extraction, when the page declares it in a way
+  extraction will take as is: the markup signals
   (:func:`crawler.extraction.signals.read_signals`, the very code extraction
   uses) read from the page's ``<head>`` alone, which costs a fraction of an
   extraction. A language from ``<html lang>`` (or, without it, a
   ``Content-Language`` meta or ``og:locale`` in the head) is the article's
-  language. A publication date declared in the head (JSON-LD ``datePublished``,
-  ``article:published_time`` and the like) is the article's date when no
-  ``datePublished`` comes later in the page (a JSON-LD block in the body wins
-  over a head ``<meta>``); a declared date later than the capture gives the
-  article no date. Anything else is left to extraction.
-- **After extraction** the article's own ``language`` and ``date`` decide. An
-  article with no language, or no date, is dropped by a language, or a date,
-  filter: a filter keeps only what it can show matches.
+  language. Anything else is left to extraction.
+- **Date**, after extraction only: a date the page shows by its headline wins
+  over the one its head declares (:mod:`crawler.extraction.metadata.dates`), so
+  the head cannot decide it.
+- **After extraction** the article's own ``language`` and ``published`` day
+  decide. An article with no language, or no date, is dropped by a language,
+  or a date, filter: a filter keeps only what it can show matches.
 
 The ``Content-Language`` HTTP header is not among the early signals: the
 reader gives a page its ``Content-Type`` only, and extraction does not read the
@@ -36,7 +35,8 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-from crawler.extraction.core import _as_date, is_html, parse_html
+from crawler.extraction.core import is_html, parse_html
+from crawler.extraction.metadata.dates import day_of
 from crawler.extraction.signals import PageSignals, normalize_language, read_signals
 from crawler.frontier.urls import ascii_host
 from crawler.items import Page
@@ -45,14 +45,11 @@ from crawler.schema import Article
 #: How much of a page is read for its head when ``</head>`` does not come first.
 HEAD_BYTES = 128 * 1024
 _HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
-#: What :func:`read_signals` takes a JSON-LD or microdata date from.
-_DATE_PUBLISHED = b"datePublished"
 
 HOST = "host"
 LANGUAGE_DECLARED, LANGUAGE_EXTRACTED, LANGUAGE_UNKNOWN = (
     "language/declared", "language/extracted", "language/unknown")
-DATE_DECLARED, DATE_EXTRACTED, DATE_UNKNOWN = (
-    "published/declared", "published/extracted", "published/undated")
+DATE_EXTRACTED, DATE_UNKNOWN = ("published/extracted", "published/undated")
 
 
 class FilterError(ValueError):
@@ -138,19 +135,12 @@ class PageFilter:
         """Why ``page`` is filtered out before extraction, or None (extract it)."""
         if not self.host_ok(page.url):
             return HOST
-        if not (self.languages or self.dated) or page.status != 200 \
+        if not self.languages or page.status != 200 \
                 or not is_html(page.content_type, page.body):
             return None
-        signals, rest = head_signals(page)
-        if self.languages and signals.language is not None \
-                and signals.language not in self.languages:
+        signals, _ = head_signals(page)
+        if signals.language is not None and signals.language not in self.languages:
             return LANGUAGE_DECLARED
-        if self.dated and signals.published is not None and _DATE_PUBLISHED not in rest:
-            declared = _as_date(signals.published)
-            # a date later than the capture: the article gets none
-            if declared is not None and (declared > page.fetched_at.date()
-                                         or not self.date_ok(declared)):
-                return DATE_DECLARED
         return None
 
     def after_extraction(self, article: Article) -> str | None:
@@ -161,7 +151,7 @@ class PageFilter:
             if article.language not in self.languages:
                 return LANGUAGE_EXTRACTED
         if self.dated:
-            day = _as_date(article.published)
+            day = day_of(article.published)
             if day is None:
                 return DATE_UNKNOWN
             if not self.date_ok(day):

@@ -100,6 +100,30 @@ class FoundDate:
     source: str
 
 
+def day_of(value: str | None) -> date | None:
+    """The day of a record's ``published`` or ``modified`` value (its first ten
+    characters: the page's own day), None for none or an unreadable one."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class DateHint:
+    """A date that the feed or sitemap entry leading to the page gave."""
+
+    #: As the feed or sitemap gives it (ISO 8601, RFC 2822 ...).
+    value: str
+    #: ``feed`` or ``sitemap``.
+    source: str
+    #: ``published`` (RSS ``pubDate``, Atom ``published``, a news sitemap's
+    #: ``publication_date``) or ``modified`` (Atom ``updated``, ``lastmod``).
+    kind: str
+
+
 @dataclass(frozen=True)
 class Dates:
     published: FoundDate | None
@@ -449,18 +473,17 @@ class _Candidate:
 
 
 def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
-               fetched_at: datetime | None, hints: Sequence[FoundDate] = (),
+               fetched_at: datetime | None, hints: Sequence[DateHint] = (),
                fallback: str | None = None) -> Dates:
     """The page's published and modified dates (the module's docstring gives the rules).
 
     ``hints``: dates the feed or sitemap that led to the page gave, weaker than
-    anything the page says of itself. A ``feed`` hint (RSS ``pubDate``, Atom
-    ``published``) is evidence of publication. ``sitemap`` hints are read as
-    ``lastmod``, evidence of modification (last of all, when later than the
-    published date), except that where two or more are given (a news sitemap's
-    ``news:publication_date`` beside its ``lastmod``) the earliest is evidence
-    of publication, after the feed's. ``fallback``: htmldate's date of the page
-    as trafilatura found it, used where nothing better is found.
+    anything the page says of itself: a published hint is evidence of
+    publication (feed before sitemap); a modified hint (Atom ``updated``, a
+    sitemap ``lastmod``: often the time the sitemap was made) is taken as the
+    modification last of all, when later than the published date.
+    ``fallback``: htmldate's date of the page as trafilatura found it, used
+    where nothing better is found.
     """
     limit = fetched_at or datetime.now(UTC)
     if limit.tzinfo is None:
@@ -488,10 +511,9 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
         [(article.get("dateModified"), "json-ld")]
         + [(structured.meta_first(k), "meta") for k in _META_MODIFIED]
         + [(marked_mod, "time"), (page.get("dateModified"), "json-ld")])
-    sitemap = sorted(cands([(h.value, h.source) for h in hints if h.source == "sitemap"]),
-                     key=lambda c: c.when.day)
-    evidence = cands([(h.value, h.source) for h in hints if h.source == "feed"]) + (
-        sitemap[:1] if len(sitemap) > 1 else [])
+    evidence = cands([(h.value, h.source) for h in sorted(
+        (h for h in hints if h.kind == "published"), key=lambda h: h.source != "feed")])
+    updates = cands([(h.value, h.source) for h in hints if h.kind == "modified"])
 
     titles = [structured.meta_first("og:title") or "", str(article.get("headline") or "")]
     head = _headline(tree, titles)
@@ -541,7 +563,7 @@ def find_dates(tree: HtmlElement, structured: Structured, *, url: str | None,
     if shown_upd is not None:
         modified_candidates.append(_as_declared(shown_upd, declared_mod)
                                    or _Candidate(shown_upd.when, shown_upd.source))
-    modified_candidates += sitemap[::-1]
+    modified_candidates += updates
     modified = next((c for c in modified_candidates
                      if published is None or not _earlier(c.when, published.when)), None)
     return Dates(published.found() if published else None,
