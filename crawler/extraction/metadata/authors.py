@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -66,6 +66,8 @@ def find_authors(tree: HtmlElement, structured: Structured, *, url: str | None,
         declared = _meta_authors(structured, site)
     bylines = _bylines(tree, site)
     chosen = _choose(declared, bylines)
+    if not chosen.people:
+        chosen.add(_under_headline(tree, site))
     if not chosen and fallback:
         chosen = Credits()
         for part in fallback.split(";"):
@@ -82,6 +84,8 @@ def _choose(declared: Credits, bylines: list[Credits]) -> Credits:
         if agreeing:
             best = max(agreeing, key=lambda c: len(c.people))
             return Credits(best.people, declared.orgs + best.orgs)
+        if shown:
+            return shown[0]
         return declared
     if shown:
         return shown[0]
@@ -137,6 +141,14 @@ def _ld_authors(structured: Structured, site: _Site) -> Credits:
 
 
 def _meta_authors(structured: Structured, site: _Site) -> Credits:
+    # Slack's and Twitter's labelled values (Yoast writes "Written by" and a name)
+    for n in range(1, 5):
+        label = structured.meta_first(f"twitter:label{n}") or ""
+        value = structured.meta_first(f"twitter:data{n}")
+        if value and _LABEL.match(label):
+            found = split_names(value, site)
+            if found:
+                return found
     for key in _META_AUTHOR:
         found = Credits()
         for value in structured.meta.get(key, []):
@@ -145,6 +157,10 @@ def _meta_authors(structured: Structured, site: _Site) -> Credits:
         if found:
             return found
     return Credits()
+
+
+_LABEL = re.compile(r"\s*(?:written\s+by|by|author|authors|autor|auteur|verfasst\s+von|"
+                    r"geschrieben\s+von|écrit\s+par|escrito\s+por|scritto\s+da)\s*:?\s*$", re.I)
 
 
 def _id_index(objects: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -223,23 +239,18 @@ def _declared_publisher(structured: Structured) -> str | None:
 
 # --------------------------------------------------------------------------- bylines
 
-#: Elements whose class or id names them a byline or an author's box (the
-#: substrings catch "Author" and "author", "byline" and "ByLine").
-_BYLINE_SUBSTRINGS = ("uthor", "yline", "y-line", "riter", "ontributor", "osted-by", "ostedby",
-                      "utor", "uteur", "eporter")
-_CANDIDATES = etree.XPath(
-    "//*[@itemprop='author' or @itemprop='creator' or contains(@rel, 'author') or "
-    + " or ".join(f"contains(@{a}, '{w}')" for a in ("class", "id") for w in _BYLINE_SUBSTRINGS)
-    + "] | //text()[contains(., 'By') or contains(., 'by') or contains(., 'BY') or "
-    "contains(., 'Von ') or contains(., 'Par ') or contains(., 'Por ') or contains(., 'Door ') "
-    "or contains(., 'uthor')]/..")
-#: ... and the words of those names that are meant (not "authority").
+#: The start of a text that may open a byline ("By", "Written by"), checked on
+#: the whole element by :data:`_BY_START`.
+_BY_TEXT = re.compile(r"\s*by\b|.{0,60}?(?:written|posted|authored)\s+by\b", re.I | re.S)
+_FOREIGN_BY = ("Von ", "von ", "Par ", "par ", "Por ", "por ", "Door ", "door ")
+#: Class or id of a byline or an author's box (not "authority").
 _BYLINE_ATTR = re.compile(r"by-?line|author(?!ity|ize)|writer|contributor|posted-?by|autor|"
                           r"auteur|reporter", re.I)
 #: Regions whose names are not the article's authors.
 _NOT_BYLINE_ATTR = re.compile(
     r"comment|reply|respond|disqus|related|recommend|read-?next|more-?(?:from|stories|posts)|"
-    r"popular|trending|newsletter|(?:^|[-_\s])(?:nav|navbar|menu|breadcrumbs?)(?:$|[-_\s])|"
+    r"popular|trending|newsletter|(?:^|\s)(?:(?:main|site|primary|top|sub|header|footer|mobile)[-_])?(?:nav|navbar|navigation|"
+    r"menu|breadcrumbs?)(?:$|\s|[-_](?:menu|bar|wrap\w*|container|list|items?|links?)\b)|"
     r"testimonial|cookie|consent|gdpr|(?:^|[-_\s])cmp", re.I)
 #: Byline elements of people other than the authors.
 _OTHER_CREDIT_ATTR = re.compile(r"editor(?!ial)|review(?:er|ed)|fact-?check|photo|illustrat|"
@@ -249,7 +260,7 @@ _NAME_LINK = re.compile(r"/(?:authors?|autor(?:en)?|auteurs?|autore|writers?|con
                         r"people|staff|team|profiles?|journalists?|redakteur|by|user|members?|"
                         r"reporters?|columnists?|experts?)/|[?&]author=", re.I)
 _NAME_ATTR = re.compile(r"name", re.I)
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "button", "select",
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "select",
                         "option", "nav", "form", "textarea", "iframe", "img", "figure",
                         "figcaption", "blockquote", "head", "title", "time"})
 _CONTAINERS = frozenset({"html", "body", "main", "article", "header", "section"})
@@ -269,9 +280,8 @@ def _bylines(tree: HtmlElement, site: _Site) -> list[Credits]:
     """The credits of the page's byline elements, in page order."""
     found: list[Credits] = []
     done: set[HtmlElement] = set()
-    for el in _CANDIDATES(tree):
-        if (not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or el.tag in _CONTAINERS
-                or el in done or any(a in done for a in el.iterancestors())):
+    for el in _candidates(tree):
+        if el.tag in _CONTAINERS or el in done or any(a in done for a in el.iterancestors()):
             continue
         marked = _is_marked(el)
         if marked is None or _in_other_region(el):
@@ -294,14 +304,89 @@ def _bylines(tree: HtmlElement, site: _Site) -> list[Credits]:
     return found
 
 
+def _candidates(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Elements that may be bylines, in page order: by their class, id,
+    ``itemprop`` or ``rel``, or by a text that starts like one. (One walk in
+    Python: an XPath testing every attribute for every substring costs more.)"""
+    search = _BYLINE_ATTR.search
+    for el in tree.iter():
+        tag = el.tag
+        if tag.__class__ is not str or tag in _SKIP_TAGS:
+            continue
+        cls, ident, text, tail = el.get("class"), el.get("id"), el.text, el.tail
+        if ((cls and search(cls)) or (ident and search(ident)) or el.get("itemprop")
+                or el.get("rel") or (text and _opens_byline(text))):
+            yield el
+        if tail and _opens_byline(tail):
+            parent = el.getparent()
+            if parent is not None:
+                yield parent
+
+
+def _opens_byline(text: str) -> bool:
+    if "y" in text or "Y" in text:
+        return _BY_TEXT.match(text) is not None
+    return text.lstrip().startswith(_FOREIGN_BY)
+
+
+_HEADLINE = etree.XPath("//h1")
+#: How far under the headline a byline is looked for: lines, and the length
+#: of a line that is the article's text (the byline is above it).
+_UNDER_HEADLINE_LINES = 8
+_BODY_LINE_CHARS = 150
+
+
+def _under_headline(tree: HtmlElement, site: _Site) -> Credits:
+    """A byline with no markup: a line right under the headline that names
+    someone beside a date, a role or a "By"."""
+    headline = next((h for h in _HEADLINE(tree) if h.text_content().strip()), None)
+    if headline is None:
+        return Credits()
+    lines: list[str] = []
+    node = headline
+    for _ in range(3):
+        for sibling in node.itersiblings():
+            if not isinstance(sibling.tag, str) or sibling.tag in _SKIP_TAGS:
+                continue
+            if len(sibling.text_content()) > 4 * _MAX_BYLINE_CHARS:
+                lines.append("\x00")
+                break
+            lines.extend(_lines(sibling).split("\n"))
+            if len(lines) >= _UNDER_HEADLINE_LINES:
+                break
+        if len(lines) >= _UNDER_HEADLINE_LINES or "\x00" in lines:
+            break
+        node = node.getparent()
+        if node is None or node.tag in ("body", "html"):
+            break
+    for line in lines[:_UNDER_HEADLINE_LINES]:
+        if line == "\x00" or len(line) > _BODY_LINE_CHARS:
+            break
+        if not (_DATE.search(line) or _ROLES.search(line) or _MARKS.search(line)):
+            continue
+        found = split_names(line, site, byline=True, usernames=False)
+        found.people = [n for n in found.people if " " in n]
+        if found.people:
+            return found
+    return Credits()
+
+
+def _is_byline_attr(el: HtmlElement) -> bool | None:
+    """True for a byline's class, id, ``itemprop`` or ``rel``, False for
+    another credit's (an editor's, a photo's), None for neither."""
+    if el.get("itemprop") in ("author", "creator") or "author" in (el.get("rel") or ""):
+        return True
+    attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if attrs == " " or not _BYLINE_ATTR.search(attrs):
+        return None
+    return not _OTHER_CREDIT_ATTR.search(attrs)
+
+
 def _is_marked(el: HtmlElement) -> str | None:
     """Why ``el`` is a byline candidate ("attr", "text") or None."""
-    attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
-    if _OTHER_CREDIT_ATTR.search(attrs):
-        return None
-    if (el.get("itemprop") in ("author", "creator") or "author" in (el.get("rel") or "")
-            or _BYLINE_ATTR.search(attrs)):
-        return "attr"
+    attr = _is_byline_attr(el)
+    if attr is not None:
+        return "attr" if attr else None
     text = " ".join(el.text_content().split())
     if len(text) <= _MAX_BYLINE_CHARS and _BY_START.match(text):
         return "text"
