@@ -31,10 +31,13 @@ class Credits:
 
     people: list[str] = field(default_factory=list)
     orgs: list[str] = field(default_factory=list)
+    #: People credited for something else ("Reviewed by", "Photo by").
+    others: list[str] = field(default_factory=list)
 
     def add(self, other: Credits) -> None:
         self.people.extend(other.people)
         self.orgs.extend(other.orgs)
+        self.others.extend(other.others)
 
     def __bool__(self) -> bool:
         return bool(self.people or self.orgs)
@@ -82,7 +85,7 @@ def _choose(declared: Credits, bylines: list[Credits]) -> Credits:
         keys = {_key(n) for n in declared.people}
         agreeing = [c for c in shown if keys & {_key(n) for n in c.people}]
         if agreeing:
-            best = max(agreeing, key=lambda c: len(c.people))
+            best = agreeing[0]
             return Credits(best.people, declared.orgs + best.orgs)
         if shown:
             return shown[0]
@@ -394,33 +397,37 @@ def _is_marked(el: HtmlElement) -> str | None:
 
 
 def _credits_of(el: HtmlElement, site: _Site) -> Credits:
-    """The names in one byline element: those of its text, kept to its name
-    elements (author links, elements named "name") where it has some; of a
-    long one (an author's box with a biography), its name elements' or short lines'."""
+    """The names in one byline element: those its text credits as authors
+    (of a long one, an author's box with a biography, its short lines), kept
+    to its name elements (author links, elements named "name") where it has some."""
     size = len(el.text_content())
     if size > _MAX_BOX_CHARS:
         return Credits()
+    text = _lines(el)
+    if size > _MAX_BYLINE_CHARS:
+        text = "\n".join([ln for ln in text.split("\n") if len(ln) <= _MAX_NAME_CHARS][:12])
+    found = split_names(text, site, byline=True, usernames=False)
     named = [e for e in el.iter() if e is not el and isinstance(e.tag, str) and (
         e.get("itemprop") == "name" or "author" in (e.get("rel") or "")
         or (e.tag == "a" and _NAME_LINK.search(e.get("href") or ""))
         or _NAME_ATTR.search(e.get("class") or ""))]
     named = [e for e in named if not any(a in named for a in e.iterancestors())]
+    if not named:
+        return found if size <= _MAX_BYLINE_CHARS or len(found.people) <= 1 else Credits()
     names = Credits()
     for e in named:
-        names.add(split_names(_lines(e), site, byline=True, usernames=True))
-    text = _lines(el)
-    if size > _MAX_BYLINE_CHARS:
-        if names.people:
-            return names
-        short = [ln for ln in text.split("\n") if len(ln) <= _MAX_NAME_CHARS][:3]
-        return split_names("\n".join(short), site, byline=True, usernames=False)
-    found = split_names(text, site, byline=True, usernames=False)
-    if names.people:
-        keys = {_key(n) for n in names.people}
-        kept = [n for n in found.people if _key(n) in keys]
-        if kept:
-            found.people = kept
+        names.add(split_names(_lines(e), site, byline=True, usernames=_is_author_link(e)))
+    keys = {_key(n) for n in names.people}
+    kept = [n for n in found.people if _key(n) in keys]
+    others = {_key(n) for n in found.others}
+    found.people = kept or [n for n in names.people if _key(n) not in others]
+    found.orgs.extend(names.orgs)
     return found
+
+
+def _is_author_link(el: HtmlElement) -> bool:
+    return ("author" in (el.get("rel") or "") or el.get("itemprop") in ("author", "name")
+            or "author" in (el.get("href") or ""))
 
 
 def _in_other_region(el: HtmlElement) -> bool:
@@ -539,6 +546,21 @@ _CREDENTIAL = re.compile(
     r"|(?:[A-Z][a-z]?\.){2,4}|[A-Z][A-Za-z-]{1,6}®|(?:E-)?RYT[- ]?\d+)"
     r"(?:\s*(?:\d+|\([^)]*\)))?$")
 _ABBREVIATION_DOT = re.compile(r"(?<=^[A-Z]{2})\.$|(?<=^[A-Z]{3})\.$|(?<=^[A-Z]{4})\.$")
+#: Link texts around a name ("About Jane Doe", "Learn more about Jane Doe").
+_LEAD_IN = re.compile(
+    r"^\s*(?:(?:learn|read|find\s+out|see)\s+more\s+(?:about|from)|more\s+(?:about|from|by)|"
+    r"about(?:\s+the\s+author)?|meet(?:\s+the\s+author)?|(?:view|see|read)\s+(?:all\s+)?"
+    r"(?:posts|articles|stories)(?:\s+(?:by|from))?|(?:all\s+)?(?:posts|articles|stories)\s+by|"
+    r"contact|follow|visit|email|profile\s+of)\s+", re.I)
+#: Words of a page's furniture, in no one's name.
+_FURNITURE = frozenset({
+    "story", "rate", "font", "size", "share", "comments", "comment", "listen", "subscribe",
+    "follow", "email", "min", "minute", "minutes", "views", "likes", "article", "articles",
+    "posts", "updated", "published", "menu", "search", "login", "logout", "cookie", "cookies",
+    "privacy", "policy", "terms", "advertisement", "sponsored", "newsletter", "podcast", "video",
+    "videos", "photos", "gallery", "topics", "categories", "category", "tags", "related", "me",
+    "us", "you", "our", "we", "click", "here", "download", "free", "best", "top", "how", "why",
+    "what", "guide", "tips", "review", "reviews", "vs", "new", "sign", "up", "now", "today"})
 _PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la",
                         "le", "dos", "das", "do", "bin", "ibn", "al", "el", "ten", "ter", "zu",
                         "y", "e", "st.", "mc", "mac", "d'", "af"})
@@ -657,9 +679,12 @@ def split_names(text: str, site: _Site | None = None, *, inverted: bool = False,
         match = re.fullmatch(r"([^\s,]+(?: [^\s,]+)?), ([^\s,]+(?: [^\s,.]+\.?)?)", text)
         if match and not _CREDENTIAL.match(match[2]) and not _is_org(match[2], site):
             text = f"{match[2]} {match[1]}"
+    # what comes before "By" is a label or a date; before "Reviewed by", the authors
     segments: list[tuple[bool, str]] = []
     start, author = 0, True
     for mark in _MARKS.finditer(text):
+        if start == 0 and byline and mark.lastgroup == "author":
+            author = False
         segments.append((author, text[start:mark.start()]))
         start, author = mark.end(), mark.lastgroup == "author"
     segments.append((author, text[start:]))
@@ -669,6 +694,10 @@ def split_names(text: str, site: _Site | None = None, *, inverted: bool = False,
     for is_author, segment in segments:
         if not is_author:
             line += segment.count("\n")
+            other = Credits()
+            for part in separators.split(_DATE.sub(" , ", segment)):
+                _classify(part, other, site, single=False, usernames=False)
+            found.others.extend(other.people)
             continue
         for piece in re.split(r"(\n)", _DATE.sub(" , ", segment)):
             if piece == "\n":
@@ -726,6 +755,7 @@ def _classify(part: str, found: Credits, site: _Site | None, *, single: bool,
 
 
 def _strip(part: str) -> str:
+    part = _LEAD_IN.sub("", part)
     part = part.strip(" \t\"'“”‘’«»:,-–—.")  if not re.search(r"\b[A-Z][a-z]?\.$", part) \
         else part.strip(" \t\"'“”‘’«»:,-–—")
     while part and part[-1] in ")]" and part.count("(") + part.count("[") < \
@@ -758,8 +788,10 @@ def _is_name(part: str, *, org: bool = False) -> bool:
         return sum(1 for w in words if w[0].islower()) <= len(words) // 3
     if words[0].casefold() in ("the", "our", "your", "my", "a", "an", "team"):
         return False
+    if any(w.casefold() in _FURNITURE for w in words):
+        return False
     if len(words) == 1:
-        return True
+        return len(part) >= 3
     return all(w[0].isupper() or not w[0].islower() or w.casefold() in _PARTICLES
                for w in words)
 
