@@ -244,7 +244,8 @@ def _declared_publisher(structured: Structured) -> str | None:
 
 #: The start of a text that may open a byline ("By", "Written by"), checked on
 #: the whole element by :data:`_BY_START`.
-_BY_TEXT = re.compile(r"\s*by\b|.{0,60}?(?:written|posted|authored)\s+by\b", re.I | re.S)
+_BY_TEXT = re.compile(r"\s*by\b|.{0,60}?(?:written|posted|authored|article|story|words)\s+by\b",
+                      re.I | re.S)
 _FOREIGN_BY = ("Von ", "von ", "Par ", "par ", "Por ", "por ", "Door ", "door ")
 #: Class or id of a byline or an author's box (not "authority").
 _BYLINE_ATTR = re.compile(r"by-?line|author(?!ity|ize)|writer|contributor|posted-?by|autor|"
@@ -336,38 +337,39 @@ _HEADLINE = etree.XPath("//h1")
 #: How far under the headline a byline is looked for: lines, and the length
 #: of a line that is the article's text (the byline is above it).
 _UNDER_HEADLINE_LINES = 8
-_BODY_LINE_CHARS = 150
+_POST_NOMINALS = re.compile(r",\s*(?:[A-Z][A-Za-z]?\.?){2,5}\b")
 
 
 def _under_headline(tree: HtmlElement, site: _Site) -> Credits:
-    """A byline with no markup: a line right under the headline that names
-    someone beside a date, a role or a "By"."""
+    """A byline with no markup: a block right under the headline that names
+    someone beside a date, a role, post-nominal letters or a "By"."""
     headline = next((h for h in _HEADLINE(tree) if h.text_content().strip()), None)
     if headline is None:
         return Credits()
-    lines: list[str] = []
+    blocks: list[str] = []
+    lines = 0
     node = headline
-    for _ in range(3):
+    while lines < _UNDER_HEADLINE_LINES and node.tag not in ("body", "html"):
         for sibling in node.itersiblings():
             if not isinstance(sibling.tag, str) or sibling.tag in _SKIP_TAGS:
                 continue
-            if len(sibling.text_content()) > 4 * _MAX_BYLINE_CHARS:
-                lines.append("\x00")
+            if len(sibling.text_content()) > _MAX_BYLINE_CHARS:
+                lines = _UNDER_HEADLINE_LINES  # the article's text: the byline is above it
                 break
-            lines.extend(_lines(sibling).split("\n"))
-            if len(lines) >= _UNDER_HEADLINE_LINES:
+            text = _lines(sibling)
+            blocks.append(text)
+            lines += text.count("\n") + 1
+            if lines >= _UNDER_HEADLINE_LINES:
                 break
-        if len(lines) >= _UNDER_HEADLINE_LINES or "\x00" in lines:
+        parent = node.getparent()
+        if parent is None:
             break
-        node = node.getparent()
-        if node is None or node.tag in ("body", "html"):
-            break
-    for line in lines[:_UNDER_HEADLINE_LINES]:
-        if line == "\x00" or len(line) > _BODY_LINE_CHARS:
-            break
-        if not (_DATE.search(line) or _ROLES.search(line) or _MARKS.search(line)):
+        node = parent
+    for block in blocks:
+        if not (_DATE.search(block) or _ROLES.search(block) or _MARKS.search(block)
+                or _POST_NOMINALS.search(block)):
             continue
-        found = split_names(line, site, byline=True, usernames=False)
+        found = split_names(block, site, byline=True, usernames=False)
         found.people = [n for n in found.people if " " in n]
         if found.people:
             return found
@@ -434,11 +436,15 @@ def _in_other_region(el: HtmlElement) -> bool:
     """Whether ``el`` is in a comment, a list of other stories, a navigation bar."""
     inside_article = False
     for node in el.iterancestors():
-        if node.tag in ("nav", "aside", "blockquote", "figure"):
+        if node.tag in ("blockquote", "figure"):
+            return True
+        if node.tag in ("nav", "aside") and node.find(".//h1") is None:
+            # (one holding the headline is the page itself, left unclosed)
             return True
         if node.tag == "article":
             inside_article = True
-        if node.tag == "footer" and not any(a.tag == "article" for a in node.iterancestors()):
+        if node.tag == "footer" and node.find(".//h1") is None and not any(
+                a.tag == "article" for a in node.iterancestors()):
             return True
         if _NOT_BYLINE_ATTR.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
             return True
@@ -507,7 +513,8 @@ _OTHER_MARK = (
     r"images?|source|via)\s*:"
     r"|\b(?:last\s+)?(?:updated|modified|published|posted|created|reviewed|edited)"
     r"(?:\s+on)?\b(?!\s+by)"
-    r"|\b(?:tags|tagged|categor(?:y|ies)|topics|filed\s+under|posted\s+in|share|follow)\b\s*:?")
+    r"|\b(?:tags|tagged|categor(?:y|ies)|topics|filed\s+under|posted\s+in|share|follow)\b\s*:?"
+    r"|\s(?:in|under)\s")
 _MARKS = re.compile(f"(?P<author>{_AUTHOR_MARK})|(?P<other>{_OTHER_MARK})", re.I)
 _SEPARATORS = re.compile(r"\s*(?:[\n;|•·⋅∙●/]|,|\s[-–—]\s|&|\+|\s(?:and|und|et|y|e|en|og|och)\s)\s*",
                          re.I)
