@@ -87,7 +87,9 @@ def _choose(declared: Credits, bylines: list[Credits]) -> Credits:
         if agreeing:
             best = agreeing[0]
             return Credits(best.people, declared.orgs + best.orgs)
-        if shown:
+        # the page shows someone else: the declared name is often the account
+        # that posted the story ("jdoe", "admin", a site editor)
+        if shown and all(" " in n for n in shown[0].people):
             return shown[0]
         return declared
     if shown:
@@ -349,7 +351,9 @@ def _under_headline(tree: HtmlElement, site: _Site) -> Credits:
     blocks: list[str] = []
     lines = 0
     node = headline
-    while lines < _UNDER_HEADLINE_LINES and node.tag not in ("body", "html"):
+    for _ in range(3):  # its siblings, then its parent's, then theirs
+        if lines >= _UNDER_HEADLINE_LINES or node.tag in ("body", "html"):
+            break
         for sibling in node.itersiblings():
             if not isinstance(sibling.tag, str) or sibling.tag in _SKIP_TAGS:
                 continue
@@ -424,6 +428,8 @@ def _credits_of(el: HtmlElement, site: _Site) -> Credits:
     others = {_key(n) for n in found.others}
     found.people = kept or [n for n in names.people if _key(n) not in others]
     found.orgs.extend(names.orgs)
+    if any(map(_is_wire, found.orgs)):
+        found.people = [n for n in found.people if " " in n]  # "PTI, Washington"
     return found
 
 
@@ -567,7 +573,8 @@ _FURNITURE = frozenset({
     "privacy", "policy", "terms", "advertisement", "sponsored", "newsletter", "podcast", "video",
     "videos", "photos", "gallery", "topics", "categories", "category", "tags", "related", "me",
     "us", "you", "our", "we", "click", "here", "download", "free", "best", "top", "how", "why",
-    "what", "guide", "tips", "review", "reviews", "vs", "new", "sign", "up", "now", "today"})
+    "what", "guide", "tips", "review", "reviews", "vs", "new", "sign", "up", "now", "today",
+    "permalink", "topic", "source", "sources", "hello", "welcome", "thanks"})
 _PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la",
                         "le", "dos", "das", "do", "bin", "ibn", "al", "el", "ten", "ter", "zu",
                         "y", "e", "st.", "mc", "mac", "d'", "af"})
@@ -654,6 +661,13 @@ _ORG_WORDS = re.compile(
     r"bureau|government|office|republic|union)\b|\.(?:com|org|net|io|co|de|fr|uk|in)\b", re.I)
 
 
+_PAPER_WORDS = re.compile(
+    r"\b(?:post|herald|tribune|gazette|chronicle|observer|courier|sentinel|examiner|inquirer|"
+    r"guardian|independent|telegraph|mirror|express|star|sun|globe|record|register|bulletin|"
+    r"dispatch|monitor|standard|statesman|leader|farmer|appeal|today|live|insider|wire|"
+    r"post-gazette|zeitung|nachrichten|allgemeine|rundschau|kurier|anzeiger|tagblatt)\b", re.I)
+
+
 def _is_url(value: str) -> bool:
     return bool(_URL.match(value.strip()))
 
@@ -710,13 +724,17 @@ def split_names(text: str, site: _Site | None = None, *, inverted: bool = False,
             if piece == "\n":
                 line += 1
                 continue
+            kind = None
             for part in separators.split(piece):
                 before = len(found.people)
                 single = not byline or first_line in (None, line)
-                _classify(part, found, site, single=single, usernames=usernames)
+                kind = _classify(part, found, site, single=single, usernames=usernames,
+                                 affiliation=kind == "role") or kind
                 if first_line is None and len(found.people) > before:
                     first_line = line
-    if byline and any(" " in n for n in found.people):
+    if (byline and any(" " in n for n in found.people)) or any(map(_is_wire, found.orgs)):
+        # beside full names, a word alone is a label; beside a wire service, a
+        # place ("PTI, Washington")
         found.people = [n for n in found.people if " " in n]
     if len(found.people) > 1 and site is not None:
         # "Jane Doe, Modern Farmer": the site's own name beside a person is the site
@@ -726,39 +744,45 @@ def split_names(text: str, site: _Site | None = None, *, inverted: bool = False,
 
 
 def _classify(part: str, found: Credits, site: _Site | None, *, single: bool,
-              usernames: bool) -> None:
+              usernames: bool, affiliation: bool = False) -> str | None:
+    """Add one part of a credit to ``found``; say what it was ("person", "org",
+    "role") or None. ``affiliation``: the part follows a role ("Jane Doe,
+    Product Manager, Google Maps"), so a name there is an organisation's."""
+    if part.rstrip().endswith(":"):
+        return None  # a label ("Topic:")
     part = _strip(part)
     if not part or _OTHERS.match(part):
-        return
+        return None
     if _CREDENTIAL.match(part) and not _is_wire(part):
         if found.people:
             found.people[-1] = f"{found.people[-1]}, {_ABBREVIATION_DOT.sub('', part)}"
-        return
+        return None
     if _is_staff(part):
-        return
+        return None
     if _is_wire(part):
         found.orgs.append(part)
-        return
+        return "org"
     role = _ROLES.search(part)
     if role:
         part = _strip(part[:role.start()])
         while part and part.rsplit(None, 1)[-1].casefold() in _ROLE_MODIFIERS:
             part = part.rsplit(None, 1)[0] if " " in part else ""
-        if not part:
-            return
-    if _is_org(part, site):
+        if " " not in part and not (part and _is_org(part, site)):
+            return "role"  # a role alone, or one word before it ("Environmental Leader")
+    if _is_org(part, site) or affiliation:
         if _is_name(part, org=True):
             found.orgs.append(part)
-        return
+            return "org"
+        return None
     if len(part.split()) > 2:
         part = _TRAILING_MONTH.sub("", part)
     if not _is_name(part):
-        return
-    if " " not in part and (not single or not (usernames or part[0].isupper())):
-        return
-    if role and " " not in part and not single:
-        return
+        return None
+    if " " not in part and (not single or not (usernames or part[0].isupper())
+                            or (part.isupper() and len(part) <= 5)):
+        return None  # a word alone: only a first name or a user name, not "CNN" or "FAIL"
     found.people.append(part)
+    return "person"
 
 
 def _strip(part: str) -> str:
@@ -779,7 +803,11 @@ def _strip(part: str) -> str:
 def _is_org(name: str, site: _Site | None) -> bool:
     if _ORG_WORDS.search(name):
         return True
-    return site is not None and site.names(name) and len(name.split()) == 1
+    if site is None or not site.names(name):
+        return False
+    # the site's own name: one word, or a newspaper's ("Washington Post"); a
+    # person's name is a personal site's ("Jane Doe" on janedoe.com)
+    return " " not in name or _PAPER_WORDS.search(name) is not None
 
 
 def _is_name(part: str, *, org: bool = False) -> bool:
