@@ -320,7 +320,8 @@ _BYLINE_ATTR = re.compile(r"by-?line|author(?!ity|ize)|writer|contributor|posted
                           r"auteur|reporter", re.I)
 #: Regions whose names are not the article's authors.
 _NOT_BYLINE_ATTR = re.compile(
-    r"comment|reply|respond|disqus|related|recommend|read-?next|more-?(?:from|stories|posts)|"
+    r"comment|comentario|kommentar|commento|reply|respond|disqus|related|recommend|read-?next|"
+    r"more-?(?:from|stories|posts)|"
     r"popular|trending|newsletter|(?:^|\s)(?:(?:main|site|primary|top|sub|header|footer|mobile)[-_])?(?:nav|navbar|navigation|"
     r"menu|breadcrumbs?)(?:$|\s|[-_](?:menu|bar|wrap\w*|container|list|items?|links?)\b)|"
     r"testimonial|cookie|consent|gdpr|(?:^|[-_\s])cmp", re.I)
@@ -583,7 +584,7 @@ _OTHER_MARK = (
     r"images?|source|via)\s*:"
     r"|\b(?:last\s+)?(?:updated|modified|published|posted|created|reviewed|edited)"
     r"(?:\s+on)?\b(?!\s+by)"
-    r"|\b(?:tags|tagged|categor(?:y|ies)|topics|filed\s+under|posted\s+in|share|follow)\b\s*:?"
+    r"|\b(?:tags|tagged|categor(?:y|ies)|topics|filed\s+under|posted\s+in)\b\s*:?"
     r"|\s(?:in|under)\s")
 _MARKS = re.compile(f"(?P<author>{_AUTHOR_MARK})|(?P<other>{_OTHER_MARK})", re.I)
 _SEPARATORS = re.compile(
