@@ -314,6 +314,27 @@ def test_person_named_like_a_personal_site_is_a_person():
     assert found.names == ["Erin Spain"]
 
 
+def test_affiliation_beside_a_person_is_not_the_publisher():
+    found = authors(page(ld('{"@type": "Article", "publisher": {"@type": "Organization",'
+                            ' "name": "Appinventiv"}}'),
+                         '<p class="byline">By Chirag Bhardwaj, VP - Technology</p>'))
+    assert found == Authors(["Chirag Bhardwaj"], "Appinventiv")
+
+
+def test_a_person_declared_as_publisher_is_no_publisher():
+    found = authors(page(ld('{"@type": "BlogPosting", "author": {"@type": "Person", "name":'
+                            ' "Marco Bambini"}, "publisher": {"@type": "Person", "name":'
+                            ' "Marco Bambini"}}')))
+    assert found == Authors(["Marco Bambini"], None)
+
+
+def test_escaped_entities_in_json_ld_are_read():
+    found = authors(page(ld('{"@type": "Article", "author": {"@type": "Person", "name":'
+                            ' "Jane O&#039;Doe"}, "publisher": {"@type": "Organization",'
+                            ' "name": "Plumbing &amp; Drains"}}')))
+    assert found == Authors(["Jane O'Doe"], "Plumbing & Drains")
+
+
 def test_publisher_from_meta_when_a_name_not_a_url():
     assert authors(page('<meta property="article:publisher" content="https://facebook.com/x">'
                         )).publisher is None

@@ -49,13 +49,16 @@ user name), never an all-capitals acronym. Organisations -- wire services
 (Team, News, Media, Inc, University ...), the site's own name -- are never
 people: they go to :attr:`Authors.publisher`.
 
-**Publisher**: a wire service or agency the story credits, else an
-organisation credited as author, else the publisher the page declares
-(JSON-LD ``publisher``, ``article:publisher`` when a name, not a URL).
+**Publisher**: a wire service or agency the story credits, else an organisation
+credited as author instead of a person, else the publisher the page declares
+(JSON-LD ``publisher`` when an organisation, ``article:publisher`` when a name, not a
+URL). An organisation named beside a person ("Jane Doe, VP - Technology") is an
+affiliation, not the publisher.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -154,9 +157,16 @@ def _choose(declared: _Credits, bylines: list[_Credits]) -> _Credits:
 
 def _publisher(chosen: _Credits, declared: _Credits, bylines: list[_Credits],
                site: _Site) -> str | None:
+    """A wire service credited anywhere; else an organisation credited instead
+    of a person; else the declared publisher. (An organisation beside a person,
+    "Jane Doe, VP - Technology", is an affiliation, not the publisher.)"""
     orgs = [*chosen.orgs, *declared.orgs, *(o for c in bylines for o in c.orgs)]
     wire = next((o for o in orgs if _is_wire(o)), None)
-    return wire or next(iter(chosen.orgs or declared.orgs), None) or site.publisher
+    if wire:
+        return wire
+    if chosen.orgs and not chosen.people:
+        return chosen.orgs[0]
+    return site.publisher or next(iter(declared.orgs), None)
 
 
 def _key(name: str) -> str:
@@ -296,6 +306,8 @@ def _declared_publisher(structured: Structured) -> str | None:
                 ref = item.get("@id")
                 if isinstance(ref, str) and ref in index:
                     item = {**index[ref], **item}
+                if ld_types(item) & _PERSON:
+                    continue  # a personal site's owner, no organisation
                 name = item.get("name")
                 if isinstance(name, str) and _clean_org(name):
                     return _clean_org(name)
@@ -321,10 +333,12 @@ _BYLINE_ATTR = re.compile(r"by-?line|author(?!ity|ize)|writer|contributor|posted
 #: Regions whose names are not the article's authors.
 _NOT_BYLINE_ATTR = re.compile(
     r"comment|comentario|kommentar|commento|reply|respond|disqus|related|recommend|read-?next|"
-    r"more-?(?:from|stories|posts)|"
-    r"popular|trending|newsletter|(?:^|\s)(?:(?:main|site|primary|top|sub|header|footer|mobile)[-_])?(?:nav|navbar|navigation|"
-    r"menu|breadcrumbs?)(?:$|\s|[-_](?:menu|bar|wrap\w*|container|list|items?|links?)\b)|"
-    r"testimonial|cookie|consent|gdpr|(?:^|[-_\s])cmp", re.I)
+    r"more-?(?:from|stories|posts)|popular|trending|newsletter|testimonial|cookie|consent|gdpr|"
+    r"(?:^|[-_\s])cmp"
+    # navigation: "nav", "site-nav", "menu-item", "nav-links"; not "offset-nav", "nav-tabs"
+    r"|(?:^|\s)(?:(?:main|site|primary|top|sub|header|footer|mobile)[-_])?"
+    r"(?:nav|navbar|navigation|menu|breadcrumbs?)"
+    r"(?:$|\s|[-_](?:menu|bar|wrap\w*|container|list|items?|links?)\b)", re.I)
 #: Byline elements of people other than the authors.
 _OTHER_CREDIT_ATTR = re.compile(r"editor(?!ial)|review(?:er|ed)|fact-?check|photo|illustrat|"
                                 r"credit", re.I)
@@ -654,27 +668,20 @@ _STAFF = frozenset({
     "team", "web team", "news desk", "desk", "wire", "wires", "agencies", "news", "author",
     "authors", "web desk", "digital desk", "online desk", "our team", "editorial desk",
     "news staff", "editorial department", "wire services", "wire service", "news service"})
-#: Words that are not a person's name (navigation, sharing, labels).
+#: Whole parts that are no one's name: navigation, sharing, labels, dates
+#: (a word of :data:`_FURNITURE` anywhere in a part already rules it out).
 _NOT_NAMES = frozenset({
-    "home", "share", "menu", "search", "login", "log in", "sign in", "sign up", "subscribe",
-    "follow", "more", "read more", "view", "profile", "posts", "articles", "all posts",
-    "contact", "about", "comments", "comment", "reply", "advertisement", "sponsored", "tweet",
-    "email", "e-mail", "print", "save", "like", "facebook", "twitter", "linkedin", "instagram",
-    "youtube", "pinterest", "whatsapp", "reddit", "threads", "bluesky", "mastodon", "tiktok",
-    "copy link", "link", "next", "previous", "back", "top", "skip", "close", "open", "loading",
-    "blog", "updated", "published", "view all posts", "see all", "bio", "full bio",
-    "about the author", "meet the author", "written by", "posted by", "by", "and", "read",
-    "listen", "x", "rss", "feed", "website", "web", "homepage", "opinion", "news", "tags",
-    "category", "categories", "uncategorized", "share this", "share on", "audio", "video",
-    "podcast", "newsletter", "play", "pause", "min", "minutes", "read time", "author",
-    "authors", "the author", "more from", "about us", "guest post", "sponsored content",
-    "partner content", "advertiser content", "editor's note", "analysis", "review",
-    "ad", "advertising", "follow us", "edit", "expert", "learn more", "show more", "see more",
-    "shares", "sections", "related", "related topics", "insights", "privacy policy", "terms",
-    "privacy", "cookies", "cookie policy", "all rights reserved", "copyright", "on", "in",
-    "article", "story", "post", "page", "cookie consent", "accept", "reject", "settings",
-    "the", "a", "an", "with", "posted in", "filed under", "topics", "tags:", "photo", "image",
-    *_MONTHS.split("|"), *_DAYS.split("|")})
+    "a", "about", "about the author", "accept", "ad", "advertiser content", "advertising",
+    "all rights reserved", "an", "analysis", "and", "audio", "author", "authors", "back", "bio",
+    "blog", "bluesky", "by", "close", "contact", "copy link", "copyright", "e-mail", "edit",
+    "editor's note", "expert", "facebook", "feed", "full bio", "guest post", "home",
+    "homepage", "image", "in", "insights", "instagram", "learn more", "like", "link",
+    "linkedin", "loading", "log in", "mastodon", "more", "more from", "news", "next", "on",
+    "open", "opinion", "page", "partner content", "pause", "photo", "pinterest", "play", "post",
+    "previous", "print", "profile", "read", "read more", "reddit", "reject", "reply", "rss",
+    "save", "sections", "see all", "see more", "settings", "shares", "show more", "skip", "the",
+    "threads", "tiktok", "tweet", "twitter", "uncategorized", "view", "web", "website",
+    "whatsapp", "with", "x", "youtube", *_MONTHS.split("|"), *_DAYS.split("|")})
 _ROLES = re.compile(
     r"\b(?:editor|editors|writer|writers|reporter|reporters|correspondent|contributor|columnist|"
     r"journalist|founder|co-founder|cofounder|ceo|cto|cfo|coo|cmo|director|manager|head|"
@@ -740,7 +747,7 @@ def _is_url(value: str) -> bool:
 
 
 def _clean_org(value: str) -> str | None:
-    text = " ".join(value.split()).strip(" ,;|-")
+    text = " ".join(html.unescape(value).split()).strip(" ,;|-")
     return text or None
 
 
@@ -759,7 +766,7 @@ def _split_names(text: str, site: _Site | None = None, *, inverted: bool = False
     name. ``byline``: text read off the page (lines, "By", dates, roles): a word
     alone is a name only on the first line that names anyone, and only when no
     one has a full name; ``usernames``: a word alone may be lower case."""
-    text = _EMAIL.sub(" ", _SPACE.sub(" ", text)).strip()
+    text = _EMAIL.sub(" ", _SPACE.sub(" ", html.unescape(text))).strip()
     found = _Credits()
     if not text:
         return found
