@@ -655,7 +655,8 @@ _FURNITURE = frozenset({
     "videos", "photos", "gallery", "topics", "categories", "category", "tags", "related", "me",
     "us", "you", "our", "we", "click", "here", "download", "free", "best", "top", "how", "why",
     "what", "guide", "tips", "review", "reviews", "vs", "new", "sign", "up", "now", "today",
-    "permalink", "topic", "source", "sources", "hello", "welcome", "thanks"})
+    "permalink", "topic", "source", "sources", "hello", "welcome", "thanks", "continue",
+    "reading", "trackback", "pingback"})
 _PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "la",
                         "le", "dos", "das", "do", "bin", "ibn", "al", "el", "ten", "ter", "zu",
                         "y", "e", "st.", "mc", "mac", "d'", "af"})
