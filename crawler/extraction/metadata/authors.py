@@ -418,9 +418,10 @@ def _opens_byline(text: str) -> bool:
 
 
 _HEADLINE = etree.XPath("//h1")
-#: How far under the headline a byline is looked for: lines, and the length
-#: of a line that is the article's text (the byline is above it).
+#: How far under the headline a byline is looked for, in lines (and never past
+#: a block as long as the article's text: the byline is above it).
 _UNDER_HEADLINE_LINES = 8
+#: ", MD", ", Ph.D.": a sign that a line names people.
 _POST_NOMINALS = re.compile(r",\s*(?:[A-Z][A-Za-z]?\.?){2,5}\b")
 
 
