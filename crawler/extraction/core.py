@@ -42,6 +42,7 @@ from crawler.extraction.classify import (
 from crawler.extraction.encoding import CharsetCheck, decode_html_checked
 from crawler.extraction.features import COUNTED_ELEMENTS, page_features, page_tokens
 from crawler.extraction.markup import MarkupRules, clean_markup
+from crawler.extraction.metadata.authors import find_authors
 from crawler.extraction.metadata.dates import DateHint, find_dates
 from crawler.extraction.metadata.headline import find_title
 from crawler.extraction.metadata.structured import Structured, read_structured
@@ -513,11 +514,13 @@ def _to_extraction(page: PageAnalysis, url: str | None, fetched_at: datetime | N
                        hints=[DateHint(h["value"], h["source"], h["kind"]) for h in date_hints],
                        fallback=_clean(get("date")))
     published, modified = dates.published, dates.modified
+    authors = find_authors(page.tree, page.structured, url=url, fallback=_clean(get("author")))
     title = find_title(page.tree, page.structured, url=url, sitename=_clean(get("sitename")),
                        fallback=_clean(get("title")))
     result = Extraction(
         title=title,
-        authors=[n for n in (_clean(x) for x in (get("author") or "").split(";")) if n],
+        authors=authors.names,
+        publisher=authors.publisher,
         published=published.value if published else None,
         published_source=published.source if published else None,
         modified=modified.value if modified else None,
