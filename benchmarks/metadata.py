@@ -58,10 +58,11 @@ looking at the ``look`` half's failures only, and a gain must hold on ``check``.
 ``time.perf_counter``; median and 95th percentile in ms over all pages. A warm-up
 call of each system on the first page runs before the pool forks. ours' call is
 its whole extraction (text and metadata); the part of it spent reading metadata
-(:func:`crawler.extraction.signals.read_signals` and trafilatura's
-``extract_metadata`` inside ``bare_extraction``) is timed too, by wrapping those
-two functions, and printed beside trafilatura's: that part reads a tree already
-parsed, while trafilatura's time includes parsing the page.
+(our readers, :data:`benchmarks.metadata_systems.OUR_READERS`, and trafilatura's
+``extract_metadata`` inside ``bare_extraction``, whose values ours falls back
+on) is timed too, by wrapping those functions, and printed beside trafilatura's:
+that part reads a tree already parsed, while trafilatura's time includes
+parsing the page.
 newspaper4k's ``parse()`` likewise extracts its text too. With ``--jobs`` > 1 the
 workers share the machine's cores, and each system's times include that.
 
@@ -309,7 +310,7 @@ def _comparisons(scores: dict) -> list[str]:
     ours, peers = scores.get("ours"), {k: v for k, v in scores.items() if k != "ours"}
     if ours is not None:
         meta, whole = ours["metadata_ms"], ours["ms"]
-        lines.append(f"ours' metadata step (read_signals + trafilatura's extract_metadata inside "
+        lines.append(f"ours' metadata step (our readers + trafilatura's extract_metadata inside "
                      f"its extraction): median {meta['median']:.1f} ms, p95 {meta['p95']:.1f} ms;"
                      f" its whole extraction {whole['median']:.1f} / {whole['p95']:.1f} ms")
         traf = scores.get("trafilatura")
