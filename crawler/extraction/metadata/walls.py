@@ -1,0 +1,546 @@
+"""Paywalls, consent walls and block pages: whether a page's text is the article.
+
+Two steps. :func:`wall_evidence` reads what the page's markup says, on the tree
+as parsed and before the markup rules remove ad and promo containers (which may
+take consent banners and paywall boxes with them); it never changes the tree.
+:func:`find_walls` weighs that evidence with the extracted text, the title and
+the HTTP status, once the text is known.
+
+The flags (:data:`FLAGS`):
+
+- ``paywall``: the page declares its content not free (schema.org
+  ``isAccessibleForFree: false``, on the article or on a ``hasPart``), holds a
+  paywall container (a class or id word paywall vendors and CMSs use, around a
+  subscribe prompt or around the paid text), or its text ends in a subscribe
+  prompt. Sites often serve the whole text to crawlers all the same: the page
+  is then still the article, flagged, with no ``reason``. Only a teaser (a
+  short text, one ending in or dominated by the prompt, or one whose declared
+  paid part was not served) gets ``reason="paywall"``.
+- ``consent_wall``: the text is a cookie/consent interstitial (a CMP dialog)
+  rather than an article: nearly all of it is consent wording. A cookie banner
+  beside an article (most pages have one) is no wall and no flag.
+- ``blocked``: a bot challenge or block page (Cloudflare, Akamai, Imperva,
+  PerimeterX, DataDome, Sucuri, a captcha alone, "Access denied"): a page with
+  almost no text of its own that says so in its text or title, or carries a
+  challenge vendor's markup. Always ``reason="blocked"``.
+
+Every rule rests on what the vendors' and CMSs' pages say and how they are
+built, never on one site's page. A page can carry several flags; its reason
+is the first of blocked, consent wall, paywall that applies.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from crawler.extraction.metadata.structured import Structured
+from crawler.extraction.signals import ARTICLE_TYPES
+
+FLAGS = ("paywall", "consent_wall", "blocked")
+
+#: A page with more visible text than this is no interstitial nor block page:
+#: its text is not kept in the evidence.
+SMALL_PAGE_CHARS = 8000
+#: A paywalled page's text shorter than this is a teaser.
+TEASER_CHARS = 1200
+#: A text ending in a subscribe prompt is a teaser when the rest is shorter than this.
+PROMPT_TEASER_CHARS = 3000
+#: A block page's own text is shorter than this.
+THIN_CHARS = 1500
+#: A captcha widget alone makes a block page only on a page with less text than this.
+CAPTCHA_ONLY_CHARS = 300
+#: A paywall container holding this much text wraps the paid text itself.
+WRAPPED_CHARS = 300
+#: How far into a paywall box its prompt is looked for, and in how many boxes
+#: of one class.
+PROMPT_SPAN = 2000
+MAX_CONTAINERS = 10
+#: How much of a thin page's inline scripts is read for challenge markup
+#: (a challenge page's script is short; other pages' can hold megabytes).
+INLINE_SPAN = 50_000
+#: What a consent interstitial's extracted text may hold besides consent wording ...
+CONSENT_REST_CHARS = 400
+#: ... and its whole page (logo, links, language menu).
+CONSENT_PAGE_REST_CHARS = 1000
+
+# Class and id words of paywall containers (around the paid text or the gate),
+# and of paywall vendors' and membership plugins' widgets, which count only
+# around a prompt: literal stems found first (fast), then the whole word checked.
+_PAYWALL_STEMS = ("paywall", "pay-wall", "regwall", "reg-wall", "registration-wall", "subscri",
+                  "premium", "paid", "metered", "locked", "tp-container", "tp-modal", "piano",
+                  "tinypass", "pelcro", "poool", "zephr", "laterpay", "pmpro", "mepr-",
+                  "rcp_restricted", "wpmem", "memberful", "plenigo", "axate", "steady")
+_CONTAINER_WORD = re.compile(
+    r"pay-?wall|reg-?wall|registration-?wall|subscri(?:ber|ption)s?[-_]?(?:only|wall|gate)"
+    r"|premium[-_]?(?:content|article|only|gate)|paid[-_]?(?:content|article|only)"
+    r"|metered-?content|locked-?content|content-?locked|article-?locked")
+_VENDOR_WORD = re.compile(r"tp-(?:container|modal)|piano|tinypass|pelcro|poool|zephr|laterpay"
+                          r"|pmpro|mepr-|rcp_restricted|wpmem|memberful|plenigo|axate|steady")
+# "no-paywall", "non-paywall" (Google's example of the free part), "is-not-subscriber".
+# Neither are newsletter or e-mail subscription forms.
+_NEGATED = re.compile(r"(?:^|[-_])(?:no|non|not|free|hide|unlocked|without)(?:[-_]|$)|^no"
+                      r"|newsletter|e?-?mail")
+
+# Class and id words of consent dialogs: consent-management platforms' (CMPs')
+# containers and the words sites give their own.
+_CONSENT_BOX_STEMS = (
+    "consent", "cookie", "qc-cmp", "cmpbox", "cmpwrapper", "gdpr", "didomi", "onetrust",
+    "optanon", "sp_message", "truste", "usercentrics", "tcf", "borlabs", "iubenda", "osano",
+    "klaro", "axeptio", "tarteaucitron", "cky-", "cmplz", "cc-window", "cc-banner",
+    "privacy-center", "privacy-wall", "privacy-gate")
+_DIALOGS = etree.XPath("//*[@role='dialog' or @role='alertdialog' or @aria-modal='true']")
+_CHOICES = etree.XPath(
+    "descendant-or-self::*[self::button or self::a or @role='button']"
+    " | descendant::input[@type='submit' or @type='button']/@value", smart_strings=False)
+#: Consent hosts: the first label of hosts that serve consent interstitials.
+_CONSENT_HOSTS = ("consent", "guce", "myprivacy")
+
+# Challenge and block vendors' markup (class/id words, script/iframe/form URLs,
+# inline scripts), read on small pages only: some of it (bot-management
+# scripts, captcha widgets of forms) is on ordinary pages too.
+_CHALLENGES = {
+    "cloudflare": r"(?<![\w-])(?:challenge-(?:form|running|stage|body|error-text)|cf-(?:browser-"
+                  r"verification|challenge|error-details|wrapper|chl-widget))|_cf_chl_opt"
+                  r"|challenge-platform/h/\w/orchestrate",
+    "imperva": r"_incapsula_resource\?cwudnsai|incapsula incident",
+    "perimeterx": r"(?<![\w-])px-captcha|perimeterx",
+    "datadome": r"captcha-delivery\.com",
+    "aws-waf": r"awswaf",
+    "sucuri": r"sucuri-(?:firewall|block)",
+    "ddos-guard": r"ddos-guard",
+}
+_CHALLENGE = {name: re.compile(p) for name, p in _CHALLENGES.items()}
+_CAPTCHA_WIDGET = re.compile(r"g-recaptcha|h-captcha|cf-turnstile|recaptcha/api|hcaptcha\.com")
+
+_CLASSES = etree.XPath("//@class", smart_strings=False)
+_IDS = etree.XPath("//@id", smart_strings=False)
+_URLS = etree.XPath("//script/@src | //iframe/@src | //form/@action", smart_strings=False)
+_INLINE = etree.XPath("//script[not(@src)]/text()", smart_strings=False)
+_NORMALIZED_LENGTH = etree.XPath("string-length(normalize-space(.))")
+# (from the body: "descendant::" from one node is much faster than "//body//")
+_VISIBLE = etree.XPath(
+    "descendant::text()[not(parent::script or parent::style or parent::template)]",
+    smart_strings=False)
+_TITLE = etree.XPath("//head/title/text()", smart_strings=False)
+
+
+def _phrases(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(parts), re.I)
+
+
+# Statements that the rest of the text is for subscribers, as sites word them.
+_PROMPT = _phrases(
+    r"subscribe (?:now |today )?to (?:continue|keep) reading",
+    r"subscribe (?:now |today )?to (?:read|unlock|access)\b",
+    r"(?:subscribe|log ?in|sign ?in|register|sign up)(?: now| for free)? (?:to|and)"
+    r" (?:continue|keep) reading",
+    r"to (?:continue|keep) reading,? (?:please )?(?:subscribe|log ?in|sign ?in|register|sign up)",
+    r"(?:create|register for) a free account to (?:continue|keep|read)",
+    r"(?:this|the) (?:article|story|content|post|report|page) is"
+    r" (?:only |exclusively |exclusive )?(?:available )?(?:for|to)"
+    r" (?:paid |paying |premium |digital )?(?:\S+ )?(?:subscribers|members)",
+    r"for (?:paid |paying |premium )?subscribers only",
+    r"subscribers?[- ]only (?:content|article|story)",
+    r"keep reading with a \d+-day free trial",
+    r"you(?:'ve| have) (?:reached|used (?:up )?)(?:your|all (?:of )?your) (?:\w+ )?"
+    r"(?:free|complimentary) (?:articles?|stories|reads)",
+    r"(?:the )?rest of (?:this|the) (?:article|story) is (?:only )?(?:available|for|reserved)",
+    r"unlock (?:this|the full) (?:article|story)",
+    r"weiterlesen mit\b", r"(?:abonnieren|abo abschließen|registrieren) und weiterlesen",
+    r"(?:nur|exklusiv) für (?:abonnent|abonnierende|abo-?kunden|plus-)",
+    r"réservée? aux abonnés", r"il vous reste \d+ ?% de (?:cet |l')article",
+    r"abonnez-vous pour (?:lire|continuer|poursuivre|accéder)",
+    r"(?:exclusivo|sólo|solo|únicamente) para (?:suscriptores|abonados|socios|assinantes)",
+    r"(?:suscríbete|regístrate|hazte socio) para (?:seguir|continuar) leyendo",
+    r"riservat[oa] agli abbonati", r"(?:abbonati|registrati|accedi) per continuare a leggere",
+    r"(?:alleen|exclusief) (?:beschikbaar )?voor abonnees", r"word abonnee om verder te lezen",
+    r"(?:assine|assina) para (?:continuar|ler)",
+    r"(?:endast för|kun for|bare for) (?:prenumeranter|abonnenter)",
+    r"(?:tylko|wyłącznie) dla (?:prenumeratorów|subskrybentów|abonentów)",
+)
+# Account nudges beside a teaser (and in many sites' headers: weak alone).
+_NUDGE = _phrases(
+    r"already (?:a |an )?(?:digital )?(?:subscriber|member)\b", r"(?:bereits|schon) abonnent",
+    r"déjà abonné", r"ya eres (?:suscriptor|abonado|socio)", r"già abbonato", r"al abonnee",
+    r"já é assinante", r"redan prenumerant", r"allerede abonnent",
+    r"masz już (?:prenumeratę|konto)",
+)
+# What makes a line of a consent dialog: its own vocabulary (words ordinary
+# prose seldom uses), or a short button label.
+_CONSENT_WORD = _phrases(
+    r"cookie", r"consent", r"legitimate interest", r"\bvendors?\b", r"\bour partners",
+    r"personali[sz]ed (?:ads|advertising|content)", r"store and/or access", r"opt[- ]out",
+    r"privacy (?:policy|settings|choices|preferences|notice|center|centre)", r"your privacy",
+    r"einwillig", r"zustimm", r"datenschutz", r"personalisierte", r"berechtigte[ns]? interesse",
+    r"consentement", r"partenaires", r"personnalis[ée]", r"intérêt légitime", r"vie privée",
+    r"consentimiento", r"\bsocios\b", r"personalizad[oa]s?", r"interés legítimo", r"privacidad",
+    r"consenso", r"personalizzat[ie]", r"interesse legittimo", r"toestemming",
+    r"gepersonaliseerd", r"gerechtvaardigd belang", r"consentimento", r"parceiros",
+    r"interesse legítimo", r"samtyck", r"samtykke", r"zgod[ay] na", r"prywatnoś",
+    r"^.{0,30}(?:accept|reject|agree|decline|allow|deny|manage|options|settings|customi[sz]e"
+    r"|akzeptier|ablehnen|zustimmen|einstellungen|accepter|refuser|paramétrer|aceptar|rechazar"
+    r"|configurar|accett|rifiut|impostazioni|accepteren|weigeren|instellingen|aceitar|rejeitar"
+    r"|godkänn|avvisa|godta|afvis).{0,20}$",
+)
+# The choice a consent dialog asks for: its accept button's words.
+_ACCEPT = _phrases(
+    r"\b(?:accept|agree|allow|consent|got it|ok)\b", r"akzeptier", r"zustimm", r"einverstanden",
+    r"accepter", r"j'accepte", r"acept", r"accett", r"accepteren", r"akkoord", r"aceit",
+    r"concordo", r"godkänn", r"acceptera", r"godta", r"zgadzam", r"akceptuj",
+)
+# What challenge and block pages say (title or text).
+_BLOCK = _phrases(
+    r"just a moment\.\.\.|checking (?:if the site connection is secure|your browser)",
+    r"verif(?:y|ying) (?:that )?you are (?:a )?human", r"enable javascript and cookies to continue",
+    r"needs to review the security of your connection", r"attention required!",
+    r"sorry, you have been blocked", r"you are unable to access", r"why have i been blocked",
+    r"\baccess (?:is )?denied\b", r"you don't have permission to access",
+    r"access to this page has been denied", r"request unsuccessful", r"incapsula incident",
+    r"pardon our interruption", r"press (?:&|and) hold", r"are you a robot",
+    r"unusual (?:traffic|activity) from your", r"\b403 forbidden\b", r"\btoo many requests\b",
+    r"the requested url was rejected", r"your support id is", r"request (?:was )?blocked",
+    r"bot (?:verification|check)", r"security check to access", r"ddos protection by",
+    r"why do i have to complete a captcha", r"human verification",
+    r"your access to this site has been limited", r"errors\.edgesuite\.net",
+    r"website firewall - access denied", r"automated (?:queries|requests|access)",
+    r"zugriff verweigert", r"accès refusé", r"acceso denegado", r"accesso negato",
+    r"toegang geweigerd",
+)
+
+
+@dataclass(frozen=True)
+class WallEvidence:
+    """What the page's markup says, read before the markup is cleaned."""
+
+    #: ``isAccessibleForFree`` as the page declares it (the article's, else any
+    #: object's, JSON-LD or microdata): False for paid content, None undeclared.
+    free: bool | None = None
+    #: Visible characters of the parts declared paid (``hasPart`` with
+    #: ``isAccessibleForFree: false`` and a ``cssSelector`` of classes or ids);
+    #: None when no such part is declared or its selector is not one we read.
+    paid_part_chars: int | None = None
+    #: Class or id words of the paywall containers that hold a subscribe prompt
+    #: or wrap the paid text.
+    paywall_markup: tuple[str, ...] = ()
+    #: Characters of the text inside consent dialogs (CMP containers, dialogs
+    #: holding consent wording), counted as :attr:`page_chars`, on a small
+    #: page (one with :attr:`small_text`); 0 on others.
+    consent_chars: int = 0
+    #: The page is served by a consent host (``consent.*``, ``guce.*``, ``myprivacy.*``).
+    consent_host: bool = False
+    #: Challenge vendors whose markup the page carries, read on a page with at
+    #: most :data:`THIN_CHARS` of text only.
+    challenge_markup: tuple[str, ...] = ()
+    #: A captcha widget (reCAPTCHA, hCaptcha, Turnstile) on such a page.
+    captcha: bool = False
+    #: The document's ``<title>``.
+    page_title: str | None = None
+    #: Characters of the page's visible text, white space runs counted as one
+    #: (scripts, styles and templates left out).
+    page_chars: int = 0
+    #: That text, one line per text node, when it is at most
+    #: :data:`SMALL_PAGE_CHARS` long; None on larger pages.
+    small_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Walls:
+    #: A subset of :data:`FLAGS`.
+    flags: frozenset[str] = frozenset()
+    #: Why the page must not be written as an article ("blocked",
+    #: "consent_wall" or "paywall"); None when its text is the article.
+    reason: str | None = None
+
+
+def wall_evidence(tree: HtmlElement, structured: Structured, *, url: str | None) -> WallEvidence:
+    """Read the wall evidence of a page's tree (as parsed, not yet cleaned)."""
+    body = tree.find("body")
+    page_chars = _visible_chars(body)
+    # the class and id words, each once
+    words = " ".join({*" ".join(_CLASSES(tree)).split(), *_IDS(tree)})
+    lower = words.lower()
+    small_text = None
+    consent_chars = 0
+    challenges: tuple[str, ...] = ()
+    captcha = False
+    if page_chars <= SMALL_PAGE_CHARS and body is not None:
+        small_text = "\n".join(filter(None, (" ".join(t.split()) for t in _VISIBLE(body))))
+        consent_chars = _consent_chars(tree, words, lower)
+        if page_chars <= THIN_CHARS:
+            marked = " ".join((lower, *_URLS(tree), " ".join(_INLINE(tree))[:INLINE_SPAN]))
+            marked = marked.lower()
+            challenges = tuple(n for n, p in _CHALLENGE.items() if p.search(marked))
+            captcha = bool(_CAPTCHA_WIDGET.search(marked))
+    free, selectors = _declared(structured)
+    title = _TITLE(tree)
+    return WallEvidence(
+        free=free,
+        paid_part_chars=_chars_of(tree, selectors) if selectors else None,
+        paywall_markup=_paywall_markup(tree, words, lower),
+        consent_host=_host_label(url) in _CONSENT_HOSTS,
+        consent_chars=consent_chars,
+        challenge_markup=challenges,
+        captcha=captcha,
+        page_title=" ".join(title[0].split()) or None if title else None,
+        page_chars=page_chars,
+        small_text=small_text,
+    )
+
+
+def _visible_chars(body: HtmlElement | None) -> int:
+    """Characters of the body's text, white space runs counted as one, scripts,
+    styles and templates left out (counted by libxml2's XPath: fast on large
+    pages, whose scripts can hold megabytes)."""
+    if body is None:
+        return 0
+    hidden = sum(_chars(el) for el in body.iter("script", "style", "template"))
+    return max(0, _chars(body) - hidden)
+
+
+def _chars(element: HtmlElement) -> int:
+    return int(_NORMALIZED_LENGTH(element))
+
+
+def find_walls(evidence: WallEvidence, *, text: str | None, title: str | None,
+               status: int | None) -> Walls:
+    """The page's flags, and the reason it is not an article when it is a wall."""
+    flags: set[str] = set()
+    if _is_blocked(evidence, text, title, status):
+        flags.add("blocked")
+    if _is_consent_wall(evidence, text):
+        flags.add("consent_wall")
+    teaser = None
+    if "blocked" not in flags:
+        paywall, teaser = _paywall(evidence, text, title)
+        if paywall:
+            flags.add("paywall")
+    reason = next((f for f in ("blocked", "consent_wall") if f in flags),
+                  "paywall" if teaser else None)
+    return Walls(frozenset(flags), reason)
+
+
+def _is_blocked(evidence: WallEvidence, text: str | None, title: str | None,
+                status: int | None) -> bool:
+    body = text or ""
+    if len(body) >= THIN_CHARS:
+        return False
+    if status == 429:
+        return True
+    says = (any(_BLOCK.search(s) for s in (evidence.page_title, title) if s)
+            or (bool(body) and _split_chars(body, _BLOCK)[0] * 2 >= len(body)))
+    if evidence.small_text is None:
+        return says and status in (403, 503)
+    if evidence.page_chars <= THIN_CHARS:
+        # a challenge vendor's markup, a captcha, even the phrases, are on many
+        # ordinary pages too (bot-management scripts, forms, hidden templates):
+        # they count on a page with next to no text of its own
+        return (says or bool(_BLOCK.search(evidence.small_text)) or bool(evidence.challenge_markup)
+                or (evidence.captcha and evidence.page_chars <= CAPTCHA_ONLY_CHARS))
+    return says
+
+
+def _is_consent_wall(evidence: WallEvidence, text: str | None) -> bool:
+    """A consent host's page, or a small page nearly all of whose text is a
+    consent dialog's, and whose extracted text is no article."""
+    if evidence.consent_host:
+        return True
+    page = evidence.small_text
+    # an article about consent banners is consent wording too, but in no dialog
+    if not page or evidence.consent_chars * 2 < evidence.page_chars:
+        return False
+    consent, rest = _split_chars(page, _CONSENT_WORD, limit=CONSENT_PAGE_REST_CHARS)
+    if consent < rest or rest > CONSENT_PAGE_REST_CHARS:
+        return False
+    if not text or len(text) < CONSENT_REST_CHARS:
+        return True
+    consent, rest = _split_chars(text, _CONSENT_WORD, limit=CONSENT_REST_CHARS)
+    return consent >= 2 * rest and rest <= CONSENT_REST_CHARS
+
+
+def _paywall(evidence: WallEvidence, text: str | None, title: str | None) -> tuple[bool, bool]:
+    """(paywall, teaser): whether the page says its content is paid, and whether
+    its text is only the teaser."""
+    body = text or ""
+    tail = "\n".join(body.rsplit("\n", 3)[-3:])[-600:]
+    prompt_title = bool(title and _PROMPT.search(title))
+    prompt_tail = bool(_PROMPT.search(tail) or (len(body) < TEASER_CHARS and _NUDGE.search(tail)))
+    declared = evidence.free is False
+    paywall = declared or bool(evidence.paywall_markup) or prompt_tail or prompt_title
+    if not paywall:
+        return False, False
+    if evidence.paid_part_chars is not None and evidence.paid_part_chars >= WRAPPED_CHARS:
+        return True, False  # the part declared paid was served: the text is whole
+    prompt, rest = _split_chars(body, _PROMPT, _NUDGE, limit=PROMPT_TEASER_CHARS)
+    teaser = (len(body) < TEASER_CHARS or prompt_title or prompt >= rest / 2
+              or (prompt_tail and rest < PROMPT_TEASER_CHARS)
+              or (evidence.paid_part_chars == 0 and rest < PROMPT_TEASER_CHARS))
+    return True, teaser
+
+
+def _split_chars(text: str, *patterns: re.Pattern[str],
+                 limit: int | None = None) -> tuple[int, int]:
+    """Characters of the lines that match one of ``patterns``, and of the
+    others; counting stops once the others pass ``limit``."""
+    matched = rest = 0
+    for line in text.split("\n"):
+        size = len(line.strip())
+        if any(p.search(line) for p in patterns):
+            matched += size
+        else:
+            rest += size
+            if limit is not None and rest > limit:
+                break
+    return matched, rest
+
+
+def _host_label(url: str | None) -> str:
+    try:
+        host = urlsplit(url or "").hostname or ""
+    except ValueError:
+        return ""
+    return host.split(".", 1)[0] if host.count(".") >= 1 else ""
+
+
+def _says_false(value: object) -> bool | None:
+    """Whether a schema.org Boolean is false (None: not a Boolean)."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, str):
+        word = value.strip().rsplit("/", 1)[-1].lower()  # also "https://schema.org/False"
+        if word in ("false", "true", "no", "yes"):
+            return word in ("false", "no")
+    return None
+
+
+def _declared(structured: Structured) -> tuple[bool | None, list[str]]:
+    """``isAccessibleForFree`` (the article's first, else any object's, else
+    microdata's), and the CSS selectors of the parts declared not free."""
+    found: dict[bool, bool | None] = {True: None, False: None}
+    selectors: list[str] = []
+    for node in structured.ld:
+        is_article = bool(_types(node) & ARTICLE_TYPES)
+        paid = _says_false(node.get("isAccessibleForFree"))
+        if paid is not None and found[is_article] is None:
+            found[is_article] = not paid
+        parts = node.get("hasPart")
+        for part in parts if isinstance(parts, list) else [parts]:
+            if isinstance(part, dict) and _says_false(part.get("isAccessibleForFree")):
+                if found[is_article] is None:
+                    found[is_article] = False
+                selector = part.get("cssSelector")
+                selectors.extend(s for s in (selector if isinstance(selector, list) else [selector])
+                                 if isinstance(s, str))
+    free = found[True] if found[True] is not None else found[False]
+    if free is None:
+        micro = _says_false(structured.meta_first("isaccessibleforfree"))
+        free = None if micro is None else not micro
+    return free, selectors
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    value = node.get("@type")
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return {v.rsplit("/", 1)[-1].lower() for v in values if isinstance(v, str)}
+
+
+_SIMPLE_SELECTOR = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)?((?:[.#][\w-]+)+)$")
+
+
+def _chars_of(tree: HtmlElement, selectors: list[str]) -> int | None:
+    """Visible characters of the elements the selectors (``tag.class#id``
+    forms, comma lists) pick; None when one is of another form."""
+    tests = []
+    for selector in (s.strip() for group in selectors for s in group.split(",")):
+        m = _SIMPLE_SELECTOR.match(selector)
+        if not m:
+            return None
+        conds = [f"contains(concat(' ', normalize-space(@class), ' '), ' {name[1:]} ')"
+                 if name[0] == "." else f"@id='{name[1:]}'"
+                 for name in re.findall(r"[.#][\w-]+", m[2])]
+        tests.append(f"//{m[1] or '*'}[{' and '.join(conds)}]")
+    elements = tree.xpath(" | ".join(tests))
+    return sum(len(" ".join(el.text_content().split())) for el in _outermost(elements))
+
+
+def _words_with(words: str, lower: str, stems: tuple[str, ...]) -> tuple[set[str], set[str]]:
+    """The space-separated words of ``words`` (``lower`` in lower case) that
+    hold one of ``stems``, and the stems as those words spell them."""
+    # lower() keeps the offsets but for a few non-ASCII letters
+    source = words if len(words) == len(lower) else lower
+    found, spellings = set(), set()
+    for stem in stems:
+        at = lower.find(stem)
+        while at >= 0:
+            start, end = lower.rfind(" ", 0, at) + 1, lower.find(" ", at)
+            end = len(lower) if end < 0 else end
+            found.add(source[start:end])
+            spellings.add(source[at:at + len(stem)])
+            at = lower.find(stem, end)
+    return found, spellings
+
+
+def _carrying(tree: HtmlElement, spellings: set[str]) -> list[HtmlElement]:
+    """The elements whose class or id holds one of ``spellings``, in one pass."""
+    tests = [f"contains(@class, '{s}') or contains(@id, '{s}')" for s in sorted(spellings)
+             if "'" not in s]
+    return tree.xpath(f"//*[{' or '.join(tests)}]") if tests else []
+
+
+def _paywall_markup(tree: HtmlElement, words: str, lower: str) -> tuple[str, ...]:
+    """Class/id words (lower case) of paywall containers that wrap the paid
+    text or hold a subscribe prompt (a gate's prompt comes first in its box)."""
+    found_words, spellings = _words_with(words, lower, _PAYWALL_STEMS)
+    kinds = {}
+    for word in found_words:
+        low = word.lower()
+        container = bool(_CONTAINER_WORD.search(low))
+        if not _NEGATED.search(low) and (container or _VENDOR_WORD.search(low)):
+            kinds[word] = container
+    if not kinds:
+        return ()
+    holders: dict[str, list[HtmlElement]] = {w: [] for w in kinds}
+    for el in _carrying(tree, spellings):
+        for word in {*(el.get("class") or "").split(), el.get("id") or ""}.intersection(kinds):
+            holders[word].append(el)
+    found = set()
+    for word, container in kinds.items():
+        for el in _outermost(holders[word])[:MAX_CONTAINERS]:
+            if el.tag in ("html", "body", "script", "style"):
+                continue
+            text = " ".join(el.text_content().split())
+            if (container and len(text) >= WRAPPED_CHARS) or _PROMPT.search(text[:PROMPT_SPAN]):
+                found.add(word.lower())
+                break
+    return tuple(sorted(found))
+
+
+def _consent_chars(tree: HtmlElement, words: str, lower: str) -> int:
+    """Characters of the text inside consent dialogs: the elements with a
+    consent word in their class or id, and dialogs with consent wording, that
+    offer to accept (a cookie policy's text in a "cookie-policy" box offers
+    nothing)."""
+    boxes = [el for el in _carrying(tree, _words_with(words, lower, _CONSENT_BOX_STEMS)[1])
+             if el.tag not in ("html", "body", "script", "style")]
+    boxes += [el for el in _DIALOGS(tree) if _CONSENT_WORD.search(el.text_content()[:PROMPT_SPAN])]
+    return sum(_chars(box) for box in _outermost(boxes) if _offers_to_accept(box))
+
+
+def _offers_to_accept(box: HtmlElement) -> bool:
+    for choice in _CHOICES(box):
+        label = choice if isinstance(choice, str) else choice.text_content()
+        if len(label) <= 60 and _ACCEPT.search(label):
+            return True
+    return False
+
+
+def _outermost(elements: list[HtmlElement]) -> list[HtmlElement]:
+    """``elements`` without the ones inside another, each once."""
+    chosen = set(elements)
+    return [el for el in dict.fromkeys(elements)
+            if not any(a in chosen for a in el.iterancestors())]
