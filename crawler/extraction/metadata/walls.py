@@ -122,10 +122,12 @@ _CLASSES = etree.XPath("//@class", smart_strings=False)
 _IDS = etree.XPath("//@id", smart_strings=False)
 _URLS = etree.XPath("//script/@src | //iframe/@src | //form/@action", smart_strings=False)
 _INLINE = etree.XPath("//script[not(@src)]/text()", smart_strings=False)
+_TEXT_FIELDS = etree.XPath(
+    "//textarea | //input[not(@type) or @type='text' or @type='email' or @type='search']")
 _NORMALIZED_LENGTH = etree.XPath("string-length(normalize-space(.))")
 # (from the body: "descendant::" from one node is much faster than "//body//")
 _VISIBLE = etree.XPath(
-    "descendant::text()[not(parent::script or parent::style or parent::template)]",
+    "descendant::text()[not(parent::script or parent::style)]",
     smart_strings=False)
 _TITLE = etree.XPath("//head/title/text()", smart_strings=False)
 
@@ -237,12 +239,13 @@ class WallEvidence:
     #: Challenge vendors whose markup the page carries, read on a page with at
     #: most :data:`THIN_CHARS` of text only.
     challenge_markup: tuple[str, ...] = ()
-    #: A captcha widget (reCAPTCHA, hCaptcha, Turnstile) on such a page.
+    #: A captcha widget (reCAPTCHA, hCaptcha, Turnstile) on such a page, with
+    #: no text field beside it (as a contact or comment form has).
     captcha: bool = False
     #: The document's ``<title>``.
     page_title: str | None = None
     #: Characters of the page's visible text, white space runs counted as one
-    #: (scripts, styles and templates left out).
+    #: (scripts and styles left out).
     page_chars: int = 0
     #: That text, one line per text node, when it is at most
     #: :data:`SMALL_PAGE_CHARS` long; None on larger pages.
@@ -276,7 +279,8 @@ def wall_evidence(tree: HtmlElement, structured: Structured, *, url: str | None)
             marked = " ".join((lower, *_URLS(tree), " ".join(_INLINE(tree))[:INLINE_SPAN]))
             marked = marked.lower()
             challenges = tuple(n for n, p in _CHALLENGE.items() if p.search(marked))
-            captcha = bool(_CAPTCHA_WIDGET.search(marked))
+            # a contact or comment form has its captcha too, beside fields to fill in
+            captcha = bool(_CAPTCHA_WIDGET.search(marked)) and not _TEXT_FIELDS(tree)
     free, selectors = _declared(structured)
     title = _TITLE(tree)
     return WallEvidence(
@@ -294,12 +298,13 @@ def wall_evidence(tree: HtmlElement, structured: Structured, *, url: str | None)
 
 
 def _visible_chars(body: HtmlElement | None) -> int:
-    """Characters of the body's text, white space runs counted as one, scripts,
-    styles and templates left out (counted by libxml2's XPath: fast on large
-    pages, whose scripts can hold megabytes)."""
+    """Characters of the body's text, white space runs counted as one, scripts
+    and styles left out (counted by libxml2's XPath: fast on large pages, whose
+    scripts can hold megabytes). Templates count: declarative shadow roots
+    (``<template shadowrootmode>``) are shown."""
     if body is None:
         return 0
-    hidden = sum(_chars(el) for el in body.iter("script", "style", "template"))
+    hidden = sum(_chars(el) for el in body.iter("script", "style"))
     return max(0, _chars(body) - hidden)
 
 
