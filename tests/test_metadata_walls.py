@@ -156,6 +156,14 @@ def test_container_with_a_prompt_or_wrapping_the_paid_text_is_evidence() -> None
     assert evidence_of(vendor_named).paywall_markup == ()
 
 
+def test_page_declared_free_has_its_paywall_box_in_the_template_only() -> None:
+    gate = '<div class="paywall-gate"><h2>Subscribe to continue reading</h2></div>'
+    body = f"<article><h1>Harbour report</h1>{paragraphs(2)}</article>{gate}"
+    assert walls_of(page(body)) == Walls(frozenset({"paywall"}), "paywall")
+    free = ld({"@type": "NewsArticle", "isAccessibleForFree": True})
+    assert walls_of(page(body, free)) == Walls()
+
+
 def test_body_cut_short_by_a_prompt_without_any_markup() -> None:
     body = f"<article>{paragraphs(3)}<p>This article is exclusive to Ledger+ subscribers.</p>" \
            "<p>Unlock this article and enjoy your first month free.</p></article>"
@@ -180,12 +188,15 @@ def test_newsletter_and_header_nudges_after_a_full_article_are_no_paywall(ending
 
 
 @pytest.mark.parametrize("prompt", [
+    "Continue reading your article with a Ledger subscription",
+    "Create an account to read the full story.",
+    "This post is for paid subscribers",
     "Il vous reste 72% de cet article à lire. La suite est réservée aux abonnés.",
     "Dieser Artikel ist nur für Abonnenten. Jetzt weiterlesen mit RZ+",
     "Questo articolo è riservato agli abbonati.",
     "Este contenido es exclusivo para suscriptores.",
 ])
-def test_prompts_in_other_languages_end_a_teaser(prompt: str) -> None:
+def test_prompts_in_their_wordings_and_languages_end_a_teaser(prompt: str) -> None:
     walls = find_walls(WallEvidence(), text="Le conseil municipal a voté hier soir.\n" + prompt,
                        title=None, status=None)
     assert walls == Walls(frozenset({"paywall"}), "paywall")

@@ -143,12 +143,16 @@ _PROMPT = _phrases(
     r"(?:subscribe|log ?in|sign ?in|register|sign up)(?: now| for free)? (?:to|and)"
     r" (?:continue|keep) reading",
     r"to (?:continue|keep) reading,? (?:please )?(?:subscribe|log ?in|sign ?in|register|sign up)",
-    r"(?:create|register for) a free account to (?:continue|keep|read)",
+    r"(?:create|register for) (?:a |an )?(?:free )?account to (?:continue|keep|read)",
+    r"to read (?:this|the full|the rest of this) (?:article|story),? (?:please )?"
+    r"(?:subscribe|log ?in|sign ?in|register)",
+    r"continue reading (?:this |your )?(?:article |story )?with (?:a |an )?(?:\S+ )?"
+    r"(?:subscription|membership)",
     r"(?:this|the) (?:article|story|content|post|report|page) is"
     r" (?:only |exclusively |exclusive )?(?:available )?(?:for|to)"
     r" (?:paid |paying |premium |digital )?(?:\S+ )?(?:subscribers|members)",
     r"for (?:paid |paying |premium )?subscribers only",
-    r"subscribers?[- ]only (?:content|article|story)",
+    r"(?:subscribers?|members?)[- ]only (?:content|article|story|post)",
     r"keep reading with a \d+-day free trial",
     r"you(?:'ve| have) (?:reached|used (?:up )?)(?:your|all (?:of )?your) (?:\w+ )?"
     r"(?:free|complimentary) (?:articles?|stories|reads)",
@@ -376,7 +380,10 @@ def _paywall(evidence: WallEvidence, text: str | None, title: str | None) -> tup
     prompt_title = bool(title and _PROMPT.search(title))
     prompt_tail = bool(_PROMPT.search(tail) or (len(body) < TEASER_CHARS and _NUDGE.search(tail)))
     declared = evidence.free is False
-    paywall = declared or bool(evidence.paywall_markup) or prompt_tail or prompt_title
+    # a page that declares itself free has the site's paywall box and its prompt in
+    # its template only, hidden
+    page_says = bool(evidence.paywall_markup) or prompt_tail
+    paywall = declared or prompt_title or (page_says and evidence.free is not True)
     if not paywall:
         return False, False
     if evidence.paid_part_chars is not None and evidence.paid_part_chars >= WRAPPED_CHARS:
@@ -473,21 +480,20 @@ def _chars_of(tree: HtmlElement, selectors: list[str]) -> int | None:
     return sum(len(" ".join(el.text_content().split())) for el in _outermost(elements))
 
 
-def _words_with(words: str, lower: str, stems: tuple[str, ...]) -> tuple[set[str], set[str]]:
+def _words_with(words: str, lower: str, stems: tuple[str, ...]) -> dict[str, str]:
     """The space-separated words of ``words`` (``lower`` in lower case) that
-    hold one of ``stems``, and the stems as those words spell them."""
+    hold one of ``stems``, each with that stem as the word spells it."""
     # lower() keeps the offsets but for a few non-ASCII letters
     source = words if len(words) == len(lower) else lower
-    found, spellings = set(), set()
+    found = {}
     for stem in stems:
         at = lower.find(stem)
         while at >= 0:
             start, end = lower.rfind(" ", 0, at) + 1, lower.find(" ", at)
             end = len(lower) if end < 0 else end
-            found.add(source[start:end])
-            spellings.add(source[at:at + len(stem)])
+            found[source[start:end]] = source[at:at + len(stem)]
             at = lower.find(stem, end)
-    return found, spellings
+    return found
 
 
 def _carrying(tree: HtmlElement, spellings: set[str]) -> list[HtmlElement]:
@@ -500,7 +506,7 @@ def _carrying(tree: HtmlElement, spellings: set[str]) -> list[HtmlElement]:
 def _paywall_markup(tree: HtmlElement, words: str, lower: str) -> tuple[str, ...]:
     """Class/id words (lower case) of paywall containers that wrap the paid
     text or hold a subscribe prompt (a gate's prompt comes first in its box)."""
-    found_words, spellings = _words_with(words, lower, _PAYWALL_STEMS)
+    found_words = _words_with(words, lower, _PAYWALL_STEMS)
     kinds = {}
     for word in found_words:
         low = word.lower()
@@ -510,7 +516,7 @@ def _paywall_markup(tree: HtmlElement, words: str, lower: str) -> tuple[str, ...
     if not kinds:
         return ()
     holders: dict[str, list[HtmlElement]] = {w: [] for w in kinds}
-    for el in _carrying(tree, spellings):
+    for el in _carrying(tree, {found_words[w] for w in kinds}):
         for word in {*(el.get("class") or "").split(), el.get("id") or ""}.intersection(kinds):
             holders[word].append(el)
     found = set()
@@ -530,7 +536,8 @@ def _consent_chars(tree: HtmlElement, words: str, lower: str) -> int:
     consent word in their class or id, and dialogs with consent wording, that
     offer to accept (a cookie policy's text in a "cookie-policy" box offers
     nothing)."""
-    boxes = [el for el in _carrying(tree, _words_with(words, lower, _CONSENT_BOX_STEMS)[1])
+    spellings = set(_words_with(words, lower, _CONSENT_BOX_STEMS).values())
+    boxes = [el for el in _carrying(tree, spellings)
              if el.tag not in ("html", "body", "script", "style")]
     boxes += [el for el in _DIALOGS(tree) if _CONSENT_WORD.search(el.text_content()[:PROMPT_SPAN])]
     return sum(_chars(box) for box in _outermost(boxes) if _offers_to_accept(box))
