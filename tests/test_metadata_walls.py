@@ -240,6 +240,11 @@ def test_article_titled_access_denied_is_not_blocked() -> None:
     html = page(f"<article><h1>Access Denied: a review</h1>{paragraphs(8, 'film')}</article>",
                 "<title>Access Denied: a review</title>")
     assert walls_of(html, status=403) == Walls()
+    # a short brief whose headline quotes a block phrase, on a page of little text
+    headline = "Access denied: court turns down the harbour board's appeal"
+    brief = page(f"<article><h1>{headline}</h1>{paragraphs(2)}</article>",
+                 f"<title>{headline} | Northgate Herald</title>")
+    assert walls_of(brief) == Walls()
 
 
 def test_large_page_titled_as_a_block_is_blocked_only_with_its_status() -> None:

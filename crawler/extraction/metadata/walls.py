@@ -341,17 +341,32 @@ def _is_blocked(evidence: WallEvidence, text: str | None, title: str | None,
         return False
     if status == 429:
         return True
-    says = (any(_BLOCK.search(s) for s in (evidence.page_title, title) if s)
-            or (bool(body) and _split_chars(body, _BLOCK)[0] * 2 >= len(body)))
+    # a block page's title is the phrase ("Access Denied", "Just a moment...");
+    # a headline that quotes one says more
+    says = (any(_mostly(s, _BLOCK) for s in (evidence.page_title, title) if s)
+            or _block_text(body))
     if evidence.small_text is None:
         return says and status in (403, 503)
     if evidence.page_chars <= THIN_CHARS:
         # a challenge vendor's markup, a captcha, even the phrases, are on many
         # ordinary pages too (bot-management scripts, forms, hidden templates):
         # they count on a page with next to no text of its own
-        return (says or bool(_BLOCK.search(evidence.small_text)) or bool(evidence.challenge_markup)
+        return (says or _block_text(evidence.small_text) or bool(evidence.challenge_markup)
                 or (evidence.captcha and evidence.page_chars <= CAPTCHA_ONLY_CHARS))
     return says
+
+
+def _mostly(title: str, pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern``'s matches make at least half of ``title``."""
+    matched = sum(len(m.group(0)) for m in pattern.finditer(title))
+    return matched * 2 >= len(title.strip())
+
+
+def _block_text(text: str) -> bool:
+    """Whether a block page's phrases make a quarter of ``text`` or more (a
+    block page's lines say little else)."""
+    blocked, rest = _split_chars(text, _BLOCK)
+    return blocked > 0 and blocked * 3 >= rest
 
 
 def _is_consent_wall(evidence: WallEvidence, text: str | None) -> bool:
