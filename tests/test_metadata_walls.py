@@ -222,6 +222,28 @@ def test_consent_dialog_beside_a_short_page_of_its_own_is_no_wall() -> None:
     assert walls_of(html) == Walls()
 
 
+def test_error_page_with_a_cookie_bar_is_no_consent_wall() -> None:
+    html = page('<h1>Page not found</h1><p>Sorry, we could not find that page.</p>'
+                '<div class="cookie-notice"><p>This website uses cookies to improve your '
+                'experience. By continuing you agree to our cookie policy.</p><button>OK</button>'
+                '</div>')
+    assert walls_of(html) == Walls()
+    assert walls_of(html, status=404) == Walls()
+
+
+def test_dialog_without_a_cmp_name_is_a_consent_wall_by_its_wording() -> None:
+    dialog = (
+        '<div class="x1" role="dialog" aria-modal="true"><h2>Le respect de votre vie privée</h2>'
+        "<p>Nous et nos partenaires stockons et/ou accédons à des informations sur un appareil, "
+        "telles que les cookies, et traitons des données personnelles pour des publicités et du "
+        "contenu personnalisés.</p><p>Avec votre consentement, nous et nos partenaires pouvons "
+        "utiliser des données de géolocalisation précises. Vous pouvez modifier vos choix à "
+        "tout moment dans notre politique de cookies.</p><button>Accepter &amp; Fermer</button>"
+        "<button>Continuer sans accepter</button><button>Paramétrer</button></div>")
+    html = page(dialog + '<footer><a href="/mentions">Mentions légales</a></footer>')
+    assert walls_of(html) == Walls(frozenset({"consent_wall"}), "consent_wall")
+
+
 def test_consent_host_needs_no_markup() -> None:
     html = page("<p>Before you continue</p><button>Accept all</button>")
     assert walls_of(html, "https://consent.searchly.example/ml?continue=x") == \

@@ -64,6 +64,9 @@ MAX_CONTAINERS = 10
 #: How much of a thin page's inline scripts is read for challenge markup
 #: (a challenge page's script is short; other pages' can hold megabytes).
 INLINE_SPAN = 50_000
+#: A consent interstitial's dialog says at least this much (purposes, partners,
+#: choices); a cookie bar says a sentence or two.
+CONSENT_DIALOG_CHARS = 400
 #: What a consent interstitial's extracted text may hold besides consent wording ...
 CONSENT_REST_CHARS = 400
 #: ... and its whole page (logo, links, language menu).
@@ -160,7 +163,7 @@ _PROMPT = _phrases(
     r"unlock (?:this|the full) (?:article|story)",
     r"weiterlesen mit\b", r"(?:abonnieren|abo abschließen|registrieren) und weiterlesen",
     r"(?:nur|exklusiv) für (?:abonnent|abonnierende|abo-?kunden|plus-)",
-    r"réservée? aux abonnés", r"il vous reste \d+ ?% de (?:cet |l')article",
+    r"réservée? aux abonnés", r"il vous reste \d+(?:[.,]\d+)? ?% de (?:cet |l')article",
     r"abonnez-vous pour (?:lire|continuer|poursuivre|accéder)",
     r"(?:exclusivo|sólo|solo|únicamente) para (?:suscriptores|abonados|socios|assinantes)",
     r"(?:suscríbete|regístrate|hazte socio) para (?:seguir|continuar) leyendo",
@@ -322,7 +325,7 @@ def find_walls(evidence: WallEvidence, *, text: str | None, title: str | None,
     flags: set[str] = set()
     if _is_blocked(evidence, text, title, status):
         flags.add("blocked")
-    if _is_consent_wall(evidence, text):
+    if _is_consent_wall(evidence, text, status):
         flags.add("consent_wall")
     teaser = None
     if "blocked" not in flags:
@@ -369,14 +372,18 @@ def _block_text(text: str) -> bool:
     return blocked > 0 and blocked * 3 >= rest
 
 
-def _is_consent_wall(evidence: WallEvidence, text: str | None) -> bool:
+def _is_consent_wall(evidence: WallEvidence, text: str | None, status: int | None) -> bool:
     """A consent host's page, or a small page nearly all of whose text is a
-    consent dialog's, and whose extracted text is no article."""
+    consent dialog's (a dialog with more to say than a cookie bar), and whose
+    extracted text is no article. An error page with a cookie bar is no wall."""
+    if status is not None and not 200 <= status < 300:
+        return False
     if evidence.consent_host:
         return True
     page = evidence.small_text
     # an article about consent banners is consent wording too, but in no dialog
-    if not page or evidence.consent_chars * 2 < evidence.page_chars:
+    if (not page or evidence.consent_chars < CONSENT_DIALOG_CHARS
+            or evidence.consent_chars * 2 < evidence.page_chars):
         return False
     consent, rest = _split_chars(page, _CONSENT_WORD, limit=CONSENT_PAGE_REST_CHARS)
     if consent < rest or rest > CONSENT_PAGE_REST_CHARS:
