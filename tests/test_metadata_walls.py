@@ -309,3 +309,21 @@ def test_blocked_page_is_not_also_a_paywall() -> None:
     walls = walls_of(page("<h1>Access Denied</h1><p>You don't have permission to access this "
                           "page. Subscribe to continue reading.</p>"))
     assert walls == Walls(frozenset({"blocked"}), "blocked")
+
+
+# --- odd pages ---------------------------------------------------------------
+
+def test_odd_pages_and_declarations_are_read_without_error() -> None:
+    # no body at all: the title alone tells a challenge
+    headless = "<html><head><title>Just a moment...</title></head></html>"
+    assert find_walls(evidence_of(headless), text=None, title=None, status=None).reason == "blocked"
+    # declarations of the wrong shape, selectors that are no simple class or id,
+    # class words with quotes, an unparsable URL
+    odd = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+           '"isAccessibleForFree": ["False"], "hasPart": "x"}</script><script type='
+           '"application/ld+json">{"@type": "Article", "hasPart": [{"isAccessibleForFree": '
+           '"false", "cssSelector": [".a", 3, "div[x=\'1\']"]}]}</script></head><body '
+           'class="a\'b"><div class="paywall\'s">Subscribe to continue reading</div></body></html>')
+    evidence = evidence_of(odd, url="http://[::1")
+    assert (evidence.free, evidence.paid_part_chars, evidence.consent_host) == (False, None, False)
+    assert find_walls(evidence, text=None, title=None, status=None).reason == "paywall"

@@ -4,7 +4,8 @@ Two steps. :func:`wall_evidence` reads what the page's markup says, on the tree
 as parsed and before the markup rules remove ad and promo containers (which may
 take consent banners and paywall boxes with them); it never changes the tree.
 :func:`find_walls` weighs that evidence with the extracted text, the title and
-the HTTP status, once the text is known.
+the HTTP status (None when unknown) once the text is known. The words and
+markup it looks for are in :mod:`.wallwords`.
 
 The flags (:data:`FLAGS`):
 
@@ -12,34 +13,53 @@ The flags (:data:`FLAGS`):
   ``isAccessibleForFree: false``, on the article or on a ``hasPart``), holds a
   paywall container (a class or id word paywall vendors and CMSs use, around a
   subscribe prompt or around the paid text), or its text ends in a subscribe
-  prompt. Sites often serve the whole text to crawlers all the same: the page
-  is then still the article, flagged, with no ``reason``. Only a teaser (a
-  short text, one ending in or dominated by the prompt, or one whose declared
-  paid part was not served) gets ``reason="paywall"``.
-- ``consent_wall``: the text is a cookie/consent interstitial (a CMP dialog)
-  rather than an article: nearly all of it is consent wording. A cookie banner
-  beside an article (most pages have one) is no wall and no flag.
+  prompt; a page that declares itself free is flagged by its title only.
+  Sites often serve the whole text to crawlers all the same: the page is then
+  still the article, flagged, with no ``reason``. Only a teaser (a short text,
+  one ending in or dominated by the prompt, or one whose declared paid part
+  was not served) gets ``reason="paywall"``.
+- ``consent_wall``: a consent host's page, or a small page nearly all of whose
+  text sits in a consent dialog (a CMP's container, or a dialog, that offers
+  to accept, with more to say than a cookie bar) and whose extracted text is
+  no article. A cookie banner beside an article (most pages have one) is no
+  wall and no flag; neither is an article about consent banners.
 - ``blocked``: a bot challenge or block page (Cloudflare, Akamai, Imperva,
-  PerimeterX, DataDome, Sucuri, a captcha alone, "Access denied"): a page with
-  almost no text of its own that says so in its text or title, or carries a
-  challenge vendor's markup. Always ``reason="blocked"``.
+  PerimeterX, DataDome, AWS WAF, Sucuri, a captcha alone, "Access denied"):
+  no article text, and a title that is a block phrase, text made of block
+  phrases, or (on a page with next to no text) a challenge vendor's markup or
+  a captcha widget with nothing else to fill in; a 429 status with no article
+  text. Always ``reason="blocked"``.
 
-Every rule rests on what the vendors' and CMSs' pages say and how they are
-built, never on one site's page. A page can carry several flags; its reason
-is the first of blocked, consent wall, paywall that applies.
+Every rule rests on what the vendors', CMSs' and CMPs' pages say and how they
+are built, never on one site's page. A page can carry several flags; its
+reason is the first of blocked, consent wall, paywall that applies.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from crawler.extraction.metadata.structured import Structured
+from crawler.extraction.metadata.structured import Structured, ld_types
+from crawler.extraction.metadata.wallwords import (
+    ACCEPT,
+    BLOCK,
+    CAPTCHA_WIDGET,
+    CHALLENGE,
+    CONSENT_BOX_STEMS,
+    CONSENT_HOSTS,
+    CONSENT_WORD,
+    CONTAINER_WORD,
+    NEGATED,
+    NUDGE,
+    PAYWALL_STEMS,
+    PROMPT,
+    VENDOR_WORD,
+)
 from crawler.extraction.signals import ARTICLE_TYPES
 
 FLAGS = ("paywall", "consent_wall", "blocked")
@@ -72,55 +92,6 @@ CONSENT_REST_CHARS = 400
 #: ... and its whole page (logo, links, language menu).
 CONSENT_PAGE_REST_CHARS = 1000
 
-# Class and id words of paywall containers (around the paid text or the gate),
-# and of paywall vendors' and membership plugins' widgets, which count only
-# around a prompt: literal stems found first (fast), then the whole word checked.
-_PAYWALL_STEMS = ("paywall", "pay-wall", "regwall", "reg-wall", "registration-wall", "subscri",
-                  "premium", "paid", "metered", "locked", "tp-container", "tp-modal", "piano",
-                  "tinypass", "pelcro", "poool", "zephr", "laterpay", "pmpro", "mepr-",
-                  "rcp_restricted", "wpmem", "memberful", "plenigo", "axate", "steady")
-_CONTAINER_WORD = re.compile(
-    r"pay-?wall|reg-?wall|registration-?wall|subscri(?:ber|ption)s?[-_]?(?:only|wall|gate)"
-    r"|premium[-_]?(?:content|article|only|gate)|paid[-_]?(?:content|article|only)"
-    r"|metered-?content|locked-?content|content-?locked|article-?locked")
-_VENDOR_WORD = re.compile(r"tp-(?:container|modal)|piano|tinypass|pelcro|poool|zephr|laterpay"
-                          r"|pmpro|mepr-|rcp_restricted|wpmem|memberful|plenigo|axate|steady")
-# "no-paywall", "non-paywall" (Google's example of the free part), "is-not-subscriber".
-# Neither are newsletter or e-mail subscription forms.
-_NEGATED = re.compile(r"(?:^|[-_])(?:no|non|not|free|hide|unlocked|without)(?:[-_]|$)|^no"
-                      r"|newsletter|e?-?mail")
-
-# Class and id words of consent dialogs: consent-management platforms' (CMPs')
-# containers and the words sites give their own.
-_CONSENT_BOX_STEMS = (
-    "consent", "cookie", "qc-cmp", "cmpbox", "cmpwrapper", "gdpr", "didomi", "onetrust",
-    "optanon", "sp_message", "truste", "usercentrics", "tcf", "borlabs", "iubenda", "osano",
-    "klaro", "axeptio", "tarteaucitron", "cky-", "cmplz", "cc-window", "cc-banner",
-    "privacy-center", "privacy-wall", "privacy-gate")
-_DIALOGS = etree.XPath("//*[@role='dialog' or @role='alertdialog' or @aria-modal='true']")
-_CHOICES = etree.XPath(
-    "descendant-or-self::*[self::button or self::a or @role='button']"
-    " | descendant::input[@type='submit' or @type='button']/@value", smart_strings=False)
-#: Consent hosts: the first label of hosts that serve consent interstitials.
-_CONSENT_HOSTS = ("consent", "guce", "myprivacy")
-
-# Challenge and block vendors' markup (class/id words, script/iframe/form URLs,
-# inline scripts), read on small pages only: some of it (bot-management
-# scripts, captcha widgets of forms) is on ordinary pages too.
-_CHALLENGES = {
-    "cloudflare": r"(?<![\w-])(?:challenge-(?:form|running|stage|body|error-text)|cf-(?:browser-"
-                  r"verification|challenge|error-details|wrapper|chl-widget))|_cf_chl_opt"
-                  r"|challenge-platform/h/\w/orchestrate",
-    "imperva": r"_incapsula_resource\?cwudnsai|incapsula incident",
-    "perimeterx": r"(?<![\w-])px-captcha|perimeterx",
-    "datadome": r"captcha-delivery\.com",
-    "aws-waf": r"awswaf",
-    "sucuri": r"sucuri-(?:firewall|block)",
-    "ddos-guard": r"ddos-guard",
-}
-_CHALLENGE = {name: re.compile(p) for name, p in _CHALLENGES.items()}
-_CAPTCHA_WIDGET = re.compile(r"g-recaptcha|h-captcha|cf-turnstile|recaptcha/api|hcaptcha\.com")
-
 _CLASSES = etree.XPath("//@class", smart_strings=False)
 _IDS = etree.XPath("//@id", smart_strings=False)
 _URLS = etree.XPath("//script/@src | //iframe/@src | //form/@action", smart_strings=False)
@@ -129,98 +100,13 @@ _TEXT_FIELDS = etree.XPath(
     "//textarea | //input[not(@type) or @type='text' or @type='email' or @type='search']")
 _NORMALIZED_LENGTH = etree.XPath("string-length(normalize-space(.))")
 # (from the body: "descendant::" from one node is much faster than "//body//")
-_VISIBLE = etree.XPath(
-    "descendant::text()[not(parent::script or parent::style)]",
-    smart_strings=False)
+_VISIBLE = etree.XPath("descendant::text()[not(parent::script or parent::style)]",
+                       smart_strings=False)
 _TITLE = etree.XPath("//head/title/text()", smart_strings=False)
-
-
-def _phrases(*parts: str) -> re.Pattern[str]:
-    return re.compile("|".join(parts), re.I)
-
-
-# Statements that the rest of the text is for subscribers, as sites word them.
-_PROMPT = _phrases(
-    r"subscribe (?:now |today )?to (?:continue|keep) reading",
-    r"subscribe (?:now |today )?to (?:read|unlock|access)\b",
-    r"(?:subscribe|log ?in|sign ?in|register|sign up)(?: now| for free)? (?:to|and)"
-    r" (?:continue|keep) reading",
-    r"to (?:continue|keep) reading,? (?:please )?(?:subscribe|log ?in|sign ?in|register|sign up)",
-    r"(?:create|register for) (?:a |an )?(?:free )?account to (?:continue|keep|read)",
-    r"to read (?:this|the full|the rest of this) (?:article|story),? (?:please )?"
-    r"(?:subscribe|log ?in|sign ?in|register)",
-    r"continue reading (?:this |your )?(?:article |story )?with (?:a |an )?(?:\S+ )?"
-    r"(?:subscription|membership)",
-    r"(?:this|the) (?:article|story|content|post|report|page) is"
-    r" (?:only |exclusively |exclusive )?(?:available )?(?:for|to)"
-    r" (?:paid |paying |premium |digital )?(?:\S+ )?(?:subscribers|members)",
-    r"for (?:paid |paying |premium )?subscribers only",
-    r"(?:subscribers?|members?)[- ]only (?:content|article|story|post)",
-    r"keep reading with a \d+-day free trial",
-    r"you(?:'ve| have) (?:reached|used (?:up )?)(?:your|all (?:of )?your) (?:\w+ )?"
-    r"(?:free|complimentary) (?:articles?|stories|reads)",
-    r"(?:the )?rest of (?:this|the) (?:article|story) is (?:only )?(?:available|for|reserved)",
-    r"unlock (?:this|the full) (?:article|story)",
-    r"weiterlesen mit\b", r"(?:abonnieren|abo abschließen|registrieren) und weiterlesen",
-    r"(?:nur|exklusiv) für (?:abonnent|abonnierende|abo-?kunden|plus-)",
-    r"réservée? aux abonnés", r"il vous reste \d+(?:[.,]\d+)? ?% de (?:cet |l')article",
-    r"abonnez-vous pour (?:lire|continuer|poursuivre|accéder)",
-    r"(?:exclusivo|sólo|solo|únicamente) para (?:suscriptores|abonados|socios|assinantes)",
-    r"(?:suscríbete|regístrate|hazte socio) para (?:seguir|continuar) leyendo",
-    r"riservat[oa] agli abbonati", r"(?:abbonati|registrati|accedi) per continuare a leggere",
-    r"(?:alleen|exclusief) (?:beschikbaar )?voor abonnees", r"word abonnee om verder te lezen",
-    r"(?:assine|assina) para (?:continuar|ler)",
-    r"(?:endast för|kun for|bare for) (?:prenumeranter|abonnenter)",
-    r"(?:tylko|wyłącznie) dla (?:prenumeratorów|subskrybentów|abonentów)",
-)
-# Account nudges beside a teaser (and in many sites' headers: weak alone).
-_NUDGE = _phrases(
-    r"already (?:a |an )?(?:digital )?(?:subscriber|member)\b", r"(?:bereits|schon) abonnent",
-    r"déjà abonné", r"ya eres (?:suscriptor|abonado|socio)", r"già abbonato", r"al abonnee",
-    r"já é assinante", r"redan prenumerant", r"allerede abonnent",
-    r"masz już (?:prenumeratę|konto)",
-)
-# What makes a line of a consent dialog: its own vocabulary (words ordinary
-# prose seldom uses), or a short button label.
-_CONSENT_WORD = _phrases(
-    r"cookie", r"consent", r"legitimate interest", r"\bvendors?\b", r"\bour partners",
-    r"personali[sz]ed (?:ads|advertising|content)", r"store and/or access", r"opt[- ]out",
-    r"privacy (?:policy|settings|choices|preferences|notice|center|centre)", r"your privacy",
-    r"einwillig", r"zustimm", r"datenschutz", r"personalisierte", r"berechtigte[ns]? interesse",
-    r"consentement", r"partenaires", r"personnalis[ée]", r"intérêt légitime", r"vie privée",
-    r"consentimiento", r"\bsocios\b", r"personalizad[oa]s?", r"interés legítimo", r"privacidad",
-    r"consenso", r"personalizzat[ie]", r"interesse legittimo", r"toestemming",
-    r"gepersonaliseerd", r"gerechtvaardigd belang", r"consentimento", r"parceiros",
-    r"interesse legítimo", r"samtyck", r"samtykke", r"zgod[ay] na", r"prywatnoś",
-    r"^.{0,30}(?:accept|reject|agree|decline|allow|deny|manage|options|settings|customi[sz]e"
-    r"|akzeptier|ablehnen|zustimmen|einstellungen|accepter|refuser|paramétrer|aceptar|rechazar"
-    r"|configurar|accett|rifiut|impostazioni|accepteren|weigeren|instellingen|aceitar|rejeitar"
-    r"|godkänn|avvisa|godta|afvis).{0,20}$",
-)
-# The choice a consent dialog asks for: its accept button's words.
-_ACCEPT = _phrases(
-    r"\b(?:accept|agree|allow|consent|got it|ok)\b", r"akzeptier", r"zustimm", r"einverstanden",
-    r"accepter", r"j'accepte", r"acept", r"accett", r"accepteren", r"akkoord", r"aceit",
-    r"concordo", r"godkänn", r"acceptera", r"godta", r"zgadzam", r"akceptuj",
-)
-# What challenge and block pages say (title or text).
-_BLOCK = _phrases(
-    r"just a moment\.\.\.|checking (?:if the site connection is secure|your browser)",
-    r"verif(?:y|ying) (?:that )?you are (?:a )?human", r"enable javascript and cookies to continue",
-    r"needs to review the security of your connection", r"attention required!",
-    r"sorry, you have been blocked", r"you are unable to access", r"why have i been blocked",
-    r"\baccess (?:is )?denied\b", r"you don't have permission to access",
-    r"access to this page has been denied", r"request unsuccessful", r"incapsula incident",
-    r"pardon our interruption", r"press (?:&|and) hold", r"are you a robot",
-    r"unusual (?:traffic|activity) from your", r"\b403 forbidden\b", r"\btoo many requests\b",
-    r"the requested url was rejected", r"your support id is", r"request (?:was )?blocked",
-    r"bot (?:verification|check)", r"security check to access", r"ddos protection by",
-    r"why do i have to complete a captcha", r"human verification",
-    r"your access to this site has been limited", r"errors\.edgesuite\.net",
-    r"website firewall - access denied", r"automated (?:queries|requests|access)",
-    r"zugriff verweigert", r"accès refusé", r"acceso denegado", r"accesso negato",
-    r"toegang geweigerd",
-)
+_DIALOGS = etree.XPath("//*[@role='dialog' or @role='alertdialog' or @aria-modal='true']")
+_CHOICES = etree.XPath(
+    "descendant-or-self::*[self::button or self::a or @role='button']"
+    " | descendant::input[@type='submit' or @type='button']/@value", smart_strings=False)
 
 
 @dataclass(frozen=True)
@@ -279,22 +165,25 @@ def wall_evidence(tree: HtmlElement, structured: Structured, *, url: str | None)
     consent_chars = 0
     challenges: tuple[str, ...] = ()
     captcha = False
-    if page_chars <= SMALL_PAGE_CHARS and body is not None:
-        small_text = "\n".join(filter(None, (" ".join(t.split()) for t in _VISIBLE(body))))
-        consent_chars = _consent_chars(tree, words, lower)
+    if page_chars <= SMALL_PAGE_CHARS:
+        if body is not None:
+            small_text = "\n".join(filter(None, (" ".join(t.split()) for t in _VISIBLE(body))))
+            consent_chars = _consent_chars(tree, words, lower)
+        else:
+            small_text = ""
         if page_chars <= THIN_CHARS:
             marked = " ".join((lower, *_URLS(tree), " ".join(_INLINE(tree))[:INLINE_SPAN]))
             marked = marked.lower()
-            challenges = tuple(n for n, p in _CHALLENGE.items() if p.search(marked))
+            challenges = tuple(n for n, p in CHALLENGE.items() if p.search(marked))
             # a contact or comment form has its captcha too, beside fields to fill in
-            captcha = bool(_CAPTCHA_WIDGET.search(marked)) and not _TEXT_FIELDS(tree)
+            captcha = bool(CAPTCHA_WIDGET.search(marked)) and not _TEXT_FIELDS(tree)
     free, selectors = _declared(structured)
     title = _TITLE(tree)
     return WallEvidence(
         free=free,
         paid_part_chars=_chars_of(tree, selectors) if selectors else None,
         paywall_markup=_paywall_markup(tree, words, lower),
-        consent_host=_host_label(url) in _CONSENT_HOSTS,
+        consent_host=_host_label(url) in CONSENT_HOSTS,
         consent_chars=consent_chars,
         challenge_markup=challenges,
         captcha=captcha,
@@ -346,7 +235,7 @@ def _is_blocked(evidence: WallEvidence, text: str | None, title: str | None,
         return True
     # a block page's title is the phrase ("Access Denied", "Just a moment...");
     # a headline that quotes one says more
-    says = (any(_mostly(s, _BLOCK) for s in (evidence.page_title, title) if s)
+    says = (any(_mostly(s, BLOCK) for s in (evidence.page_title, title) if s)
             or _block_text(body))
     if evidence.small_text is None:
         return says and status in (403, 503)
@@ -368,7 +257,7 @@ def _mostly(title: str, pattern: re.Pattern[str]) -> bool:
 def _block_text(text: str) -> bool:
     """Whether a block page's phrases make a quarter of ``text`` or more (a
     block page's lines say little else)."""
-    blocked, rest = _split_chars(text, _BLOCK)
+    blocked, rest = _split_chars(text, BLOCK)
     return blocked > 0 and blocked * 3 >= rest
 
 
@@ -385,12 +274,12 @@ def _is_consent_wall(evidence: WallEvidence, text: str | None, status: int | Non
     if (not page or evidence.consent_chars < CONSENT_DIALOG_CHARS
             or evidence.consent_chars * 2 < evidence.page_chars):
         return False
-    consent, rest = _split_chars(page, _CONSENT_WORD, limit=CONSENT_PAGE_REST_CHARS)
+    consent, rest = _split_chars(page, CONSENT_WORD, limit=CONSENT_PAGE_REST_CHARS)
     if consent < rest or rest > CONSENT_PAGE_REST_CHARS:
         return False
     if not text or len(text) < CONSENT_REST_CHARS:
         return True
-    consent, rest = _split_chars(text, _CONSENT_WORD, limit=CONSENT_REST_CHARS)
+    consent, rest = _split_chars(text, CONSENT_WORD, limit=CONSENT_REST_CHARS)
     return consent >= 2 * rest and rest <= CONSENT_REST_CHARS
 
 
@@ -399,8 +288,8 @@ def _paywall(evidence: WallEvidence, text: str | None, title: str | None) -> tup
     its text is only the teaser."""
     body = text or ""
     tail = "\n".join(body.rsplit("\n", 3)[-3:])[-600:]
-    prompt_title = bool(title and _PROMPT.search(title))
-    prompt_tail = bool(_PROMPT.search(tail) or (len(body) < TEASER_CHARS and _NUDGE.search(tail)))
+    prompt_title = bool(title and PROMPT.search(title))
+    prompt_tail = bool(PROMPT.search(tail) or (len(body) < TEASER_CHARS and NUDGE.search(tail)))
     declared = evidence.free is False
     # a page that declares itself free has the site's paywall box and its prompt in
     # its template only, hidden
@@ -410,7 +299,7 @@ def _paywall(evidence: WallEvidence, text: str | None, title: str | None) -> tup
         return False, False
     if evidence.paid_part_chars is not None and evidence.paid_part_chars >= WRAPPED_CHARS:
         return True, False  # the part declared paid was served: the text is whole
-    prompt, rest = _split_chars(body, _PROMPT, _NUDGE, limit=PROMPT_TEASER_CHARS)
+    prompt, rest = _split_chars(body, PROMPT, NUDGE, limit=PROMPT_TEASER_CHARS)
     teaser = (len(body) < TEASER_CHARS or prompt_title or prompt >= rest / 2
               or (prompt_tail and rest < PROMPT_TEASER_CHARS)
               or (evidence.paid_part_chars == 0 and rest < PROMPT_TEASER_CHARS))
@@ -458,7 +347,7 @@ def _declared(structured: Structured) -> tuple[bool | None, list[str]]:
     found: dict[bool, bool | None] = {True: None, False: None}
     selectors: list[str] = []
     for node in structured.ld:
-        is_article = bool(_types(node) & ARTICLE_TYPES)
+        is_article = bool(ld_types(node) & ARTICLE_TYPES)
         paid = _says_false(node.get("isAccessibleForFree"))
         if paid is not None and found[is_article] is None:
             found[is_article] = not paid
@@ -475,12 +364,6 @@ def _declared(structured: Structured) -> tuple[bool | None, list[str]]:
         micro = _says_false(structured.meta_first("isaccessibleforfree"))
         free = None if micro is None else not micro
     return free, selectors
-
-
-def _types(node: dict[str, Any]) -> set[str]:
-    value = node.get("@type")
-    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    return {v.rsplit("/", 1)[-1].lower() for v in values if isinstance(v, str)}
 
 
 _SIMPLE_SELECTOR = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)?((?:[.#][\w-]+)+)$")
@@ -528,12 +411,12 @@ def _carrying(tree: HtmlElement, spellings: set[str]) -> list[HtmlElement]:
 def _paywall_markup(tree: HtmlElement, words: str, lower: str) -> tuple[str, ...]:
     """Class/id words (lower case) of paywall containers that wrap the paid
     text or hold a subscribe prompt (a gate's prompt comes first in its box)."""
-    found_words = _words_with(words, lower, _PAYWALL_STEMS)
+    found_words = _words_with(words, lower, PAYWALL_STEMS)
     kinds = {}
     for word in found_words:
         low = word.lower()
-        container = bool(_CONTAINER_WORD.search(low))
-        if not _NEGATED.search(low) and (container or _VENDOR_WORD.search(low)):
+        container = bool(CONTAINER_WORD.search(low))
+        if not NEGATED.search(low) and (container or VENDOR_WORD.search(low)):
             kinds[word] = container
     if not kinds:
         return ()
@@ -547,7 +430,7 @@ def _paywall_markup(tree: HtmlElement, words: str, lower: str) -> tuple[str, ...
             if el.tag in ("html", "body", "script", "style"):
                 continue
             text = " ".join(el.text_content().split())
-            if (container and len(text) >= WRAPPED_CHARS) or _PROMPT.search(text[:PROMPT_SPAN]):
+            if (container and len(text) >= WRAPPED_CHARS) or PROMPT.search(text[:PROMPT_SPAN]):
                 found.add(word.lower())
                 break
     return tuple(sorted(found))
@@ -558,17 +441,17 @@ def _consent_chars(tree: HtmlElement, words: str, lower: str) -> int:
     consent word in their class or id, and dialogs with consent wording, that
     offer to accept (a cookie policy's text in a "cookie-policy" box offers
     nothing)."""
-    spellings = set(_words_with(words, lower, _CONSENT_BOX_STEMS).values())
+    spellings = set(_words_with(words, lower, CONSENT_BOX_STEMS).values())
     boxes = [el for el in _carrying(tree, spellings)
              if el.tag not in ("html", "body", "script", "style")]
-    boxes += [el for el in _DIALOGS(tree) if _CONSENT_WORD.search(el.text_content()[:PROMPT_SPAN])]
+    boxes += [el for el in _DIALOGS(tree) if CONSENT_WORD.search(el.text_content()[:PROMPT_SPAN])]
     return sum(_chars(box) for box in _outermost(boxes) if _offers_to_accept(box))
 
 
 def _offers_to_accept(box: HtmlElement) -> bool:
     for choice in _CHOICES(box):
         label = choice if isinstance(choice, str) else choice.text_content()
-        if len(label) <= 60 and _ACCEPT.search(label):
+        if len(label) <= 60 and ACCEPT.search(label):
             return True
     return False
 
