@@ -141,7 +141,8 @@ class WallEvidence:
     #: (scripts and styles left out).
     page_chars: int = 0
     #: That text, one line per text node, when it is at most
-    #: :data:`SMALL_PAGE_CHARS` long; None on larger pages.
+    #: :data:`SMALL_PAGE_CHARS` long ("" on a page with no body); None on
+    #: larger pages.
     small_text: str | None = None
 
 
