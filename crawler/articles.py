@@ -16,6 +16,7 @@ from crawler.extraction import (
     extractor_version,
 )
 from crawler.extraction.encoding import CharsetCheck
+from crawler.extraction.metadata.walls import FLAGS
 from crawler.extraction.template import block_hash
 from crawler.frontier.urls import InvalidUrl, UrlCleaner, site_of
 from crawler.items import Page
@@ -30,6 +31,9 @@ ARTICLE_FIELDS = ("canonical_url", "title", "authors", "publisher", "published",
                   "alternates", "flags", "blocks")
 
 
+#: Statuses block and challenge pages come with (Cloudflare 403 and 503, rate
+#: limits 429): such pages are read to tell a block from another error.
+BLOCK_STATUSES = frozenset({401, 403, 429, 503})
 def record_fields(ext: Extraction) -> dict[str, Any]:
     """The record's fields that ``ext`` fills, the internal ``blocks`` included."""
     return {k: getattr(ext, k) for k in ARTICLE_FIELDS}
@@ -52,14 +56,18 @@ class PageResult(NamedTuple):
 def page_to_article(page: Page, options: ExtractionOptions) -> PageResult:
     """Extract one page (see :class:`PageResult`)."""
     reason: str | None
-    if page.status != 200:
-        ext = None
-        reason = "http_error"
-    else:
+    ext = None
+    if page.status == 200 or page.status in BLOCK_STATUSES:
         ext = extract(page.body, page.url, content_type=page.content_type,
                       fetched_at=page.fetched_at, options=options,
-                      date_hints=page.meta.get(DATE_HINTS) or ())
+                      date_hints=page.meta.get(DATE_HINTS) or (), status=page.status)
+    if page.status == 200:
+        assert ext is not None
         reason = ext.reason
+    elif ext is not None and ext.reason in FLAGS:  # an error status that is a wall
+        reason = ext.reason
+    else:
+        ext, reason = None, "http_error"
     fields: dict[str, Any] = {}
     if ext is not None:
         if ext.reason is not None:  # no site template learns from it: don't ship its blocks

@@ -46,6 +46,7 @@ from crawler.extraction.metadata.authors import find_authors
 from crawler.extraction.metadata.dates import DateHint, find_dates
 from crawler.extraction.metadata.headline import find_title
 from crawler.extraction.metadata.structured import Structured, read_structured
+from crawler.extraction.metadata.walls import FLAGS, WallEvidence, find_walls, wall_evidence
 from crawler.extraction.nesting import flatten
 from crawler.extraction.segment import Segment, segment
 from crawler.extraction.signals import PageSignals, normalize_language, read_signals
@@ -285,11 +286,14 @@ def extract(
     fetched_at: datetime | None = None,
     options: ExtractionOptions | None = None,
     date_hints: Sequence[Mapping[str, str]] = (),
+    status: int | None = None,
 ) -> Extraction:
     """Extract the article of one HTML page.
 
     ``date_hints`` are the dates that the feed or sitemap entry leading to the
     page gave (``crawler.discovery.DATE_HINTS``), weighed against the page's own.
+    ``status`` is the HTTP status where known: a block page is told apart from
+    other error pages by it.
 
     ``body`` is the raw payload (bytes, decoded here) or already decoded text.
     Never raises for bad input: a page that gives no article comes back with
@@ -305,10 +309,10 @@ def extract(
         if looks_binary(body, content_type):
             return Extraction(reason="binary")
         text, _, check = decode_html_checked(body, content_type)
-        result = _extract_text(text, url, fetched_at, opts, date_hints)
+        result = _extract_text(text, url, fetched_at, opts, date_hints, status)
         result.charset = check
         return result
-    return _extract_text(body, url, fetched_at, opts, date_hints)
+    return _extract_text(body, url, fetched_at, opts, date_hints, status)
 
 
 @dataclass
@@ -331,6 +335,8 @@ class PageAnalysis:
     structured: Structured
     #: The parsed page after the markup cleaning (the metadata readers read it).
     tree: lxml.html.HtmlElement
+    #: What the page, before the markup cleaning, says of paywalls, consent and blocks.
+    walls: WallEvidence
     removed: dict[str, int]
     #: Texts of the page's links (two words or more), for trafilatura's blocks.
     anchors: set[str]
@@ -356,6 +362,7 @@ def analyse(text: str, url: str | None, fetched_at: datetime | None,
     anchors = _link_texts(tree)
     headlines = {a for a in anchors if a.count(" ") >= 3}
     linked_headings = len(_LINKED_HEADINGS(tree))
+    walls = wall_evidence(tree, structured, url=url)
     removed = clean_markup(tree, url, opts.markup, source=text)
     if flattened:
         removed["deep_nesting"] = flattened
@@ -398,12 +405,12 @@ def analyse(text: str, url: str | None, fetched_at: datetime | None,
     tokens = page_tokens(url=url, title=_clean(get("title")), ld_types=signals.ld_types,
                          og_type=signals.og_type, segments=segments)
     return PageAnalysis(segments, vectors, junk, page_vector, tokens, doc, signals, structured,
-                        tree, removed, anchors, headlines, linked_headings)
+                        tree, walls, removed, anchors, headlines, linked_headings)
 
 
 def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
-                  opts: ExtractionOptions,
-                  date_hints: Sequence[Mapping[str, str]] = ()) -> Extraction:
+                  opts: ExtractionOptions, date_hints: Sequence[Mapping[str, str]] = (),
+                  status: int | None = None) -> Extraction:
     page = analyse(text, url, fetched_at, opts)
     if isinstance(page, Extraction):
         return page
@@ -426,6 +433,10 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
         if (result.reason is None and not signals.is_typed_article and url
                 and SERVICE_PAGE.search(_path(url))):
             result.reason = "service_page"
+    walls = find_walls(page.walls, text=result.text, title=result.title, status=status)
+    result.flags = [flag for flag in FLAGS if flag in walls.flags]
+    if walls.reason is not None:  # the text is the wall: whatever else it would be called
+        result.reason = walls.reason
     return result
 
 

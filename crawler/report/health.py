@@ -23,15 +23,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from crawler.extraction.metadata.walls import FLAGS
+
 #: Drop reasons that count as "empty or short" (docs/schema.md).
 SHORT_REASONS = frozenset(("empty", "too_short", "too_short_untyped"))
-#: Drop reasons of pages whose text is a wall, not the article (docs/schema.md),
-#: each with how a warning names it.
-WALL_REASONS: dict[str, str] = {
-    "blocked": "block or challenge pages",
-    "consent_wall": "consent walls",
-    "paywall": "paywall teasers",
-}
+#: Drop reasons of pages whose text is a wall, not the article (the flags of
+#: :mod:`crawler.extraction.metadata.walls`), each with how a warning names it.
+_WALL_LABELS = {"blocked": "block or challenge pages", "consent_wall": "consent walls",
+                "paywall": "paywall teasers"}
+WALL_REASONS: dict[str, str] = {flag: _WALL_LABELS[flag] for flag in FLAGS}
 
 
 @dataclass
