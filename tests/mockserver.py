@@ -9,8 +9,9 @@ Tests use the :class:`MockServer` context manager and compare what the crawler
 did against :data:`MANIFEST`.  Article data lives in ``tests/mocksite/``; the
 optional state file (``{"articles": {path: {field: value}}}``) is re-read on
 every request, so article text can be changed between crawls without a restart.
-Pages under ``/hostile/`` (tests/mockhostile.py) are broken on purpose; nothing
-of the regular site links to them. Each logged request carries its ``time``.
+Pages under ``/hostile/`` (tests/mockhostile.py) are broken on purpose, and
+pages under ``/walls/`` (tests/mockwalls.py) are consent walls, paywalls and
+block pages; nothing of the regular site links to either. Each logged request carries its ``time``.
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ from types import TracebackType
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from tests import mockwalls
 from tests.mockhostile import PREFIX as HOSTILE_PREFIX
 from tests.mockhostile import Hostile
 
@@ -180,6 +182,8 @@ class Site:
         path = urlsplit(raw_path).path
         if path.startswith(HOSTILE_PREFIX):
             return self.hostile.respond(raw_path)
+        if path.startswith(mockwalls.PREFIX):
+            return mockwalls.respond(path)
         articles = self.articles()
         if path in REDIRECTS:
             return self.redirect(*REDIRECTS[path])
