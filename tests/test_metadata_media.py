@@ -287,6 +287,10 @@ def test_product_cards_are_not_captions():
     ("The AP reported that the Reuters building is closed.",
      ("The AP reported that the Reuters building is closed.", None)),
     ("A quiet street at night", ("A quiet street at night", None)),
+    ("Aerial images by drone show the damage", ("Aerial images by drone show the damage", None)),
+    ("Chart: unemployment by region. Data source: Eurostat",
+     ("Chart: unemployment by region.", "Eurostat")),
+    ("Die Stadt am Abend (Foto: dpa)", ("Die Stadt am Abend", "dpa")),
 ])
 def test_split_credit(text, expected):
     assert split_credit(text) == expected

@@ -150,11 +150,14 @@ _IMAGE_TAGS = ("img", "amp-img")
 _SRCSET_ATTRS = ("srcset", "data-srcset", "data-lazy-srcset")
 _LAZY_ATTRS = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url",
                "data-hi-res-src", "data-full-src", "data-src-large")
-#: Words of a URL path that name something other than an article image.
+#: Words of an image's file name that name something other than an article image ...
 _FURNITURE_WORDS = frozenset(
     "logo logos favicon favicons icon icons sprite sprites avatar avatars gravatar emoji "
     "emojis smilies smiley badge badges placeholder placeholders spacer spacers 1x1 "
-    "lazyload blank author authors profile profiles headshot headshots".split())
+    "lazyload".split())
+#: ... and, in its folders, these too ("/authors/jane.jpg", "/profile_images/").
+_FURNITURE_FOLDERS = _FURNITURE_WORDS | frozenset(
+    "author authors profile profiles headshot headshots blank".split())
 #: File names (without extension) of tracking pixels and placeholders.
 _PIXEL_STEMS = frozenset(
     "pixel px spacer blank transparent clear trans empty shim dot 1x1 t p b s "
@@ -186,6 +189,10 @@ _CREDIT_WORDS = frozenset("credit credits copyright photographer attribution cou
                           "source".split())
 _SIZE_PARAMS = frozenset("w h width height resize fit crop quality q auto dpr format fm "
                          "size sz strip".split())
+#: A size in an image's file name ("photo-220x124.jpg", WordPress' thumbnails) ...
+_URL_SIZE = re.compile(r"[-_](\d{2,4})x\d{2,4}(?=[-_.]|$)")
+#: ... just before the extension, where it names one size of an image.
+_FILE_SIZE = re.compile(r"[-_]\d{2,4}x\d{2,4}(?=\.\w+$)")
 _IMAGE_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|tiff?|svg)$", re.I)
 _WORD = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$", re.I)
@@ -194,12 +201,16 @@ _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$", re.I)
 
 #: Words that introduce a credit ("Photo: ...", "Foto: ...", "Credit: ...").
 _CREDIT_LABEL = (r"(?:photo(?:graph)?s?|pictures?|pic|images?|illustration|credits?|"
-                 r"photo credit|image credit|image source|source|foto(?:s|grafie)?|bild(?:er)?|"
-                 r"quelle|cr[ée]dits?(?: photo)?|fotograf[ií]a|imagen|immagine|afbeelding)")
+                 r"photo credit|image credit|image source|(?:data )?source|"
+                 r"foto(?:s|grafie)?|bild(?:er)?|quelle|cr[ée]dits?(?: photo)?|fotograf[ií]a|"
+                 r"imagen|immagine|afbeelding)")
+#: "Photo: X" after a space, or "Photo by X" starting the caption, a sentence
+#: or a bracket, at the caption's end ("Aerial images by drone show ..." is no credit).
 _CREDIT_TAIL = re.compile(
-    r"(?:^|(?<=[\s.,;:!?|–—-])|(?<=\())\(?\s*" + _CREDIT_LABEL +
-    r"\s*(?::|by\b|von\b|par\b|de\b|courtesy(?:\s+of)?\b)\s*(?P<credit>[^()]{2,120}?)\s*\)?\s*$",
-    re.I)
+    r"(?:(?:^|(?<=[\s.,;!?|–—-])|(?<=\())\(?\s*" + _CREDIT_LABEL + r"\s*:"
+    r"|(?:^|(?<=[.!?|–—]\s)|(?<=[(|–—]))\(?\s*" + _CREDIT_LABEL +
+    r"\s+(?:by|von|par|de|courtesy(?:\s+of)?)\b)"
+    r"\s*(?P<credit>[^()]{2,120}?)\s*\)?\s*$", re.I)
 _CREDIT_SIGN = re.compile(r"(?:^|\s|\()(?:©|\(c\)|copyright\b)\s*(?P<credit>[^()]{2,120}?)\)?\s*$",
                           re.I)
 _CREDIT_PAREN = re.compile(r"\((?P<credit>[^()]*\b(?:photo|foto|images?)\s*/\s*[^()]+|"
@@ -289,8 +300,8 @@ def is_furniture_url(url: str) -> bool:
     stem = _IMAGE_EXT.sub("", name)
     if stem in _PIXEL_STEMS or (not stem and not directory.strip("/")):
         return True
-    words = _WORD.findall(directory) + _WORD.findall(stem)
-    return any(w in _FURNITURE_WORDS or w.startswith("logo") for w in words)
+    return (any(w in _FURNITURE_FOLDERS or w.startswith("logo") for w in _WORD.findall(directory))
+            or any(w in _FURNITURE_WORDS or w.startswith("logo") for w in _WORD.findall(stem)))
 
 
 def _usable(url: str | None) -> bool:
@@ -352,12 +363,13 @@ def _is_small(width: float | None, height: float | None) -> bool:
 
 
 def image_key(url: str) -> str:
-    """What makes two URLs one image: scheme, fragment and size-only query
-    parameters left out (``a.jpg?w=300`` and ``a.jpg?w=1200`` are one image)."""
+    """What makes two URLs one image: scheme, fragment, size-only query
+    parameters and a size in the file name left out (``a.jpg?w=300``,
+    ``a.jpg?w=1200`` and ``a-1024x683.jpg`` are one image)."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     kept = "&".join(f"{k}={v}" for k, v in query if k.lower() not in _SIZE_PARAMS)
-    return f"{parts.netloc.lower()}{parts.path}?{kept}"
+    return f"{parts.netloc.lower()}{_FILE_SIZE.sub('', parts.path)}?{kept}"
 
 
 # ----------------------------------------------------------------- the body
@@ -758,8 +770,6 @@ def _logos(tree: etree._Element, structured: Structured, base: str | None,
     return keys
 
 
-#: A size in an image's file name ("photo-220x124.jpg", WordPress' thumbnails).
-_URL_SIZE = re.compile(r"[-_](\d{2,4})x\d{2,4}(?=[-_.]|$)")
 
 
 def _declared(tree: etree._Element, structured: Structured,
@@ -829,7 +839,11 @@ def _lead(tree: etree._Element, structured: Structured, base: str | None, body: 
 def find_images(tree: etree._Element, structured: Structured, segments: Sequence[Segment],
                 kept: Sequence[bool], *, url: str | None, fallback: str | None = None) -> Images:
     """The lead image, the body's images with captions and credits, and the
-    kept blocks that are those captions (module docstring)."""
+    kept blocks that are those captions (module docstring). ``segments`` are
+    :func:`~crawler.extraction.segment.segment`'s blocks of ``tree``, ``kept``
+    says which are the article's text (as for
+    :func:`~crawler.extraction.metadata.links.body_links`), ``fallback`` is
+    another extractor's image for the page (trafilatura's)."""
     base = base_url(tree, url)
     page = _Page(tree, segments, kept)
     body = _body(tree, page, base) if page.kept_elements else []
