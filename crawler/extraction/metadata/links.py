@@ -138,11 +138,11 @@ def _fragment_free(url: str) -> str:
 def body_links(tree: etree._Element, segments: Sequence[Segment], kept: Sequence[bool], *,
                url: str | None) -> list[Link]:
     """The links of the kept blocks, in document order, deduplicated by URL
-    (the first anchor text kept). ``segments`` are :func:`~crawler.extraction.segment.segment`'s blocks of
-    ``tree`` and ``kept`` says which are the article's text: the block
-    classifier's mask with the block rules' removals applied (with the
-    classifier's mask alone, the links of a "Read more:" list the block rules
-    remove afterwards are listed)."""
+    (the first anchor text kept). ``segments`` are the blocks of ``tree``
+    (:func:`~crawler.extraction.segment.segment`) and ``kept`` says which are
+    the article's text: the block classifier's mask with the block rules'
+    removals applied (with the classifier's mask alone, the links of a "Read
+    more:" list the block rules remove afterwards are listed)."""
     kept_blocks: dict[int, list[tuple[int, str]]] = {}
     for i, (seg, keep) in enumerate(zip(segments, kept, strict=True)):
         if keep:
