@@ -291,6 +291,7 @@ def test_product_cards_are_not_captions():
     ("Chart: unemployment by region. Data source: Eurostat",
      ("Chart: unemployment by region.", "Eurostat")),
     ("Die Stadt am Abend (Foto: dpa)", ("Die Stadt am Abend", "dpa")),
+    ("A laptop on a desk. Photographer: Firmbee", ("A laptop on a desk.", "Firmbee")),
 ])
 def test_split_credit(text, expected):
     assert split_credit(text) == expected

@@ -200,9 +200,10 @@ _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$", re.I)
 # ----------------------------------------------------------------- credit lines
 
 #: Words that introduce a credit ("Photo: ...", "Foto: ...", "Credit: ...").
-_CREDIT_LABEL = (r"(?:photo(?:graph)?s?|pictures?|pic|images?|illustration|credits?|"
+_CREDIT_LABEL = (r"(?:photo(?:graph)?s?|photographer|pictures?|pic|images?|illustration|credits?|"
                  r"photo credit|image credit|image source|(?:data )?source|"
-                 r"foto(?:s|grafie)?|bild(?:er)?|quelle|cr[ée]dits?(?: photo)?|fotograf[ií]a|"
+                 r"foto(?:s|grafie|graf(?:in)?)?|bild(?:er)?|quelle|cr[ée]dits?(?: photo)?|"
+                 r"fotograf[ií]a|"
                  r"imagen|immagine|afbeelding)")
 #: "Photo: X" after a space, or "Photo by X" starting the caption, a sentence
 #: or a bracket, at the caption's end ("Aerial images by drone show ..." is no credit).
