@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import lxml.html
 
-from crawler.extraction.segment import ANCESTOR_TAGS, GROUP_NAMES, segment
+from crawler.extraction.segment import (
+    ANCESTOR_TAGS,
+    GROUP_NAMES,
+    block_elements,
+    class_tokens,
+    segment,
+)
 
 PAGE = """<html><head><title>T</title><script>var x = 1;</script></head><body>
 <nav class="main-menu"><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>
@@ -69,3 +75,22 @@ def test_cells_of_one_row_share_a_row_and_the_owner_tag_is_kept():
 def test_a_page_without_body_is_segmented_whole():
     tree = lxml.html.fragment_fromstring("<div><p>only text</p></div>")
     assert [s.text for s in segment(tree)] == ["only text"]
+
+
+def test_block_elements_map_ordinals_back_to_the_markup():
+    tree = lxml.html.fromstring(PAGE.replace(
+        "<footer>", "<noscript><div>Enable scripts</div></noscript><footer>"))
+    segments = segment(tree)
+    elements = block_elements(tree)
+    for seg in segments:
+        element = elements[seg.element - 1]
+        assert element.tag == seg.tag
+        assert seg.text.split()[0] in element.text_content()
+        assert [elements[a - 1] for a in seg.ancestors] == \
+            [a for a in reversed(list(element.iterancestors())) if a in elements]
+    assert not any(el.getparent().tag == "noscript" for el in elements)
+
+
+def test_class_tokens_split_words_and_camel_case():
+    el = lxml.html.fromstring('<div class="wp-caption-text articleBody" id="main_figure"></div>')
+    assert class_tokens(el) == ["wp", "caption", "text", "article", "body", "main", "figure"]

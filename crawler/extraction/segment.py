@@ -32,6 +32,9 @@ SKIP_TAGS = frozenset({
     "canvas", "math", "select", "option", "textarea", "button", "input", "title", "meta",
     "link",
 })
+#: The :data:`SKIP_TAGS` that can hold elements once parsed (a script's or a
+#: style's content is text to the parser; ``<meta>``, ``<link>``, ``<input>`` are void).
+_SKIP_CONTAINERS = tuple(sorted(SKIP_TAGS - {"script", "style", "meta", "link", "input"}))
 #: Ancestor tags counted for each block (in this order in :attr:`Segment.tags`).
 ANCESTOR_TAGS = ("article", "main", "nav", "header", "footer", "aside", "form", "li",
                  "table", "figure", "blockquote", "a", "section", "dl", "label")
@@ -111,13 +114,18 @@ class Segment:
     words: list[str] = field(default_factory=list)
 
 
-def _class_words(el: etree._Element) -> list[int]:
-    """Indexes of the word groups that the element's class and id name."""
+def class_tokens(el: etree._Element) -> list[str]:
+    """The words of the element's class and id values, lower case: split at
+    every other character than a letter or digit, and between camelCase words."""
     raw = f"{el.get('class') or ''} {el.get('id') or ''}"
     if not raw.strip():
         return []
-    raw = _CAMEL.sub(" ", raw).lower()
-    return [g for w in _SPLIT.split(raw) if (g := _WORD_OF.get(w)) is not None]
+    return _SPLIT.split(_CAMEL.sub(" ", raw).lower())
+
+
+def _class_words(el: etree._Element) -> list[int]:
+    """Indexes of the word groups that the element's class and id name."""
+    return [g for w in class_tokens(el) if (g := _WORD_OF.get(w)) is not None]
 
 
 class _Walker:
@@ -199,11 +207,27 @@ class _Walker:
         self.add(el.tail)
 
 
+def _root(tree: etree._Element) -> etree._Element:
+    """Where the walk starts: ``<body>``, or the whole tree when there is none."""
+    if tree.tag == "body":
+        return tree
+    return next(tree.iter("body"), tree)
+
+
 def segment(tree: etree._Element) -> list[Segment]:
     """The page's text blocks in document order (``<body>``, or the whole tree)."""
-    body = tree.find(".//body") if tree.tag != "body" else tree
-    root = body if body is not None else tree
     walker = _Walker()
-    walker.walk(root, (0,) * len(ANCESTOR_TAGS), (0,) * len(CLASS_GROUPS), 0, 0, 0, -1, ())
+    walker.walk(_root(tree), (0,) * len(ANCESTOR_TAGS), (0,) * len(CLASS_GROUPS), 0, 0, 0, -1,
+                ())
     walker.flush()
     return walker.segments
+
+
+def block_elements(tree: etree._Element) -> list[etree._Element]:
+    """The block elements :func:`segment` numbers, in its order: the element of
+    ordinal ``n`` (:attr:`Segment.element`, :attr:`Segment.ancestors`) is at
+    index ``n - 1``. For readers that go back from a block to its markup (its
+    images, its links) without making segments carry lxml elements."""
+    root = _root(tree)
+    hidden = {el for skip in root.iter(*_SKIP_CONTAINERS) for el in skip.iter(*BLOCK_TAGS)}
+    return [el for el in root.iter(*BLOCK_TAGS) if el not in hidden]
