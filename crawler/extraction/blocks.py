@@ -53,6 +53,9 @@ class Block:
     #: Characters of the block inside links, where the segmentation counted them
     #: (then ``link_share`` needs no ``anchors``).
     link_chars: int | None = field(default=None, repr=False, compare=False)
+    #: The indexes of the segments the block was made of (blocks of the block
+    #: classifier; none for trafilatura's blocks).
+    parts: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def key(self) -> str:

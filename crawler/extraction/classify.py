@@ -157,7 +157,7 @@ def body_blocks(segments: Sequence[Segment], keep: Sequence[bool]) -> list[Block
     ``list`` block (an item a line), as the block rules expect."""
     blocks: list[Block] = []
     last: tuple[str, int] | None = None
-    for seg, kept in zip(segments, keep, strict=True):
+    for i, (seg, kept) in enumerate(zip(segments, keep, strict=True)):
         if not kept:
             last = None
             continue
@@ -168,9 +168,11 @@ def body_blocks(segments: Sequence[Segment], keep: Sequence[bool]) -> list[Block
             glue = " | " if group[0] == "row" else "\n"
             blocks[-1] = Block(text=f"{prev.text}{glue}{seg.text}", kind=group[0],
                                words=prev.words + len(seg.text.split()),
-                               link_chars=(prev.link_chars or 0) + seg.link_chars + len(glue))
+                               link_chars=(prev.link_chars or 0) + seg.link_chars + len(glue),
+                               parts=(*prev.parts, i))
             continue
         block = as_block(seg)
+        block.parts = (i,)
         if group is not None:
             block.kind = group[0]
         blocks.append(block)

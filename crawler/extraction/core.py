@@ -18,7 +18,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -45,6 +45,8 @@ from crawler.extraction.markup import MarkupRules, clean_markup
 from crawler.extraction.metadata.authors import find_authors
 from crawler.extraction.metadata.dates import DateHint, find_dates
 from crawler.extraction.metadata.headline import find_title
+from crawler.extraction.metadata.links import alternates, body_links
+from crawler.extraction.metadata.media import find_images
 from crawler.extraction.metadata.structured import Structured, read_structured
 from crawler.extraction.metadata.walls import FLAGS, WallEvidence, find_walls, wall_evidence
 from crawler.extraction.nesting import flatten
@@ -423,6 +425,9 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
         result.blocks = body_blocks(doc.body, page.anchors)
     removed.update(filter_blocks(result.blocks, opts.blocks))
     removed["byline"] = drop_byline(result.blocks, result.authors)
+    if opts.classifier:
+        removed["caption"] = _body_media(result, page, url)
+    result.alternates = [asdict(a) for a in alternates(page.tree, url=url)]
     result.text = body_text(result.blocks, result.title)
     result.removed = {k: v for k, v in removed.items() if v}
     if opts.classifier:
@@ -438,6 +443,38 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
     if walls.reason is not None:  # the text is the wall: whatever else it would be called
         result.reason = walls.reason
     return result
+
+
+def _body_media(result: Extraction, page: PageAnalysis, url: str | None) -> int:
+    """The lead image, the body's images and links, read from the segments whose
+    blocks are kept (:mod:`crawler.extraction.metadata.media`, ``.links``); the
+    images' caption and credit blocks are marked removed, since they have their
+    field. Returns how many blocks that marked."""
+    # the headline and the byline are part of the article, out of the text only
+    # for their own fields: a figure between them and the text is the article's
+    title = _norm(result.title or "")
+    kept = [bool(title) and _norm(s.text) == title for s in page.segments]
+    for block in result.blocks:
+        if block.removed_by in (None, "byline"):
+            for i in block.parts:
+                kept[i] = True
+    images = find_images(page.tree, page.structured, page.segments, kept, url=url,
+                         fallback=result.image)
+    captions = 0
+    for block in result.blocks:
+        if block.removed_by is None and block.parts \
+                and all(i in images.caption_blocks for i in block.parts):
+            block.removed_by = "caption"
+            captions += 1
+    kept = [False] * len(page.segments)  # the links of the text
+    for block in result.blocks:
+        if block.removed_by is None:
+            for i in block.parts:
+                kept[i] = True
+    result.image = images.lead.url if images.lead else None
+    result.images = [asdict(image) for image in images.body]
+    result.links = [asdict(link) for link in body_links(page.tree, page.segments, kept, url=url)]
+    return captions
 
 
 #: Words that introduce a byline ("By Jane Doe", "Von Jane Doe", "Par ...").
