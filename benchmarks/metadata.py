@@ -240,6 +240,11 @@ def run(systems: Sequence[str] | None = None, limit: int | None = None, jobs: in
     started, load = datetime.now(UTC), round(os.getloadavg()[0], 2)
     pages = article_pages(limit, base, half)
     results = predict(systems, pages, jobs)
+    by_half = {}
+    if half is None:
+        for name in HALVES:
+            part = [r for r in results if half_of(r["url"]) == name]
+            by_half[name] = {"pages": len(part), "scores": score(part, systems)}
     truths = {f: sum(1 for p in pages if getattr(p, f)) for f in FIELDS}
     return {"config": {"started": started.strftime("%Y-%m-%d %H:%M UTC"), "pages": len(pages),
                        "cpus": os.cpu_count(), "load_at_start": load,
@@ -249,6 +254,7 @@ def run(systems: Sequence[str] | None = None, limit: int | None = None, jobs: in
                        "truth": {**truths, "published_day": sum(
                            1 for p in pages if as_day(p.published) is not None)}},
             "scores": score(results, systems),
+            "halves": by_half,
             "refused": [r for page in results for r in page["refused"]],
             "pages": results}
 
@@ -291,6 +297,14 @@ def format_report(report: dict) -> str:
             f"  {row['failed']:>6}  {_ms(ms['median'])} {_ms(ms['p95'])}")
     for name, why in cfg["missing"].items():
         lines.append(f"{name:<19} left out: {why}")
+    for name, part in report.get("halves", {}).items():
+        lines.append("")
+        lines.append(f"half {name!r} of the sites ({part['pages']} pages):")
+        for system, row in part["scores"].items():
+            lines.append(
+                f"{system:<19} {_cell(row['title_exact'])} {_cell(row['title_f1'])} {'':>5}"
+                f"  {_cell(row['author_f1'])} {'':>5}"
+                f"  {_cell(row['day_exact'])} {_cell(row['day_within_1'])}")
     lines.append("")
     lines += _comparisons(scores)
     for name, row in scores.items():
