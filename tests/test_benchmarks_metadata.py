@@ -202,6 +202,11 @@ def test_smoke_run_on_three_wcxb_articles():
         pytest.skip(f"the WCXB development set is not in {shared_dir()}/eval-wcxb")
     report = metadata.run(limit=3, jobs=1)
     cfg, scores = report["config"], report["scores"]
+    halves = report["halves"]
+    assert set(halves) == set(metadata.HALVES)
+    assert sum(h["pages"] for h in halves.values()) == cfg["pages"]
+    assert all(set(h["scores"]) == set(scores) for h in halves.values())
+    assert all(metadata.half_of(p["url"]) in metadata.HALVES for p in report["pages"])
     assert cfg["pages"] == 3 and cfg["truth"]["title"] == 3
     expected = [s for s in metadata.SYSTEMS if s not in cfg["missing"]]
     assert list(scores) == expected and {"ours", "trafilatura"} <= set(scores)
