@@ -1,7 +1,8 @@
 """A crawl that meets consent walls, paywall teasers and block pages (the mock
 site's ``/walls/`` corner, tests/mockwalls.py): they are not written as
 articles, they are counted per site by reason, and the summary, the health
-check and the report warn about them."""
+check and the report warn about them. The corner's feed dates an article that
+gives no date itself: the feed's date travels with the request."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ WALLS = ("blocked", "consent_wall", "paywall")
 def crawl(mockserver, tmp_path_factory):
     out = tmp_path_factory.mktemp("walls")
     summary = out / "summary.json"
-    result = run_crawler("crawl", mockserver.url(mockwalls.INDEX), "-o", str(out), "--job",
+    result = run_crawler("crawl", mockserver.url(mockwalls.INDEX), mockserver.url(mockwalls.FEED),
+                         "-o", str(out), "--job",
                          "walls", "--max-depth", "1", "--summary-json", str(summary), *FAST)
     assert result.returncode == 0, result.stderr[-3000:]
     job = out / "walls"
@@ -41,9 +43,16 @@ def expected_walls() -> Counter[str]:
 def test_only_the_articles_are_written(crawl) -> None:
     written = {urlsplit(r["url"]).path for r in crawl["records"]}
     assert written == {mockwalls.PREFIX + p["file"] for p in mockwalls.PAGES
-                       if p["expected"]["reason"] is None}
+                       if p["expected"]["reason"] is None} | {mockwalls.UNDATED}
     paywalled = [r for r in crawl["records"] if "paywall" in r["flags"]]
     assert [urlsplit(r["url"]).path for r in paywalled] == ["/walls/paywall_full.html"]
+
+
+def test_a_feed_dates_the_article_that_gives_no_date(crawl) -> None:
+    (record,) = [r for r in crawl["records"] if r["url"].endswith(mockwalls.UNDATED)]
+    assert (record["published"], record["published_source"]) == (
+        "2025-10-14T06:45:00Z", "feed")
+    assert record["modified"] is None
 
 
 def test_walls_are_counted_by_reason(crawl) -> None:
