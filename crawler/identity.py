@@ -3,7 +3,7 @@ are final (a Scrapy add-on), from the operator's contact.
 
 ``CRAWLER_CONTACT_URL`` is where site owners can reach whoever runs the crawl
 (a web page or ``mailto:``); the User-Agent is ``CRAWLER_USER_AGENT`` with
-``{version}`` and ``{contact}`` filled in (``crawler/0.1.0
+``{version}`` and ``{contact}`` filled in (``crawler/0.2.0
 (+https://example.org/crawl)``), or ``crawler/<version>`` without a contact. A
 ``USER_AGENT`` (``--user-agent``, ``-s USER_AGENT=...``) set by the operator is
 kept as given. Robots.txt rules, the requests and the WARC ``warcinfo`` record
