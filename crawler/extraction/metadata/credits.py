@@ -19,7 +19,7 @@ user name), never an all-capitals acronym. Organisations -- wire services
 people: they go to :attr:`Credits.orgs`.
 
 The words these rules use are in :mod:`.creditwords`; what names the site, in
-:mod:`.sitenames`. Pure: strings in, :class:`Credits` out.
+:mod:`.sitenames`. Pure: a credit string and the :class:`Site` in, :class:`Credits` out.
 """
 
 from __future__ import annotations

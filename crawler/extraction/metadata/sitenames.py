@@ -65,9 +65,9 @@ def ld_names(structured: Structured) -> list[object]:
 
 def declared_publisher(structured: Structured) -> str | None:
     """The organisation the page declares as its story's publisher: the first
-    JSON-LD ``publisher`` (its ``@id`` followed; not a Person, a personal site's
-    owner), else ``article:publisher``, ``dc.publisher`` ... when a name, not a
-    URL (a Facebook page)."""
+    JSON-LD ``publisher`` with a name (its ``@id`` followed; a Person, a
+    personal site's owner, passed over), else ``article:publisher``,
+    ``dc.publisher`` ... when a name, not a URL (a Facebook page)."""
     index = structured.by_id()
     for node in structured.ld:
         if "publisher" not in node:
@@ -98,7 +98,7 @@ def host_labels(url: str | None) -> list[str]:
         host = urlsplit(url or "").hostname or ""
     except ValueError:
         host = ""
-    return [label for label in host.split(".") if label not in HOST_NOISE]
+    return [label for label in host.split(".") if label and label not in HOST_NOISE]
 
 
 def host_name(url: str | None) -> str | None:
