@@ -122,43 +122,12 @@ def test_written_by_label_of_twitter_meta():
     assert found.names == ["Jane Doe"]
 
 
-def test_rel_author_link():
-    found = authors(page(body='<p><a rel="author" href="/people/jane-doe">Jane Doe</a></p>'))
-    assert found.names == ["Jane Doe"]
-
-
-def test_itemprop_author_with_its_name():
-    found = authors(page(body='<div itemprop="author" itemscope><img src="j.jpg" alt="">'
-                              '<span itemprop="name">Jane Doe</span>'
-                              '<span itemprop="jobTitle">Senior Reporter</span></div>'))
-    assert found.names == ["Jane Doe"]
-
-
-def test_by_line_at_the_start_of_the_body_with_no_markup():
-    found = authors(page(body="<p>By Jane Doe and John Roe</p>"))
-    assert found.names == ["Jane Doe", "John Roe"]
-
-
-def test_byline_by_class_read_through_its_author_links():
-    found = byline('<span>By</span> <a href="/author/jane-doe">Jane Doe</a>'
-                   ' <span class="sep">|</span> <a href="/section/news">News</a>')
-    assert found.names == ["Jane Doe"]
-
-
-def test_author_box_with_a_biography_gives_its_name():
-    bio = "Jane writes about the harbour, its boats and its people. " * 4
-    found = authors(page(body=f'<div class="author-box"><h4>Jane Doe</h4><p>{bio}</p>'
-                              '<a href="https://twitter.com/jdoe">Follow</a></div>'))
-    assert found.names == ["Jane Doe"]
-
-
-def test_line_under_the_headline_with_a_role_and_a_date():
+def test_line_under_the_headline_where_nothing_else_names_anyone():
     found = authors(page(body="<p>Jane Doe | Senior Writer | July 2, 2025</p>"))
     assert found.names == ["Jane Doe"]
-
-
-def test_a_line_under_the_headline_without_a_date_or_role_is_no_byline():
-    assert authors(page(body="<p>Harbour News</p>")).names == []
+    found = authors(page('<meta name="author" content="John Roe">',
+                         "<p>Jane Doe | Senior Writer | July 2, 2025</p>"))
+    assert found.names == ["John Roe"]
 
 
 def test_fallback_only_when_the_page_names_no_one_and_cleaned():
@@ -195,88 +164,6 @@ def test_declared_name_wins_over_a_word_alone_on_the_page():
     found = authors(page('<meta name="author" content="Lillie">',
                          '<span class="author">Hello</span>'))
     assert found.names == ["Lillie"]
-
-
-# --------------------------------------------------------------------------- cleaning
-
-
-@pytest.mark.parametrize(("value", "names"), [
-    ("By Jane Doe", ["Jane Doe"]),
-    ("by: Jane Doe", ["Jane Doe"]),
-    ("Written by Jane Doe", ["Jane Doe"]),
-    ("Author: Jane Doe", ["Jane Doe"]),
-    ("Jane Doe, Senior Reporter", ["Jane Doe"]),
-    ("Jane Doe - Staff Writer", ["Jane Doe"]),
-    ("Jane Doe (jane.doe@example.com)", ["Jane Doe"]),
-    ("Jane Doe @janedoe", ["Jane Doe"]),
-    ("Jane Doe, John Roe and 2 others", ["Jane Doe", "John Roe"]),
-    ("Jane Doe & John Roe", ["Jane Doe", "John Roe"]),
-    ("Jane Doe; John Roe | Mary Major", ["Jane Doe", "John Roe", "Mary Major"]),
-    ("Jane Doe, MD", ["Jane Doe, MD"]),
-    ("Genevieve Carlton, Ph.D.", ["Genevieve Carlton, Ph.D."]),
-    ("Jane Doe, MS, RD", ["Jane Doe, MS, RD"]),
-    ("Jane Doe, John Roe, MD", ["Jane Doe", "John Roe, MD"]),
-    ("A. J. Neal", ["A. J. Neal"]),
-    ("Jean-Luc Aufranc (CNXSoft)", ["Jean-Luc Aufranc (CNXSoft)"]),
-    ("Jane Doe, jane doe", ["Jane Doe"]),
-    ("Staff", []),
-    ("Newsroom", []),
-    ("Editorial Team", []),
-    ("admin", []),
-])
-def test_cleaning(value: str, names: list[str]):
-    assert meta_author(value).names == names
-
-
-@pytest.mark.parametrize(("html", "names"), [
-    ("By Jane Doe | Updated Jan. 5, 2024, 10:14 a.m. ET", ["Jane Doe"]),
-    ("By <a href='/author/jd'>Jane Doe</a> on 2024-05-03 in <a href='/c/news'>Harbour News</a>",
-     ["Jane Doe"]),
-    ("Von Katrin Wessel, 03.05.2024", ["Katrin Wessel"]),
-    ("Par Margaux Le Bihan, le 3 mai 2024", ["Margaux Le Bihan"]),
-    ("Por Fernanda Lacerda", ["Fernanda Lacerda"]),
-    ("<span>Jane Doe</span><span>Trending Editor</span><span>5 min read</span>", ["Jane Doe"]),
-    ("Apr 12 Written By Tina Flint Huffman", ["Tina Flint Huffman"]),
-])
-def test_byline_cleaning(html: str, names: list[str]):
-    assert byline(html).names == names
-
-
-def test_navigation_and_sharing_words_are_no_names():
-    found = byline('<ul><li><a href="/">Home</a></li><li><a href="/share">Share</a></li></ul>'
-                   '<span>Jane Doe</span><ul><li><a href="https://x.com/i">Follow</a></li>'
-                   '<li><a href="#comments">Comments</a></li></ul>')
-    assert found.names == ["Jane Doe"]
-
-
-# --------------------------------------------------------------------------- not authors
-
-
-@pytest.mark.parametrize("html", [
-    "By Jane Doe. Medically reviewed by John Roe, MD",
-    "By Jane Doe | Fact checked by John Roe",
-    "Written by Jane Doe. Edited by John Roe",
-    "By Jane Doe, photos by John Roe",
-    "By Jane Doe. Illustration by John Roe",
-])
-def test_reviewers_editors_and_photographers_are_not_authors(html: str):
-    assert byline(html).names == ["Jane Doe"]
-
-
-def test_reviewer_element_and_photo_credit_are_not_bylines():
-    found = authors(page(body='<div class="reviewer-name">John Roe</div>'
-                              '<figure><img src="a.jpg"><figcaption>Photo: Mary Major'
-                              '</figcaption></figure><p class="byline">By Jane Doe</p>'))
-    assert found.names == ["Jane Doe"]
-
-
-def test_related_stories_and_sidebar_authors_are_not_the_articles():
-    related = "".join(f'<li class="teaser"><a href="/s/{i}">Story {i}</a>'
-                      f'<span class="author">Writer Number{i}</span></li>' for i in range(4))
-    html = (f"<html><body><main><article><h1>Breakwater</h1><p class='byline'>By Jane Doe</p>"
-            f"{BODY}</article><ul class='stories'>{related}</ul>"
-            "<aside><div class='author'>Mary Major</div></aside></main></body></html>")
-    assert authors(html).names == ["Jane Doe"]
 
 
 # --------------------------------------------------------------------------- organisations
@@ -321,25 +208,11 @@ def test_affiliation_beside_a_person_is_not_the_publisher():
     assert found == Authors(["Chirag Bhardwaj"], "Appinventiv")
 
 
-def test_a_person_declared_as_publisher_is_no_publisher():
-    found = authors(page(ld('{"@type": "BlogPosting", "author": {"@type": "Person", "name":'
-                            ' "Marco Bambini"}, "publisher": {"@type": "Person", "name":'
-                            ' "Marco Bambini"}}')))
-    assert found == Authors(["Marco Bambini"], None)
-
-
 def test_escaped_entities_in_json_ld_are_read():
     found = authors(page(ld('{"@type": "Article", "author": {"@type": "Person", "name":'
                             ' "Jane O&#039;Doe"}, "publisher": {"@type": "Organization",'
                             ' "name": "Plumbing &amp; Drains"}}')))
     assert found == Authors(["Jane O'Doe"], "Plumbing & Drains")
-
-
-def test_publisher_from_meta_when_a_name_not_a_url():
-    assert authors(page('<meta property="article:publisher" content="https://facebook.com/x">'
-                        )).publisher is None
-    assert authors(page('<meta property="article:publisher" content="Harbour Gazette">'
-                        )).publisher == "Harbour Gazette"
 
 
 # --------------------------------------------------------------------------- contract

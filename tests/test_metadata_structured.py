@@ -47,3 +47,18 @@ def test_signals_read_from_the_same_objects():
     assert signals.published == "2024-01-02T10:00:00+01:00"
     assert signals.is_typed_article
     assert "WebSite" in signals.ld_types
+
+
+def test_objects_by_id_for_references_first_one_kept():
+    found = read_structured(lxml.html.fromstring(
+        '<html><head><script type="application/ld+json">{"@graph": ['
+        '{"@type": "Article", "@id": "#a", "author": {"@id": "#jane"},'
+        ' "publisher": {"@id": "#org", "@type": "Organization", "name": "Gazette"}},'
+        '{"@type": "Person", "@id": "#jane", "name": "Jane Doe"},'
+        '{"@type": "Person", "@id": "#jane", "name": "Someone Else"}]}'
+        '</script></head></html>'))
+    index = found.by_id()
+    assert index["#jane"]["name"] == "Jane Doe"  # the first object with that @id
+    assert index["#org"]["name"] == "Gazette"  # nested in another object
+    assert index["#a"]["@type"] == "Article"
+    assert set(index) == {"#a", "#jane", "#org"}  # a bare reference ({"@id": ...}) is no object

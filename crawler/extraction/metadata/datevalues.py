@@ -2,7 +2,7 @@
 offset kept as given), RFC 2822, and dates written out in text in English,
 German, French, Spanish, Italian, Portuguese, Dutch and CJK, or numeric, read
 month first or day first by the page's language. Pure; used by
-:mod:`.dates`."""
+:mod:`.dates` and :mod:`.dateshown`."""
 
 from __future__ import annotations
 

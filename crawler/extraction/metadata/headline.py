@@ -12,11 +12,11 @@ the JSON-LD headline of the article object, ``og:title``, ``twitter:title`` and
 - A title (declared, or a heading's) loses its leading and trailing parts only
   where they are shown to name the site: a part equals, begins or abbreviates a
   name the page gives its site (``og:site_name``, ``application-name``, the
-  JSON-LD publisher, ``WebSite`` or ``Organization`` name), its host name, the
-  text of a heading in its header, or the caller's name for it; or it is a bare
-  section word ("Blog", "Opinion"). What follows a site's name goes too
-  ("Headline - Site - Tagline"). A separator alone is no evidence: headlines
-  contain " - " and ":".
+  JSON-LD publisher, ``WebSite`` or ``Organization`` name), its host name (both
+  read by :mod:`.sitenames`), the text of a heading in its header, or the
+  caller's name for it; or it is a bare section word ("Blog", "Opinion").
+  What follows a site's name goes too ("Headline - Site - Tagline"). A
+  separator alone is no evidence: headlines contain " - " and ":".
 
 Each source then votes: a declared title for its trimmed text, or for the
 heading that text starts or ends with at a word boundary (``<title>``
@@ -38,7 +38,8 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from crawler.extraction.metadata.structured import Structured, ld_types
+from crawler.extraction.metadata.sitenames import host_labels, ld_names, meta_names
+from crawler.extraction.metadata.structured import Structured
 from crawler.extraction.signals import ARTICLE_TYPES
 
 #: Where a title's parts meet: a bar, a bullet, a star or a guillemet with or
@@ -81,12 +82,6 @@ _WEIGHTS = {"content": 1.5, "page": 1.0, "header": 0.5}
 #: "M&A Updates") than a headline: its vote counts a third.
 _LABEL_WORDS = 2
 _LABEL_SHARE = 1 / 3
-_SITE_META = ("og:site_name", "application-name", "apple-mobile-web-app-title",
-              "twitter:site", "publisher", "dc.publisher")
-_SITE_TYPES = frozenset({"website", "organization", "newsmediaorganization", "corporation",
-                         "localbusiness"})
-_HOST_NOISE = frozenset({"www", "m", "amp", "com", "org", "net", "co", "uk", "io", "edu", "gov",
-                         "info", "us"})
 _MAX_CHARS = 300
 #: The most words of a title's part that begins with the site's name and is
 #: still taken for it ("EcoFlow ZA", "UC Davis Children's Hospital").
@@ -227,16 +222,10 @@ def _site_names(structured: Structured, sitename: str | None, url: str | None,
     with a dot in it for the site's name, which may be the headline). A "name"
     that is a whole title of the page is none."""
     sites = _Sites()
-    for key in _SITE_META:
-        for value in structured.meta.get(key, []):
-            sites.add(value.lstrip("@"))
-    for node in structured.ld:
-        if ld_types(node) & _SITE_TYPES:
-            sites.add(node.get("name"))
-            sites.add(node.get("alternateName"))
-        publisher = node.get("publisher")
-        if isinstance(publisher, dict):
-            sites.add(publisher.get("name"))
+    for value in meta_names(structured):
+        sites.add(value.lstrip("@"))
+    for name in ld_names(structured):
+        sites.add(name)
     sites.logos = {_compact(text) for text, place in headings if place == "header"}
     shown = {_compact(text) for text, place in headings if place != "header"} | {
         _compact(text) for text in subheads}
@@ -247,11 +236,7 @@ def _site_names(structured: Structured, sitename: str | None, url: str | None,
     sites.logos -= titles
     if sites.guess in titles:
         sites.guess = ""
-    try:
-        host = urlsplit(url or "").hostname or ""
-    except ValueError:
-        host = ""
-    labels = [_compact(label) for label in host.split(".") if label not in _HOST_NOISE]
+    labels = [_compact(label) for label in host_labels(url)]
     sites.host = {label for label in labels if label}
     return sites
 

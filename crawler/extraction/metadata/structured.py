@@ -39,12 +39,32 @@ class Structured:
         """The JSON-LD objects with one of ``types`` (lower case, no namespace)."""
         return [node for node in self.ld if ld_types(node) & types]
 
+    def by_id(self) -> dict[str, dict[str, Any]]:
+        """The objects that an ``@id`` reference may point to, by their ``@id``:
+        the page's objects and the objects nested one level in them (an
+        article's ``author``, ``publisher``), each with more than its ``@id``;
+        the first of each ``@id`` in document order."""
+        index: dict[str, dict[str, Any]] = {}
+        for node in self.ld:
+            for item in [node, *_nested(node)]:
+                key = item.get("@id")
+                if isinstance(key, str) and len(item) > 1:
+                    index.setdefault(key, item)
+        return index
+
 
 def ld_types(node: dict[str, Any]) -> set[str]:
     """A JSON-LD object's ``@type`` values, lower case, without a namespace."""
     value = node.get("@type")
     values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
     return {v.rsplit("/", 1)[-1].lower() for v in values if isinstance(v, str)}
+
+
+def _nested(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for value in node.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict):
+                yield item
 
 
 def _flatten(data: object) -> Iterator[dict[str, Any]]:
