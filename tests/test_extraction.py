@@ -173,3 +173,14 @@ def test_pages_too_large_to_extract() -> None:
         assert extract(page, "https://g.example/a", content_type="text/html",
                        options=ExtractionOptions(**limits)).reason == "too_large", limits
     assert extract(page, "https://g.example/a", content_type="text/html").is_article
+
+
+def test_unreadable_page_urls_give_no_metadata_error() -> None:
+    """A URL that urllib cannot split (a host that NFKC-normalises into a '/',
+    broken brackets) is no URL to the metadata readers: no exception."""
+    body = (b'<html lang="en"><head><title>Story</title></head><body><article><h1>Story</h1>'
+            + b"<p>" + b"A sentence of the story about the harbour. " * 20 + b"</p>"
+            + b"</article></body></html>")
+    for url in ("http://\u2100.com/2024/01/02/story", "http://[broken/story"):
+        result = extract(body, url)
+        assert result.title == "Story" and result.text

@@ -79,3 +79,4 @@ def test_host_labels_and_the_host_name(url: str, labels: list[str], name: str | 
 def test_no_host_without_a_url_or_from_an_unreadable_one():
     assert host_labels(None) == [] and host_name(None) is None
     assert host_labels("http://[broken/") == []
+    assert host_name("http://[broken/") is None and host_name("http://\u2100.com/") is None

@@ -149,7 +149,10 @@ def month_first(tree: HtmlElement, url: str | None) -> bool:
     region = lang[3:5]
     if region:
         return region not in _DAY_FIRST_EN
-    host = (urlsplit(url).hostname or "") if url else ""
+    try:
+        host = (urlsplit(url).hostname or "") if url else ""
+    except ValueError:  # an unreadable URL names no country
+        host = ""
     return host.rsplit(".", 1)[-1] not in _DAY_FIRST_EN
 
 

@@ -104,9 +104,12 @@ def host_labels(url: str | None) -> list[str]:
 def host_name(url: str | None) -> str | None:
     """The label of the URL's host name that names the site: the one before
     the top-level domain ("example" of www.example.com), or before a short
-    second-level one ("example" of example.co.uk); None for a host of one label.
-    (Raises ValueError for a URL that :func:`urllib.parse.urlsplit` cannot read.)"""
-    host = (urlsplit(url).hostname or "") if url else ""
+    second-level one ("example" of example.co.uk); None for a host of one label
+    or an unreadable URL."""
+    try:
+        host = (urlsplit(url).hostname or "") if url else ""
+    except ValueError:
+        return None
     labels = host.removeprefix("www.").split(".")
     if len(labels) < 2:
         return None
