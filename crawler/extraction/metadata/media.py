@@ -97,7 +97,8 @@ from urllib.parse import parse_qsl, urlsplit
 from lxml import etree
 
 from crawler.extraction.markup import AD_HOSTS
-from crawler.extraction.metadata.links import absolute, base_url, block_of, element_text, ordinals
+from crawler.extraction.metadata.elements import block_of, element_text, ordinals
+from crawler.extraction.metadata.links import absolute, base_url
 from crawler.extraction.metadata.structured import Structured
 from crawler.extraction.segment import (
     CLASS_GROUPS,
