@@ -17,7 +17,6 @@ from crawler.extraction.metadata.links import (
     alternates,
     base_url,
     body_links,
-    element_text,
 )
 from crawler.extraction.segment import segment
 
@@ -91,12 +90,6 @@ def test_nothing_kept_no_links_and_tree_unchanged():
     assert body_links(tree, segments, [False] * len(segments), url=URL) == []
     assert body_links(tree, segments, [True] * len(segments), url=URL)
     assert lxml.etree.tostring(tree) == before
-
-
-def test_element_text_spaces_blocks_and_skips_scripts():
-    tree, _, _ = core.parse_page("<html><body><div id='x'><h2>Title</h2><p>One <b>two</b>"
-                                 "<script>var no;</script> three</p></div></body></html>")
-    assert element_text(tree.get_element_by_id("x")) == "Title One two three"
 
 
 def test_hreflang_alternates():

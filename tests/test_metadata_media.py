@@ -12,13 +12,7 @@ import pytest
 from crawler.extraction import core
 from crawler.extraction.classify import keep_mask
 from crawler.extraction.markup import clean_markup
-from crawler.extraction.metadata.media import (
-    Image,
-    find_images,
-    image_url,
-    is_furniture_url,
-    split_credit,
-)
+from crawler.extraction.metadata.media import Image, find_images
 from crawler.extraction.metadata.structured import read_structured
 from crawler.extraction.segment import Segment, segment
 
@@ -130,42 +124,6 @@ def test_without_declared_image_the_first_large_body_image_then_the_fallback():
     assert images.lead is None
 
 
-# ----------------------------------------------------------------- image URLs
-
-
-def test_largest_srcset_candidate_lazy_attributes_and_picture_sources():
-    def url(markup: str) -> str | None:
-        img = next(_tree(_page(markup)).iter("img"))
-        return image_url(img, URL)[0]
-
-    assert url("<img src='/a-300.jpg' srcset='/a-300.jpg 300w, /a-1200.jpg 1200w, "
-               "/a-800.jpg 800w'>") == "https://news.example/a-1200.jpg"
-    assert url("<img srcset='/b.jpg 1x, /b@2x.jpg 2x'>") == "https://news.example/b@2x.jpg"
-    # commas inside a candidate's URL (image CDNs) do not split it
-    assert url("<img srcset='https://cdn.example/w_300,h_200/c.jpg 300w, "
-               "https://cdn.example/w_900,h_600/c.jpg 900w'>") == \
-        "https://cdn.example/w_900,h_600/c.jpg"
-    assert url("<img src='data:image/gif;base64,R0lGOD' data-src='/img/river.jpg'>") == \
-        "https://news.example/img/river.jpg"
-    assert url("<img src='/img/placeholder.png' data-lazy-src='/real.jpg'>") == \
-        "https://news.example/real.jpg"
-    assert url("<picture><source type='image/webp' srcset='/p-640.webp 640w, /p-1600.webp "
-               "1600w'><img src='/p-640.jpg'></picture>") == "https://news.example/p-1600.webp"
-    assert url("<img src='data:image/gif;base64,R0lGOD'><noscript><img src='/ns.jpg'>"
-               "</noscript>") == "https://news.example/ns.jpg"
-    assert url("<img src='/spacer.gif'>") is None
-
-
-def test_furniture_urls():
-    assert is_furniture_url("https://news.example/wp-content/uploads/logo_2x.png")
-    assert is_furniture_url("https://news.example/assets/icons/arrow.png")
-    assert is_furniture_url("https://pixel.wp.com/g.gif?v=ext")
-    assert is_furniture_url("https://news.example/t.gif")
-    assert is_furniture_url("https://news.example/authors/jane-doe.jpg")
-    assert not is_furniture_url("https://news.example/2026/05/google-pixel-10-review.jpg")
-    assert not is_furniture_url("https://news.example/2026/05/catalogo-primavera.jpg")
-
-
 # ----------------------------------------------------------------- body images
 
 
@@ -274,27 +232,6 @@ def test_product_cards_are_not_captions():
     images, _ = _find(_article(card), keep=lambda s: True)
     assert [i.caption for i in images.body] == [None]
     assert images.caption_blocks == frozenset()
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Photo: Jane Doe/AP", (None, "Jane Doe/AP")),
-    ("Stocks fell on Monday. Photograph: Jane Doe/The Guardian",
-     ("Stocks fell on Monday.", "Jane Doe/The Guardian")),
-    ("Fans cheer. AFP via Getty Images", ("Fans cheer.", "AFP via Getty Images")),
-    ("Coffee reaches Martinique — via Wikimedia Commons",
-     ("Coffee reaches Martinique", "Wikimedia Commons")),
-    ("Image courtesy of NASA", (None, "NASA")),
-    ("The AP reported that the Reuters building is closed.",
-     ("The AP reported that the Reuters building is closed.", None)),
-    ("A quiet street at night", ("A quiet street at night", None)),
-    ("Aerial images by drone show the damage", ("Aerial images by drone show the damage", None)),
-    ("Chart: unemployment by region. Data source: Eurostat",
-     ("Chart: unemployment by region.", "Eurostat")),
-    ("Die Stadt am Abend (Foto: dpa)", ("Die Stadt am Abend", "dpa")),
-    ("A laptop on a desk. Photographer: Firmbee", ("A laptop on a desk.", "Firmbee")),
-])
-def test_split_credit(text, expected):
-    assert split_credit(text) == expected
 
 
 # ----------------------------------------------------------------- contract
