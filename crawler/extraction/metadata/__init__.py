@@ -15,7 +15,12 @@ lxml tree in, values out; the tree is never changed).
   string into clean names; :mod:`.creditwords`, the words of credits;
 - :mod:`.headline`: the headline (not "Headline | Site");
 - :mod:`.media`: the lead image and the body's images with captions and credits;
+  :mod:`.bodyregion`, where the article's body is among the kept blocks;
+  :mod:`.bodyimages`, which images are the body's; :mod:`.imageurls`, which
+  picture an ``<img>`` shows and whether it is furniture (logo, icon, pixel);
+  :mod:`.captions`, an image's caption and credit;
 - :mod:`.links`: the body's outgoing links and the page's language alternates;
+  :mod:`.elements`, small helpers on elements (text, block element, ordinals);
 - :mod:`.walls`: paywalls, consent walls and block pages; :mod:`.wallwords`,
   the words and markup of walls.
 """
