@@ -34,6 +34,8 @@ ARTICLE_FIELDS = ("canonical_url", "title", "authors", "publisher", "published",
 #: Statuses block and challenge pages come with (Cloudflare 403 and 503, rate
 #: limits 429): such pages are read to tell a block from another error.
 BLOCK_STATUSES = frozenset({401, 403, 429, 503})
+
+
 def record_fields(ext: Extraction) -> dict[str, Any]:
     """The record's fields that ``ext`` fills, the internal ``blocks`` included."""
     return {k: getattr(ext, k) for k in ARTICLE_FIELDS}

@@ -454,10 +454,7 @@ def _body_media(result: Extraction, page: PageAnalysis, url: str | None) -> int:
     # for their own fields: a figure between them and the text is the article's
     title = _norm(result.title or "")
     kept = [bool(title) and _norm(s.text) == title for s in page.segments]
-    for block in result.blocks:
-        if block.removed_by in (None, "byline"):
-            for i in block.parts:
-                kept[i] = True
+    _mark_parts(kept, result.blocks, (None, "byline"))
     images = find_images(page.tree, page.structured, page.segments, kept, url=url,
                          fallback=result.image)
     captions = 0
@@ -467,14 +464,19 @@ def _body_media(result: Extraction, page: PageAnalysis, url: str | None) -> int:
             block.removed_by = "caption"
             captions += 1
     kept = [False] * len(page.segments)  # the links of the text
-    for block in result.blocks:
-        if block.removed_by is None:
-            for i in block.parts:
-                kept[i] = True
+    _mark_parts(kept, result.blocks, (None,))
     result.image = images.lead.url if images.lead else None
     result.images = [asdict(image) for image in images.body]
     result.links = [asdict(link) for link in body_links(page.tree, page.segments, kept, url=url)]
     return captions
+
+
+def _mark_parts(kept: list[bool], blocks: list[Block], removed_by: tuple[str | None, ...]) -> None:
+    """Set ``kept`` for the segments of the blocks whose ``removed_by`` is one of ``removed_by``."""
+    for block in blocks:
+        if block.removed_by in removed_by:
+            for i in block.parts:
+                kept[i] = True
 
 
 #: Words that introduce a byline ("By Jane Doe", "Von Jane Doe", "Par ...").

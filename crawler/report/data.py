@@ -20,7 +20,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from crawler.frontier.urls import site_of
 from crawler.jobfolder import STATE_FILE, WARC_DIR
 from crawler.jsonl import iter_records, jsonl_files
-from crawler.report.health import WALL_REASONS, SiteCounts, sites_from_json
+from crawler.report.health import SiteCounts, sites_from_json
 from crawler.state.store import RunInfo, read_runs
 from crawler.warc.index import INDEX_NAME
 from crawler.warc.reader import Archive, ArchiveError, find_archives
@@ -171,7 +171,7 @@ def add_runs(data: ReportData, job: JobRuns) -> None:
             row.empty_or_short = (row.empty_or_short or 0) + counts.empty_or_short \
                 + counts.short_again
             row.junk_blocks = (row.junk_blocks or 0) + counts.junk_blocks
-            row.walls = (row.walls or 0) + sum(getattr(counts, r) for r in WALL_REASONS)
+            row.walls = (row.walls or 0) + counts.walls
 
 
 def gather(paths: Sequence[str | Path]) -> ReportData:

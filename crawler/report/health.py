@@ -63,6 +63,11 @@ class SiteCounts:
     #: Blocks the block rules (labels, link lists, repeats) removed from articles.
     junk_blocks: int = 0
 
+    @property
+    def walls(self) -> int:
+        """Pages not written because their text was a wall, whatever the wall."""
+        return sum(getattr(self, reason) for reason in WALL_REASONS)
+
     def add(self, other: SiteCounts) -> None:
         for f in fields(self):
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
@@ -168,8 +173,7 @@ def check(current: Mapping[str, SiteCounts], earlier: Sequence[Mapping[str, Site
 
 def wall_share(counts: SiteCounts, reason: str) -> float:
     """Share of the site's article candidates (walls included) that were ``reason``."""
-    walls = sum(getattr(counts, r) for r in WALL_REASONS)
-    total = counts.extracted + walls
+    total = counts.extracted + counts.walls
     return getattr(counts, reason) / total if total else 0.0
 
 
