@@ -5,7 +5,13 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from crawler.extraction.classify import LABELLED_CONTAINER_WORDS, body_blocks, furniture
+from crawler.extraction.classify import (
+    LABELLED_CONTAINER_WORDS,
+    body_blocks,
+    comment_blocks,
+    furniture,
+    keep_mask,
+)
 from crawler.extraction.segment import segment
 
 STORY = " ".join(["The council met on Tuesday to debate the harbour budget."] * 4)
@@ -92,3 +98,27 @@ def test_an_ad_slot_labelled_inside_its_own_box_goes_whole():
             '</div>')
     gone = _furniture_texts(f"<article><div><p>{STORY}</p>{slot}<p>{STORY}</p></div></article>")
     assert gone == {"Advertisement", "Sponsored: a brand new advert."}
+
+
+COMMENT = "I disagree with the council, the harbour has needed that money for years now."
+
+
+def test_blocks_that_are_the_pages_comments_are_comment_blocks():
+    segs = _segments(f"<article><p>{STORY}</p></article>"
+                     f"<section><p>{COMMENT}</p><p>Reply</p></section>")
+    found = {segs[i].text for i in comment_blocks(segs, f"Jane wrote:\n{COMMENT}")}
+    assert found == {COMMENT}
+    assert comment_blocks(segs, None) == set() == comment_blocks(segs, "")
+
+
+class _KeepAll:
+    def predict(self, vectors):
+        return [True] * len(vectors)
+
+
+def test_the_body_never_keeps_a_comment_whatever_the_model_says():
+    segs = _segments(f"<article><p>{STORY}</p></article><section><p>{COMMENT}</p></section>")
+    vectors = [[0.0]] * len(segs)
+    keep = keep_mask(segs, vectors, _KeepAll(), comments=COMMENT)
+    assert [s.text for s, k in zip(segs, keep, strict=True) if k] == [STORY]
+    assert all(keep_mask(segs, vectors, _KeepAll()))

@@ -28,3 +28,10 @@ def test_a_page_without_url_title_or_types_has_only_its_words():
     tree = lxml.html.document_fromstring("<html><body><p>Pricing plans</p></body></html>")
     assert page_tokens(url=None, title=None, ld_types=[], og_type=None,
                        segments=segment(tree)) == {"w:pricing", "w:plans"}
+
+
+def test_class_words_are_tokens_of_their_own_kind():
+    tree = lxml.html.document_fromstring("<html><body><p>Add to cart</p></body></html>")
+    tokens = page_tokens(url=None, title=None, ld_types=[], og_type=None,
+                         segments=segment(tree), class_words={"product", "cart"})
+    assert {"c:product", "c:cart", "w:cart"} <= tokens

@@ -9,6 +9,7 @@ from crawler.extraction.segment import (
     GROUP_NAMES,
     block_elements,
     class_tokens,
+    page_class_words,
     segment,
 )
 
@@ -94,3 +95,13 @@ def test_block_elements_map_ordinals_back_to_the_markup():
 def test_class_tokens_split_words_and_camel_case():
     el = lxml.html.fromstring('<div class="wp-caption-text articleBody" id="main_figure"></div>')
     assert class_tokens(el) == ["wp", "caption", "text", "article", "body", "main", "figure"]
+
+
+def test_page_class_words_are_the_template_vocabulary_of_every_element():
+    tree = lxml.html.fromstring(PAGE.replace("<body>", '<body class="single-post postid-42">'))
+    words = page_class_words(tree)
+    # every element's class and id, camel case split, body classes included
+    assert {"main", "menu", "post", "content", "sidebar", "widget", "single", "postid"} <= words
+    # digits and words of fewer than three letters are left out
+    assert not {w for w in words if len(w) < 3 or not w.isalpha()}
+    assert page_class_words(lxml.html.fromstring("<p>no classes</p>")) == set()

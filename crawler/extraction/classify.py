@@ -140,13 +140,28 @@ def furniture(segments: Sequence[Segment], junk: Sequence[bool] | None = None) -
             or seg.tag == "figcaption" or seg.tags[figure]}
 
 
+#: A block with this share of its word pairs in the page's comments is a comment.
+COMMENT_SHARE = 0.7
+
+
+def comment_blocks(segments: Sequence[Segment], comments: str | None) -> set[int]:
+    """The blocks that are the page's reader comments (trafilatura's comment
+    extraction, the record's ``comments``): never in ``text`` too, where they
+    would be the same words twice in one record."""
+    if not comments:
+        return set()
+    return {i for i, share in enumerate(votes(segments, comments)) if share >= COMMENT_SHARE}
+
+
 def keep_mask(segments: Sequence[Segment], vectors: list[list[float]],
-              model: TreeEnsemble | None = None, junk: Sequence[bool] | None = None) -> list[bool]:
-    """Which blocks are the article's body: the model's call, less :func:`furniture`."""
+              model: TreeEnsemble | None = None, junk: Sequence[bool] | None = None,
+              comments: str | None = None) -> list[bool]:
+    """Which blocks are the article's body: the model's call, less :func:`furniture`
+    and the :func:`comment_blocks` of the page's ``comments``."""
     if len(vectors) == 0:
         return []
     keep = [bool(k) for k in (model or block_model()).predict(vectors)]
-    for i in furniture(segments, junk):
+    for i in furniture(segments, junk) | comment_blocks(segments, comments):
         keep[i] = False
     return keep
 

@@ -50,7 +50,7 @@ from crawler.extraction.metadata.media import find_images
 from crawler.extraction.metadata.structured import Structured, read_structured
 from crawler.extraction.metadata.walls import FLAGS, WallEvidence, find_walls, wall_evidence
 from crawler.extraction.nesting import flatten
-from crawler.extraction.segment import Segment, segment
+from crawler.extraction.segment import Segment, page_class_words, segment
 from crawler.extraction.signals import PageSignals, normalize_language, read_signals
 
 logger = logging.getLogger(__name__)
@@ -365,6 +365,8 @@ def analyse(text: str, url: str | None, fetched_at: datetime | None,
     headlines = {a for a in anchors if a.count(" ") >= 3}
     linked_headings = len(_LINKED_HEADINGS(tree))
     walls = wall_evidence(tree, structured, url=url)
+    # the whole template's vocabulary, ads and hidden parts too: read before cleaning
+    class_words = page_class_words(tree)
     removed = clean_markup(tree, url, opts.markup, source=text)
     if flattened:
         removed["deep_nesting"] = flattened
@@ -405,7 +407,8 @@ def analyse(text: str, url: str | None, fetched_at: datetime | None,
         service_path=bool(url and SERVICE_PAGE.search(_path(url))),
         typed_article=signals.is_typed_article, typed_listing=signals.is_typed_listing)
     tokens = page_tokens(url=url, title=_clean(get("title")), ld_types=signals.ld_types,
-                         og_type=signals.og_type, segments=segments)
+                         og_type=signals.og_type, segments=segments,
+                         class_words=class_words)
     return PageAnalysis(segments, vectors, junk, page_vector, tokens, doc, signals, structured,
                         tree, walls, removed, anchors, headlines, linked_headings)
 
@@ -419,8 +422,9 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
     signals, doc, removed = page.signals, page.doc, page.removed
     result = _to_extraction(page, url, fetched_at, date_hints)
     if opts.classifier:
-        result.blocks = classified_blocks(page.segments,
-                                          keep_mask(page.segments, page.vectors, junk=page.junk))
+        keep = keep_mask(page.segments, page.vectors, junk=page.junk,
+                         comments=getattr(doc, "comments", None))
+        result.blocks = classified_blocks(page.segments, keep)
     elif doc is not None:
         result.blocks = body_blocks(doc.body, page.anchors)
     removed.update(filter_blocks(result.blocks, opts.blocks))

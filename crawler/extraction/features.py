@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from itertools import pairwise
 
@@ -381,10 +381,13 @@ _TOKEN_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def page_tokens(*, url: str | None, title: str | None, ld_types: Sequence[str],
-                og_type: str | None, segments: Sequence[Segment]) -> set[str]:
+                og_type: str | None, segments: Sequence[Segment],
+                class_words: Iterable[str] = ()) -> set[str]:
     """The page's words for the page classifier's linear half, each prefixed by
     where it was seen: ``u:`` the URL path, ``t:`` the title, ``og:`` and ``ld:``
-    the declared types, ``w:`` the words (3 letters or more) of the page's blocks.
+    the declared types, ``w:`` the words (3 letters or more) of the page's blocks,
+    ``c:`` the class and id words of its elements
+    (:func:`~crawler.extraction.segment.page_class_words`).
     A set: the model counts presence, not frequency."""
     path, _ = _url_parts(url)
     tokens = {f"u:{w}" for part in path for w in _TOKEN_WORD.findall(part.lower())}
@@ -393,4 +396,5 @@ def page_tokens(*, url: str | None, title: str | None, ld_types: Sequence[str],
         tokens.add(f"og:{og_type.strip().lower()}")
     tokens.update(f"ld:{t.strip().lower()}" for t in ld_types if t)
     tokens.update(f"w:{w}" for s in segments for w in s.words if len(w) > 2 and w.isalpha())
+    tokens.update(f"c:{w}" for w in class_words)
     return tokens

@@ -123,6 +123,27 @@ def class_tokens(el: etree._Element) -> list[str]:
     return _SPLIT.split(_CAMEL.sub(" ", raw).lower())
 
 
+_RAW_CLASS_SPLIT = re.compile(r"[^A-Za-z0-9]+")
+
+
+def page_class_words(tree: etree._Element) -> set[str]:
+    """Every class and id word of the page's elements (as :func:`class_tokens`
+    splits them), alphabetic and of three letters or more: the vocabulary of its
+    template ("product", "cart", "thread", "pagination", "single", "byline").
+    Split once per distinct value, not per element."""
+    values: set[str] = set()
+    for el in tree.iter(etree.Element):
+        for name in ("class", "id"):
+            value = el.get(name)
+            if value:
+                values.update(_RAW_CLASS_SPLIT.split(value))
+    words: set[str] = set()
+    for value in values:
+        parts = (value,) if value.islower() else _CAMEL.sub(" ", value).lower().split()
+        words.update(w for w in parts if len(w) > 2 and w.isalpha())
+    return words
+
+
 def _class_words(el: etree._Element) -> list[int]:
     """Indexes of the word groups that the element's class and id name."""
     return [g for w in class_tokens(el) if (g := _WORD_OF.get(w)) is not None]
