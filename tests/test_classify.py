@@ -5,10 +5,12 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
+from crawler.extraction.blocks import Block
 from crawler.extraction.classify import (
     LABELLED_CONTAINER_WORDS,
     body_blocks,
     comment_blocks,
+    falls_back,
     furniture,
     keep_mask,
 )
@@ -122,3 +124,19 @@ def test_the_body_never_keeps_a_comment_whatever_the_model_says():
     keep = keep_mask(segs, vectors, _KeepAll(), comments=COMMENT)
     assert [s.text for s, k in zip(segs, keep, strict=True) if k] == [STORY]
     assert all(keep_mask(segs, vectors, _KeepAll()))
+
+
+def _blocks(*words: int, removed: int | None = None):
+    blocks = [Block(text="w " * n, kind="p", words=n) for n in words]
+    if removed is not None:
+        blocks[removed].removed_by = "label"
+    return blocks
+
+
+def test_a_body_with_less_than_half_of_trafilaturas_words_falls_back():
+    other = " ".join(["word"] * 100)
+    assert falls_back(_blocks(20, 29), other)
+    assert not falls_back(_blocks(20, 30), other)
+    # words the block rules removed do not count; without trafilatura's body, never
+    assert falls_back(_blocks(20, 30, removed=1), other)
+    assert not falls_back(_blocks(), None) and not falls_back(_blocks(), "")

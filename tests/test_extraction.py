@@ -184,3 +184,28 @@ def test_unreadable_page_urls_give_no_metadata_error() -> None:
     for url in ("http://\u2100.com/2024/01/02/story", "http://[broken/story"):
         result = extract(body, url)
         assert result.title == "Story" and result.text
+
+
+class _DropAll:
+    """A block model that keeps nothing: the model missing the article."""
+
+    threshold = 0.5
+
+    def predict(self, vectors):
+        return [False] * len(vectors)
+
+
+def test_a_body_the_model_misses_is_made_from_trafilaturas_under_the_rules(monkeypatch):
+    monkeypatch.setattr("crawler.extraction.classify.block_model", lambda: _DropAll())
+    result = load("article_comments.html")
+    assert result.removed.get("model_fallback") == 1
+    for snippet in BODY_SNIPPETS:
+        assert snippet in result.text
+    # the fallback text is still cleaned by the block rules, and comments stay apart
+    assert "Advertisement" not in result.text.split("\n")
+    assert "mark my words" not in result.text
+    assert "mark my words" in result.comments
+
+
+def test_a_body_the_model_keeps_does_not_fall_back():
+    assert "model_fallback" not in load("article_comments.html").removed

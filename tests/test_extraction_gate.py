@@ -82,13 +82,14 @@ def test_accuracy_compares_token_lists_not_strings():
 
 # --------------------------------------------------------------------------- gate
 
-#: Measured when pinned: F1 0.9708, precision 0.9552, all 91 pages articles.
-FLOOR_F1 = 0.965
-FLOOR_P = 0.950
+#: Measured when pinned: F1 0.9734, precision 0.9599, 90 of 91 pages articles
+#: (the 91st, a paywall teaser, is flagged so).
+FLOOR_F1 = 0.968
+FLOOR_P = 0.955
 FLOOR_ARTICLES = 0.98
-#: Measured when pinned: word F1 0.9573 on 198 pages, 19 leaks (these pages are
+#: Measured when pinned: word F1 0.9633 on 198 pages, 19 leaks (these pages are
 #: in the models' training data: the held-out figures are the training script's).
-WCXB_FLOOR_F1 = 0.952
+WCXB_FLOOR_F1 = 0.958
 WCXB_MAX_LEAKS = 22
 WCXB_SAMPLE = 4
 

@@ -53,12 +53,14 @@ if str(ROOT) not in sys.path:
 from benchmarks.datasets import DATASETS, WITH_COMMENTS, EvalPage, load_all  # noqa: E402
 from benchmarks.textmetrics import score_texts, snippet_misses  # noqa: E402
 from crawler.extraction.blocks import BlockRules, filter_blocks  # noqa: E402
+from crawler.extraction.blocks import body_blocks as trafilatura_blocks  # noqa: E402
 from crawler.extraction.classify import (  # noqa: E402
     BLOCK_MODEL,
     PAGE_MODEL,
     PAGE_WORDS_MODEL,
     body_blocks,
     combine,
+    falls_back,
     keep_mask,
     page_vectors,
     votes,
@@ -122,6 +124,9 @@ class PageRows:
     language: str | None
     #: The page's words for the page classifier's linear half.
     page_tokens: set[str]
+    #: The text made from trafilatura's body under the block rules: the page's
+    #: text when the model's body falls short of it (:func:`falls_back`).
+    fallback_text: str | None = None
 
 
 def label_blocks(segments: list[Segment], truth: str, title: str | None) -> np.ndarray:
@@ -164,6 +169,10 @@ def read_page(page: EvalPage) -> PageRows | None:
                    np.asarray(analysis.page_vector, dtype=np.float32),
                    getattr(doc, "text", None) if doc is not None else None,
                    analysis.signals.language, analysis.page_tokens)
+    if doc is not None:
+        blocks = trafilatura_blocks(doc.body, analysis.anchors)
+        filter_blocks(blocks, BlockRules())
+        row.fallback_text = body_text(blocks, title)
     relabel(row)
     return row
 
@@ -236,6 +245,8 @@ def fit(rows: list[PageRows]) -> TreeEnsemble:
 def page_text(row: PageRows, keep: list[bool]) -> str | None:
     blocks = body_blocks(row.segments, keep)
     filter_blocks(blocks, BlockRules())
+    if falls_back(blocks, row.doc_text):
+        return row.fallback_text
     return body_text(blocks, row.title)
 
 

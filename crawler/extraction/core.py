@@ -33,6 +33,7 @@ from trafilatura.utils import load_html
 from crawler.extraction.blocks import Block, BlockRules, blocks_text, body_blocks, filter_blocks
 from crawler.extraction.classify import body_blocks as classified_blocks
 from crawler.extraction.classify import (
+    falls_back,
     is_article_page,
     junk_flags,
     keep_mask,
@@ -344,6 +345,8 @@ class PageAnalysis:
     anchors: set[str]
     headlines: set[str]
     linked_headings: int
+    #: Each block's share kept by trafilatura's own body of the page.
+    votes: list[float]
 
 
 def analyse(text: str, url: str | None, fetched_at: datetime | None,
@@ -410,7 +413,8 @@ def analyse(text: str, url: str | None, fetched_at: datetime | None,
                          og_type=signals.og_type, segments=segments,
                          class_words=class_words)
     return PageAnalysis(segments, vectors, junk, page_vector, tokens, doc, signals, structured,
-                        tree, walls, removed, anchors, headlines, linked_headings)
+                        tree, walls, removed, anchors, headlines, linked_headings,
+                        block_votes)
 
 
 def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
@@ -421,16 +425,27 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
         return page
     signals, doc, removed = page.signals, page.doc, page.removed
     result = _to_extraction(page, url, fetched_at, date_hints)
+    fallback = None
     if opts.classifier:
         keep = keep_mask(page.segments, page.vectors, junk=page.junk,
                          comments=getattr(doc, "comments", None))
         result.blocks = classified_blocks(page.segments, keep)
-    elif doc is not None:
-        result.blocks = body_blocks(doc.body, page.anchors)
-    removed.update(filter_blocks(result.blocks, opts.blocks))
+        counts = filter_blocks(result.blocks, opts.blocks)
+        if doc is not None and falls_back(result.blocks, getattr(doc, "text", None)):
+            # the model missed the article: trafilatura's body, under the same rules;
+            # its blocks are the segments trafilatura kept (for images and links)
+            fallback = [v >= 0.5 for v in page.votes]
+            result.blocks = body_blocks(doc.body, page.anchors)
+            counts = filter_blocks(result.blocks, opts.blocks)
+            removed["model_fallback"] = 1
+        removed.update(counts)
+    else:
+        if doc is not None:
+            result.blocks = body_blocks(doc.body, page.anchors)
+        removed.update(filter_blocks(result.blocks, opts.blocks))
     removed["byline"] = drop_byline(result.blocks, result.authors)
     if opts.classifier:
-        removed["caption"] = _body_media(result, page, url)
+        removed["caption"] = _body_media(result, page, url, fallback)
     result.alternates = [asdict(a) for a in alternates(page.tree, url=url)]
     result.text = body_text(result.blocks, result.title)
     result.removed = {k: v for k, v in removed.items() if v}
@@ -449,15 +464,19 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
     return result
 
 
-def _body_media(result: Extraction, page: PageAnalysis, url: str | None) -> int:
+def _body_media(result: Extraction, page: PageAnalysis, url: str | None,
+                body: Sequence[bool] | None = None) -> int:
     """The lead image, the body's images and links, read from the segments whose
-    blocks are kept (:mod:`crawler.extraction.metadata.media`, ``.links``); the
-    images' caption and credit blocks are marked removed, since they have their
-    field. Returns how many blocks that marked."""
+    blocks are kept (:mod:`crawler.extraction.metadata.media`, ``.links``), or
+    from ``body`` (a segment mask) when the blocks are trafilatura's and name no
+    segments; the images' caption and credit blocks are marked removed, since
+    they have their field. Returns how many blocks that marked."""
     # the headline and the byline are part of the article, out of the text only
     # for their own fields: a figure between them and the text is the article's
     title = _norm(result.title or "")
     kept = [bool(title) and _norm(s.text) == title for s in page.segments]
+    if body is not None:
+        kept = [k or b for k, b in zip(kept, body, strict=True)]
     _mark_parts(kept, result.blocks, (None, "byline"))
     images = find_images(page.tree, page.structured, page.segments, kept, url=url,
                          fallback=result.image)
@@ -467,7 +486,7 @@ def _body_media(result: Extraction, page: PageAnalysis, url: str | None) -> int:
                 and all(i in images.caption_blocks for i in block.parts):
             block.removed_by = "caption"
             captions += 1
-    kept = [False] * len(page.segments)  # the links of the text
+    kept = list(body) if body is not None else [False] * len(page.segments)  # the text's links
     _mark_parts(kept, result.blocks, (None,))
     result.image = images.lead.url if images.lead else None
     result.images = [asdict(image) for image in images.body]
