@@ -10,6 +10,7 @@ from crawler.extraction.classify import (
     LABELLED_CONTAINER_WORDS,
     body_blocks,
     comment_blocks,
+    fallback_mask,
     falls_back,
     furniture,
     keep_mask,
@@ -140,3 +141,12 @@ def test_a_body_with_less_than_half_of_trafilaturas_words_falls_back():
     # words the block rules removed do not count; without trafilatura's body, never
     assert falls_back(_blocks(20, 30, removed=1), other)
     assert not falls_back(_blocks(), None) and not falls_back(_blocks(), "")
+
+
+def test_the_fallback_is_trafilaturas_blocks_less_furniture_and_comments():
+    segs = _segments(f"<article><p>{STORY}</p></article>"
+                     "<div><span>Advertisement</span><p>Sponsored: a dentist.</p></div>"
+                     f"<section><p>{COMMENT}</p></section><p>Unvoted</p>")
+    votes_of = [1.0 if s.text != "Unvoted" else 0.2 for s in segs]
+    keep = fallback_mask(segs, votes_of, comments=COMMENT)
+    assert [s.text for s, k in zip(segs, keep, strict=True) if k] == [STORY]

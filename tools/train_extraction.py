@@ -53,13 +53,13 @@ if str(ROOT) not in sys.path:
 from benchmarks.datasets import DATASETS, WITH_COMMENTS, EvalPage, load_all  # noqa: E402
 from benchmarks.textmetrics import score_texts, snippet_misses  # noqa: E402
 from crawler.extraction.blocks import BlockRules, filter_blocks  # noqa: E402
-from crawler.extraction.blocks import body_blocks as trafilatura_blocks  # noqa: E402
 from crawler.extraction.classify import (  # noqa: E402
     BLOCK_MODEL,
     PAGE_MODEL,
     PAGE_WORDS_MODEL,
     body_blocks,
     combine,
+    fallback_mask,
     falls_back,
     keep_mask,
     page_vectors,
@@ -124,9 +124,6 @@ class PageRows:
     language: str | None
     #: The page's words for the page classifier's linear half.
     page_tokens: set[str]
-    #: The text made from trafilatura's body under the block rules: the page's
-    #: text when the model's body falls short of it (:func:`falls_back`).
-    fallback_text: str | None = None
 
 
 def label_blocks(segments: list[Segment], truth: str, title: str | None) -> np.ndarray:
@@ -169,10 +166,6 @@ def read_page(page: EvalPage) -> PageRows | None:
                    np.asarray(analysis.page_vector, dtype=np.float32),
                    getattr(doc, "text", None) if doc is not None else None,
                    analysis.signals.language, analysis.page_tokens)
-    if doc is not None:
-        blocks = trafilatura_blocks(doc.body, analysis.anchors)
-        filter_blocks(blocks, BlockRules())
-        row.fallback_text = body_text(blocks, title)
     relabel(row)
     return row
 
@@ -246,7 +239,9 @@ def page_text(row: PageRows, keep: list[bool]) -> str | None:
     blocks = body_blocks(row.segments, keep)
     filter_blocks(blocks, BlockRules())
     if falls_back(blocks, row.doc_text):
-        return row.fallback_text
+        blocks = body_blocks(row.segments, fallback_mask(
+            row.segments, votes(row.segments, row.doc_text), comments=row.comments))
+        filter_blocks(blocks, BlockRules())
     return body_text(blocks, row.title)
 
 

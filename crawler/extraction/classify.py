@@ -168,10 +168,12 @@ def keep_mask(segments: Sequence[Segment], vectors: list[list[float]],
 
 #: The model's body is taken to have missed the article when, after the block
 #: rules, it has fewer than this share of the words of trafilatura's own body of
-#: the page: its text is then made from trafilatura's body (still under the block
-#: rules). Chosen out of fold (0.1 to 1.0 tried): every development set gains
-#: or holds at 0.3 to 0.7, and 84 of 2,346 pages fall back at 0.5.
+#: the page: the blocks trafilatura kept (:func:`fallback_mask`) are then the
+#: body, under the same furniture and block rules. Chosen out of fold (0.3, 0.5,
+#: 0.7 and 1.0 tried): from 0.3 to 0.7 every development set gains or holds.
 FALLBACK_SHARE = 0.5
+#: A block is in trafilatura's body when this share of its word pairs is there.
+VOTE_KEPT = 0.5
 
 
 def falls_back(blocks: Sequence[Block], other_text: str | None) -> bool:
@@ -180,6 +182,16 @@ def falls_back(blocks: Sequence[Block], other_text: str | None) -> bool:
     other = len(other_text.split()) if other_text else 0
     kept = sum(b.words for b in blocks if b.removed_by is None)
     return other > 0 and kept < FALLBACK_SHARE * other
+
+
+def fallback_mask(segments: Sequence[Segment], block_votes: Sequence[float],
+                  junk: Sequence[bool] | None = None, comments: str | None = None) -> list[bool]:
+    """trafilatura's body as a keep mask over the page's blocks (those whose
+    :func:`votes` reach :data:`VOTE_KEPT`), less :func:`furniture` and the
+    :func:`comment_blocks`: block by block, so an ad label or a sponsored box
+    that trafilatura joined into its body still goes."""
+    never = furniture(segments, junk) | comment_blocks(segments, comments)
+    return [v >= VOTE_KEPT and i not in never for i, v in enumerate(block_votes)]
 
 
 def body_blocks(segments: Sequence[Segment], keep: Sequence[bool]) -> list[Block]:

@@ -33,6 +33,7 @@ from trafilatura.utils import load_html
 from crawler.extraction.blocks import Block, BlockRules, blocks_text, body_blocks, filter_blocks
 from crawler.extraction.classify import body_blocks as classified_blocks
 from crawler.extraction.classify import (
+    fallback_mask,
     falls_back,
     is_article_page,
     junk_flags,
@@ -425,17 +426,15 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
         return page
     signals, doc, removed = page.signals, page.doc, page.removed
     result = _to_extraction(page, url, fetched_at, date_hints)
-    fallback = None
     if opts.classifier:
-        keep = keep_mask(page.segments, page.vectors, junk=page.junk,
-                         comments=getattr(doc, "comments", None))
+        comments = getattr(doc, "comments", None)
+        keep = keep_mask(page.segments, page.vectors, junk=page.junk, comments=comments)
         result.blocks = classified_blocks(page.segments, keep)
         counts = filter_blocks(result.blocks, opts.blocks)
         if doc is not None and falls_back(result.blocks, getattr(doc, "text", None)):
-            # the model missed the article: trafilatura's body, under the same rules;
-            # its blocks are the segments trafilatura kept (for images and links)
-            fallback = [v >= 0.5 for v in page.votes]
-            result.blocks = body_blocks(doc.body, page.anchors)
+            # the model missed the article: the blocks trafilatura kept, under the same rules
+            keep = fallback_mask(page.segments, page.votes, page.junk, comments)
+            result.blocks = classified_blocks(page.segments, keep)
             counts = filter_blocks(result.blocks, opts.blocks)
             removed["model_fallback"] = 1
         removed.update(counts)
@@ -445,7 +444,7 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
         removed.update(filter_blocks(result.blocks, opts.blocks))
     removed["byline"] = drop_byline(result.blocks, result.authors)
     if opts.classifier:
-        removed["caption"] = _body_media(result, page, url, fallback)
+        removed["caption"] = _body_media(result, page, url)
     result.alternates = [asdict(a) for a in alternates(page.tree, url=url)]
     result.text = body_text(result.blocks, result.title)
     result.removed = {k: v for k, v in removed.items() if v}
@@ -464,19 +463,15 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
     return result
 
 
-def _body_media(result: Extraction, page: PageAnalysis, url: str | None,
-                body: Sequence[bool] | None = None) -> int:
+def _body_media(result: Extraction, page: PageAnalysis, url: str | None) -> int:
     """The lead image, the body's images and links, read from the segments whose
-    blocks are kept (:mod:`crawler.extraction.metadata.media`, ``.links``), or
-    from ``body`` (a segment mask) when the blocks are trafilatura's and name no
-    segments; the images' caption and credit blocks are marked removed, since
-    they have their field. Returns how many blocks that marked."""
+    blocks are kept (:mod:`crawler.extraction.metadata.media`, ``.links``); the
+    images' caption and credit blocks are marked removed, since they have their
+    field. Returns how many blocks that marked."""
     # the headline and the byline are part of the article, out of the text only
     # for their own fields: a figure between them and the text is the article's
     title = _norm(result.title or "")
     kept = [bool(title) and _norm(s.text) == title for s in page.segments]
-    if body is not None:
-        kept = [k or b for k, b in zip(kept, body, strict=True)]
     _mark_parts(kept, result.blocks, (None, "byline"))
     images = find_images(page.tree, page.structured, page.segments, kept, url=url,
                          fallback=result.image)
@@ -486,7 +481,7 @@ def _body_media(result: Extraction, page: PageAnalysis, url: str | None,
                 and all(i in images.caption_blocks for i in block.parts):
             block.removed_by = "caption"
             captions += 1
-    kept = list(body) if body is not None else [False] * len(page.segments)  # the text's links
+    kept = [False] * len(page.segments)  # the links of the text
     _mark_parts(kept, result.blocks, (None,))
     result.image = images.lead.url if images.lead else None
     result.images = [asdict(image) for image in images.body]
