@@ -209,3 +209,19 @@ def test_a_body_the_model_misses_is_made_from_trafilaturas_under_the_rules(monke
 
 def test_a_body_the_model_keeps_does_not_fall_back():
     assert "model_fallback" not in load("article_comments.html").removed
+
+
+def test_a_story_the_parser_nested_into_a_button_is_read():
+    # libxml2 leaves some header buttons open and nests the rest of the page in
+    # them; a button that holds the page's <main> is not a control to skip
+    story = " ".join(BODY_SNIPPETS) + " " + " ".join(
+        ["The works are due to start in the spring and to last two years."] * 6)
+    page = ("<html><head><title>Breakwater to be rebuilt</title></head><body><header>"
+            '<a href="#main">Skip to content</a><button class="menu-toggle">Menu'
+            "<main><article><h1>Breakwater to be rebuilt</h1>"
+            + "".join(f"<p>{s}</p>" for s in story.split(". "))
+            + "</article></main></button></header></body></html>")
+    result = extract(page.encode(), "https://gazette.example/news/breakwater.html")
+    assert result.text is not None
+    for snippet in BODY_SNIPPETS[:1]:
+        assert snippet in result.text

@@ -277,9 +277,26 @@ def parse_page(text: str) -> tuple[lxml.html.HtmlElement | None, str, int]:
     how many elements flattening moved up."""
     tree = parse_html(text)
     if not _parser_gave_up_on_depth():
-        return tree, text, 0
+        return _open_block_buttons(tree), text, 0
     flat, moved = flatten(text)
-    return parse_html(flat), flat, moved
+    return _open_block_buttons(parse_html(flat)), flat, moved
+
+
+#: What a button never holds on a page as it is shown: when a parsed ``<button>``
+#: holds one of these, the parser nested the page into it (an unclosed button, or
+#: one libxml2 failed to close), and the whole story would be skipped as a control.
+_BUTTON_NEVER_HOLDS = ("p", "main", "article", "section", "h1", "h2", "h3")
+
+
+def _open_block_buttons(tree: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
+    """Turn each ``<button>`` that holds page structure (:data:`_BUTTON_NEVER_HOLDS`)
+    into a ``<div>``: its content is the page's, not a control's label."""
+    if tree is None:
+        return None
+    for el in list(tree.iter("button")):
+        if next(el.iter(*_BUTTON_NEVER_HOLDS), None) is not None:
+            el.tag = "div"
+    return tree
 
 
 def extract(
