@@ -189,8 +189,6 @@ def test_unreadable_page_urls_give_no_metadata_error() -> None:
 class _DropAll:
     """A block model that keeps nothing: the model missing the article."""
 
-    threshold = 0.5
-
     def predict(self, vectors):
         return [False] * len(vectors)
 

@@ -52,15 +52,13 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.datasets import DATASETS, WITH_COMMENTS, EvalPage, load_all  # noqa: E402
 from benchmarks.textmetrics import score_texts, snippet_misses  # noqa: E402
-from crawler.extraction.blocks import BlockRules, filter_blocks  # noqa: E402
+from crawler.extraction.blocks import BlockRules  # noqa: E402
 from crawler.extraction.classify import (  # noqa: E402
     BLOCK_MODEL,
     PAGE_MODEL,
     PAGE_WORDS_MODEL,
-    body_blocks,
+    body_or_fallback,
     combine,
-    fallback_mask,
-    falls_back,
     keep_mask,
     page_vectors,
     votes,
@@ -126,6 +124,8 @@ class PageRows:
     language: str | None
     #: The page's words for the page classifier's linear half.
     page_tokens: set[str]
+    #: Each block's share kept by trafilatura's body (``doc_text``).
+    votes: list[float]
 
 
 def label_blocks(segments: list[Segment], truth: str, title: str | None) -> np.ndarray:
@@ -167,7 +167,7 @@ def read_page(page: EvalPage) -> PageRows | None:
                    vectors, np.zeros(0), np.zeros(0), title, comments, page.page_type,
                    np.asarray(analysis.page_vector, dtype=np.float32),
                    getattr(doc, "text", None) if doc is not None else None,
-                   analysis.signals.language, analysis.page_tokens)
+                   analysis.signals.language, analysis.page_tokens, analysis.votes)
     relabel(row)
     return row
 
@@ -185,8 +185,9 @@ def refresh_vectors(rows: list[PageRows]) -> None:
     """Block vectors and labels made anew from the pages' stored blocks (after a
     change of the block features only: the cache of ``--cache`` stays valid)."""
     for row in rows:
+        row.votes = votes(row.segments, row.doc_text)
         row.vectors = np.asarray(page_vectors(
-            row.segments, block_votes=votes(row.segments, row.doc_text), title=row.title,
+            row.segments, block_votes=row.votes, title=row.title,
             language=row.language), dtype=np.float32)
         relabel(row)
 
@@ -238,12 +239,8 @@ def fit(rows: list[PageRows]) -> TreeEnsemble:
 
 
 def page_text(row: PageRows, keep: list[bool]) -> str | None:
-    blocks = body_blocks(row.segments, keep)
-    filter_blocks(blocks, BlockRules())
-    if falls_back(blocks, row.doc_text):
-        blocks = body_blocks(row.segments, fallback_mask(
-            row.segments, votes(row.segments, row.doc_text), comments=row.comments))
-        filter_blocks(blocks, BlockRules())
+    blocks, _, _ = body_or_fallback(row.segments, keep, row.votes, row.doc_text, BlockRules(),
+                                    comments=row.comments)
     return body_text(blocks, row.title)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from crawler.extraction.blocks import SHORT_WORDS, Block, lexicon
+from crawler.extraction.blocks import SHORT_WORDS, Block, BlockRules, filter_blocks, lexicon
 from crawler.extraction.features import (
     BLOCK_FEATURES,
     PAGE_FEATURES,
@@ -161,9 +161,16 @@ def keep_mask(segments: Sequence[Segment], vectors: list[list[float]],
     if len(vectors) == 0:
         return []
     keep = [bool(k) for k in (model or block_model()).predict(vectors)]
-    for i in furniture(segments, junk) | comment_blocks(segments, comments):
+    for i in never_body(segments, junk, comments):
         keep[i] = False
     return keep
+
+
+def never_body(segments: Sequence[Segment], junk: Sequence[bool] | None = None,
+               comments: str | None = None) -> set[int]:
+    """The blocks no body keeps, the model's or the fallback's: :func:`furniture`
+    and the :func:`comment_blocks` of the page's ``comments``."""
+    return furniture(segments, junk) | comment_blocks(segments, comments)
 
 
 #: The model's body is taken to have missed the article when, after the block
@@ -190,8 +197,25 @@ def fallback_mask(segments: Sequence[Segment], block_votes: Sequence[float],
     :func:`votes` reach :data:`VOTE_KEPT`), less :func:`furniture` and the
     :func:`comment_blocks`: block by block, so an ad label or a sponsored box
     that trafilatura joined into its body still goes."""
-    never = furniture(segments, junk) | comment_blocks(segments, comments)
+    never = never_body(segments, junk, comments)
     return [v >= VOTE_KEPT and i not in never for i, v in enumerate(block_votes)]
+
+
+def body_or_fallback(segments: Sequence[Segment], keep: Sequence[bool],
+                     block_votes: Sequence[float], other_text: str | None, rules: BlockRules,
+                     junk: Sequence[bool] | None = None, comments: str | None = None,
+                     ) -> tuple[list[Block], dict[str, int], bool]:
+    """The body's blocks after the block ``rules``: the ``keep`` mask's (the
+    model's), or, when they :func:`falls_back` against ``other_text``
+    (trafilatura's body, whose :func:`votes` are ``block_votes``), the
+    :func:`fallback_mask`'s. Returns the blocks, the rules' removal counts and
+    whether it fell back."""
+    blocks = body_blocks(segments, keep)
+    counts = filter_blocks(blocks, rules)
+    if not falls_back(blocks, other_text):
+        return blocks, counts, False
+    blocks = body_blocks(segments, fallback_mask(segments, block_votes, junk, comments))
+    return blocks, filter_blocks(blocks, rules), True
 
 
 def body_blocks(segments: Sequence[Segment], keep: Sequence[bool]) -> list[Block]:

@@ -31,10 +31,8 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from crawler.extraction.blocks import Block, BlockRules, blocks_text, body_blocks, filter_blocks
-from crawler.extraction.classify import body_blocks as classified_blocks
 from crawler.extraction.classify import (
-    fallback_mask,
-    falls_back,
+    body_or_fallback,
     is_article_page,
     junk_flags,
     keep_mask,
@@ -446,19 +444,16 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
     if opts.classifier:
         comments = getattr(doc, "comments", None)
         keep = keep_mask(page.segments, page.vectors, junk=page.junk, comments=comments)
-        result.blocks = classified_blocks(page.segments, keep)
-        counts = filter_blocks(result.blocks, opts.blocks)
-        if doc is not None and falls_back(result.blocks, getattr(doc, "text", None)):
-            # the model missed the article: the blocks trafilatura kept, under the same rules
-            keep = fallback_mask(page.segments, page.votes, page.junk, comments)
-            result.blocks = classified_blocks(page.segments, keep)
-            counts = filter_blocks(result.blocks, opts.blocks)
+        result.blocks, counts, fell_back = body_or_fallback(
+            page.segments, keep, page.votes, getattr(doc, "text", None), opts.blocks,
+            junk=page.junk, comments=comments)
+        if fell_back:  # the model missed the article: the blocks trafilatura kept
             removed["model_fallback"] = 1
-        removed.update(counts)
     else:
         if doc is not None:
             result.blocks = body_blocks(doc.body, page.anchors)
-        removed.update(filter_blocks(result.blocks, opts.blocks))
+        counts = filter_blocks(result.blocks, opts.blocks)
+    removed.update(counts)
     removed["byline"] = drop_byline(result.blocks, result.authors)
     if opts.classifier:
         removed["caption"] = _body_media(result, page, url)
