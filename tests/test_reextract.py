@@ -11,16 +11,22 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Coroutine
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler.extraction import ExtractionOptions
+from crawler.items import Page
 from crawler.replay.checkpoint import checkpoint_path
-from crawler.replay.reextract import ArchiveDone, Replay, ReplayOptions, ReplayStats
+from crawler.replay.reextract import ArchiveDone, Replay, ReplayOptions, ReplayStats, _PoolThread
 from crawler.schema import Article
 from crawler.warc.reader import find_archives
 from tests.conftest import ROOT
@@ -91,17 +97,25 @@ def kill_after(args: list[str], out: Path, archives: int,
     """Run ``crawler replay ARGS`` and kill it as soon as its checkpoint says
     ``archives`` are done (SIGKILL to the replay process alone, as ``kill -9``;
     another signal to its process group, as a terminal's Ctrl-C); None when the
-    replay finished first."""
+    replay finished first.
+
+    The replay is held (SIGSTOP) before the signal: on a loaded machine it may
+    finish between the read of its checkpoint and the signal, and a signal to
+    a process that is gone would be taken for one it ignored."""
     proc = subprocess.Popen(cli(*args), cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 300
     while proc.poll() is None and time.monotonic() < deadline:
         state = checkpointed(out)
         if state is not None and state[0] >= archives:
+            os.killpg(proc.pid, signal.SIGSTOP)
+            if proc.poll() is not None:  # finished in between
+                break
             if sig == signal.SIGKILL:
                 proc.kill()
             else:
                 os.killpg(proc.pid, sig)
+            os.killpg(proc.pid, signal.SIGCONT)
             _, err = proc.communicate()
             return Killed(state, proc.returncode, err)
         time.sleep(0.005)
@@ -210,3 +224,34 @@ def test_quiet_leaves_errors_only(tmp_path: Path) -> None:
     assert "warnings.warc.gz" in quiet.stderr  # the error names the file
     assert "x.example/gone" not in quiet.stderr and "x.example/bad-id" not in quiet.stderr
     assert "replay:" not in quiet.stderr  # no progress, no summary
+
+
+def test_a_page_is_handed_to_the_pool_thread_before_its_extraction_is_made(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The extraction's coroutine is made on the pool's thread, not the
+    replay's: the replay's thread takes Ctrl-C, and a coroutine made there and
+    dropped by it would print a "never awaited" warning after the one-line
+    stop message."""
+    made_on: list[str] = []
+
+    def extract(page: Page) -> Coroutine[Any, Any, str]:
+        made_on.append(threading.current_thread().name)  # where the coroutine is made
+
+        async def extracted() -> str:
+            if page.status != 200:
+                raise ValueError(f"status {page.status}")
+            return page.url
+        return extracted()
+
+    pool = _PoolThread(0, ExtractionOptions())
+    monkeypatch.setattr(pool.pool, "extract", extract)
+    try:
+        page = Page(url="http://a.example/", status=200, body=b"<p>a</p>",
+                    content_type="text/html", fetched_at=datetime.now(UTC))
+        assert pool.submit(page).result(timeout=10) == "http://a.example/"
+        failed = pool.submit(replace(page, status=500))
+        with pytest.raises(ValueError, match="status 500"):
+            failed.result(timeout=10)
+    finally:
+        pool.close()
+    assert made_on == ["replay-pool", "replay-pool"]

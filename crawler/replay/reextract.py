@@ -148,7 +148,22 @@ class _PoolThread:
         return asyncio.run_coroutine_threadsafe(coro, self.loop)
 
     def submit(self, page: Page) -> Future[PageResult]:
-        return self._call(self.pool.extract(page))
+        """The page's extraction, begun on the pool's thread. The coroutine is
+        made there too: made here, a Ctrl-C between making and handing it
+        over would drop it unawaited (Python warns on stderr at exit)."""
+        result: Future[PageResult] = Future()
+        self.loop.call_soon_threadsafe(self._begin, page, result)
+        return result
+
+    def _begin(self, page: Page, result: Future[PageResult]) -> None:
+        def settle(task: asyncio.Task[PageResult]) -> None:
+            if task.cancelled():
+                result.cancel()
+            elif (error := task.exception()) is not None:
+                result.set_exception(error)
+            else:
+                result.set_result(task.result())
+        self.loop.create_task(self.pool.extract(page)).add_done_callback(settle)
 
     def close(self, wait: bool = True) -> None:
         if self.loop.is_closed():
