@@ -75,6 +75,16 @@ def test_figure_captions_and_credits_are_not_body():
     assert gone == {"Volunteers label drills. Photo: Jane Doe"}
 
 
+def test_the_rest_of_a_figure_is_the_models_to_judge():
+    # sites wrap whole parts of a story in a <figure> (a pick with its review,
+    # a table): only the caption is furniture by rule
+    pick = ("<figure><h3>The best budget press</h3><p>It brewed a clean cup in every test "
+            "and kept the coffee hot for an hour.</p><figcaption>The press on test. Photo: "
+            "Jane Doe</figcaption></figure>")
+    gone = _furniture_texts(f"<article><p>{STORY}</p>{pick}</article>")
+    assert gone == {"The press on test. Photo: Jane Doe"}
+
+
 def test_kept_cells_of_a_row_and_items_of_a_list_are_joined():
     segs = _segments("<p>Intro text here.</p><table><tr><td>a</td><td>b</td></tr>"
                      "<tr><td>c</td><td>d</td></tr></table><ul><li>one</li><li>two</li></ul>"

@@ -223,3 +223,35 @@ def test_a_story_the_parser_nested_into_a_button_is_read():
     assert result.text is not None
     for snippet in BODY_SNIPPETS[:1]:
         assert snippet in result.text
+
+
+def _scripted_page(fallback: str, shown: str = "") -> bytes:
+    return ("<html><head><title>Breakwater to be rebuilt</title></head><body>"
+            f'<header><a href="/">Gazette</a></header>{shown}<div id="app"></div>'
+            f"<noscript>{fallback}</noscript><script>start()</script></body></html>").encode()
+
+
+_THREAD = ("<h1>Breakwater to be rebuilt</h1>"
+           + "".join(f"<p>{s}</p>" for s in BODY_SNIPPETS)
+           + "".join(f"<p>Reply {n}: the works are due to start in the spring and to last "
+                     "two years, the harbour master wrote.</p>" for n in range(6)))
+
+
+def test_a_page_its_scripts_draw_is_read_from_its_noscript():
+    # a Discourse forum or a single-page app: the text is in <noscript> for
+    # readers without scripts, and the page shows nothing else
+    result = extract(_scripted_page(_THREAD), "https://forum.example/t/breakwater/42")
+    assert result.text is not None
+    assert BODY_SNIPPETS[0] in result.text and "Reply 5" in result.text
+
+
+def test_a_noscript_beside_a_page_that_shows_its_text_is_not_read():
+    # the page's own text is there: a noscript copy (or a "turn on JavaScript"
+    # line) is not read as well
+    shown = f"<main>{_THREAD}</main>"
+    copy = extract(_scripted_page("<p>Please turn on JavaScript to comment.</p>", shown),
+                   "https://gazette.example/news/breakwater.html")
+    assert copy.text is not None and BODY_SNIPPETS[0] in copy.text
+    assert "JavaScript" not in copy.text
+    twice = extract(_scripted_page(_THREAD, shown), "https://gazette.example/news/breakwater.html")
+    assert twice.text is not None and twice.text.count(BODY_SNIPPETS[0]) == 1

@@ -270,31 +270,56 @@ def _parser_gave_up_on_depth() -> bool:
 
 
 def parse_page(text: str) -> tuple[lxml.html.HtmlElement | None, str, int]:
-    """Parse a page; one nested too deep for the parser is flattened first
-    (:mod:`crawler.extraction.nesting`). Returns the tree, the text parsed and
-    how many elements flattening moved up."""
+    """Parse a page as a reader without scripts sees it; one nested too deep for
+    the parser is flattened first (:mod:`crawler.extraction.nesting`). Returns
+    the tree, the text parsed and how many elements flattening moved up."""
     tree = parse_html(text)
     if not _parser_gave_up_on_depth():
-        return _open_block_buttons(tree), text, 0
+        return _as_shown(tree), text, 0
     flat, moved = flatten(text)
-    return _open_block_buttons(parse_html(flat)), flat, moved
+    return _as_shown(parse_html(flat)), flat, moved
 
 
-#: What a button never holds on a page as it is shown: when a parsed ``<button>``
-#: holds one of these, the parser nested the page into it (an unclosed button, or
-#: one libxml2 failed to close), and the whole story would be skipped as a control.
-_BUTTON_NEVER_HOLDS = ("p", "main", "article", "section", "h1", "h2", "h3")
+#: What a control or a script fallback holds only when it holds the page: a
+#: parsed ``<button>`` or ``<noscript>`` with one of these inside.
+_PAGE_STRUCTURE = ("p", "main", "article", "section", "h1", "h2", "h3")
+#: The text under an element that a page could show (no script, style or template).
+_SHOWABLE_TEXT = etree.XPath(".//text()[not(ancestor::script or ancestor::style "
+                             "or ancestor::template)]")
 
 
-def _open_block_buttons(tree: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
-    """Turn each ``<button>`` that holds page structure (:data:`_BUTTON_NEVER_HOLDS`)
-    into a ``<div>``: its content is the page's, not a control's label."""
+def _as_shown(tree: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
+    """The parsed page with what a reader without scripts shows read as the
+    page's content (each turned into a ``<div>``, so the segmentation, trafilatura
+    and the metadata readers see the same tree):
+
+    - a ``<button>`` that holds page structure (:data:`_PAGE_STRUCTURE`):
+      libxml2 leaves some header buttons open and nests the rest of the page in
+      them, where it would be skipped as a control's label;
+    - the ``<noscript>`` blocks that hold page structure, when they hold more
+      words than the rest of the page: a page its scripts draw (a Discourse
+      forum, a single-page app) keeps its text there for readers without them.
+      Elsewhere a noscript is a copy of the page's own text or a "turn on
+      JavaScript" line, and stays unread.
+    """
     if tree is None:
         return None
     for el in list(tree.iter("button")):
-        if next(el.iter(*_BUTTON_NEVER_HOLDS), None) is not None:
+        if next(el.iter(*_PAGE_STRUCTURE), None) is not None:
             el.tag = "div"
+    fallbacks = [el for el in tree.iter("noscript")
+                 if next(el.iter(*_PAGE_STRUCTURE), None) is not None
+                 and next(el.iterancestors("noscript"), None) is None]
+    if fallbacks:
+        inside = sum(_words(el) for el in fallbacks)
+        if inside > _words(tree) - inside:
+            for el in fallbacks:
+                el.tag = "div"
     return tree
+
+
+def _words(el: lxml.html.HtmlElement) -> int:
+    return sum(len(t.split()) for t in _SHOWABLE_TEXT(el))
 
 
 def extract(
