@@ -305,20 +305,23 @@ def _as_shown(tree: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | Non
     if tree is None:
         return None
     for el in list(tree.iter("button")):
-        if next(el.iter(*_PAGE_STRUCTURE), None) is not None:
+        if _holds_page(el):
             el.tag = "div"
     fallbacks = [el for el in tree.iter("noscript")
-                 if next(el.iter(*_PAGE_STRUCTURE), None) is not None
-                 and next(el.iterancestors("noscript"), None) is None]
+                 if _holds_page(el) and next(el.iterancestors("noscript"), None) is None]
     if fallbacks:
-        inside = sum(_words(el) for el in fallbacks)
-        if inside > _words(tree) - inside:
+        inside = sum(_shown_words(el) for el in fallbacks)
+        if inside > _shown_words(tree) - inside:
             for el in fallbacks:
                 el.tag = "div"
     return tree
 
 
-def _words(el: lxml.html.HtmlElement) -> int:
+def _holds_page(el: lxml.html.HtmlElement) -> bool:
+    return next(el.iter(*_PAGE_STRUCTURE), None) is not None
+
+
+def _shown_words(el: lxml.html.HtmlElement) -> int:
     return sum(len(t.split()) for t in _SHOWABLE_TEXT(el))
 
 
