@@ -17,8 +17,10 @@ Needs scikit-learn (in the ``test`` extra) and the sets beside the repository
 3. a ``HistGradientBoostingClassifier`` is fitted, each block weighted by its
    share of its page's words (the metric averages pages, and counts words);
 4. scores: for each set, a model fitted on the *other* sets only (leave one
-   dataset out); for WCXB also 5 folds grouped by site, the other sets always
-   in the training part; Dragnet is scored by every model since none saw it;
+   dataset out); and each set in 5 folds grouped by site, the other sets always
+   in the training part (what the shipped model, fitted on all of a set, would
+   score on the set's unseen pages); Dragnet is scored by every model since
+   none saw it;
 5. the model fitted on all sets is written to
    ``crawler/extraction/data/blocks-model.json``;
 6. the page classifier (the article rule: a tree model over the page's vector
@@ -288,15 +290,26 @@ def leave_one_out(rows: list[PageRows]) -> dict[str, str | None]:
     return texts
 
 
-def wcxb_folds(rows: list[PageRows]) -> dict[str, str | None]:
-    """WCXB pages predicted in 5 folds grouped by site; other sets always trained on."""
-    wcxb = [r for r in rows if r.dataset == "wcxb"]
-    sites = sorted({r.site for r in wcxb})
-    fold_of = {site: i % FOLDS for i, site in enumerate(sites)}
+def _fold_of(rows: list[PageRows]) -> dict[str, int]:
+    """Each page's fold: the pages of one site in one fold; in a set that gives
+    no URLs, each page on its own."""
+    group = ({r.key: r.site for r in rows} if any(r.site for r in rows)
+             else {r.key: r.key for r in rows})
+    index = {g: i % FOLDS for i, g in enumerate(sorted(set(group.values())))}
+    return {key: index[g] for key, g in group.items()}
+
+
+def set_folds(rows: list[PageRows], dataset: str) -> dict[str, str | None]:
+    """The pages of ``dataset`` predicted in :data:`FOLDS` folds grouped by site,
+    each by a model fitted on the other folds and every other set: how the
+    shipped model (fitted on all of the set) does on pages of the set it has not
+    seen, such as the set's other half."""
+    mine = [r for r in rows if r.dataset == dataset]
+    fold_of = _fold_of(mine)
     texts: dict[str, str | None] = {}
     for fold in range(FOLDS):
-        test = [r for r in wcxb if fold_of[r.site] == fold]
-        model = fit([r for r in rows if r.dataset != "wcxb" or fold_of[r.site] != fold])
+        test = [r for r in mine if fold_of[r.key] == fold]
+        model = fit([r for r in rows if r.dataset != dataset or fold_of[r.key] != fold])
         texts.update(predict_texts(model, test))
     return texts
 
@@ -358,11 +371,10 @@ def page_out_of_fold(rows: list[PageRows]) -> dict[str, float]:
         test = [r for r in labelled if r.dataset == held]
         probs.update(zip((r.key for r in test), map(float, model.probabilities(test)), strict=True))
     wcxb = [r for r in labelled if r.dataset == "wcxb"]
-    sites = sorted({r.site for r in wcxb})
-    fold_of = {site: i % FOLDS for i, site in enumerate(sites)}
+    fold_of = _fold_of(wcxb)
     for fold in range(FOLDS):
-        test = [r for r in wcxb if fold_of[r.site] == fold]
-        model = fit_pages([r for r in labelled if r.dataset != "wcxb" or fold_of[r.site] != fold])
+        test = [r for r in wcxb if fold_of[r.key] == fold]
+        model = fit_pages([r for r in labelled if r.dataset != "wcxb" or fold_of[r.key] != fold])
         probs.update(zip((r.key for r in test), map(float, model.probabilities(test)), strict=True))
     return probs
 
@@ -435,13 +447,20 @@ def main(argv: list[str] | None = None) -> int:
         print_table("Leave one dataset out (each set scored by a model fitted on the others)",
                     report["leave_one_dataset_out"])
         print_table("... articles only", report["leave_one_dataset_out_articles"])
-        folds = wcxb_folds(rows)
+        folds = set_folds(rows, "wcxb")
         wcxb_pages = {k: p for k, p in pages.items() if p.dataset == "wcxb"}
         report["wcxb_grouped_folds"] = score(folds, rows, wcxb_pages)
         report["wcxb_grouped_folds_articles"] = score(folds, rows, wcxb_pages, True)
         print_table(f"WCXB, {FOLDS} folds grouped by site", {
             "wcxb all": report["wcxb_grouped_folds"]["wcxb"],
             "wcxb articles": report["wcxb_grouped_folds_articles"]["wcxb"]})
+        trained_on = sorted({r.dataset for r in rows if r.truth} - {"wcxb"} - NOT_TRAINED_ON)
+        report["set_folds"] = {}
+        for name in trained_on:
+            set_pages = {k: p for k, p in pages.items() if p.dataset == name}
+            report["set_folds"].update(score(set_folds(rows, name), rows, set_pages))
+        print_table(f"Each other set in {FOLDS} folds grouped by site (its other folds and "
+                    "all other sets trained on)", report["set_folds"])
     probs = page_out_of_fold(rows)
     threshold = choose_threshold(rows, probs)
     report["article_rule"] = {"threshold": threshold,
