@@ -122,6 +122,10 @@ def test_a_short_untyped_news_item_is_an_article() -> None:
     b"<!DOCTYPE html>", b"  \n\t", b"<!-- saved by a browser -->\n",
     b'<link rel="stylesheet" href="/s.css">', b'<meta charset="utf-8">', b"\xef\xbb\xbf",
     b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN">',
+    # a comment whose text starts at once: a server-side marker, an XML
+    # declaration a tool commented out when it saved the page
+    b"<!--M_96613636#s0-2--><!--M_96613636^s0-2-->",
+    b'<!--?xml version="1.0" encoding="UTF-8" ?--><!DOCTYPE html PUBLIC "-//WAPFORUM//DTD">',
 ])
 def test_html_is_recognised_however_the_file_starts(head: bytes) -> None:
     """What a browser renders as HTML is HTML: leading white space, a comment, a
