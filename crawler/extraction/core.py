@@ -212,9 +212,9 @@ def _split_list(*values: object) -> list[str]:
 
 #: The start of a page a browser renders as HTML when no Content-Type says what
 #: it is (WHATWG MIME Sniffing, "identifying an unknown MIME type", with the
-#: tags pages put first in practice: ``<meta>``, ``<link>``, ``<?xml>`` of XHTML).
-#: How an HTML file may start: a tag of the page's first elements, or a comment
-#: (its text may start at once: ``<!--?xml ...?-->``, a server's ``<!--M_1#s0-->``).
+#: tags pages put first in practice: ``<meta>``, ``<link>``, ``<?xml>`` of XHTML),
+#: or a comment whatever its text starts with (``<!--?xml ...?-->``, a server's
+#: ``<!--M_1#s0-->``), where the standard asks for a space or ``>`` after ``<!--``.
 _HTML_START = re.compile(
     rb"<(?:!doctype\s+html|html|head|body|meta|link|title|script|style|iframe|h[1-6]|div|"
     rb"font|table|a|b|br|p|span|section|article|header|nav|base|noscript|center|form|ul|"
