@@ -5,10 +5,11 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from crawler.extraction.blocks import Block
+from crawler.extraction.blocks import Block, BlockRules
 from crawler.extraction.classify import (
     LABELLED_CONTAINER_WORDS,
     body_blocks,
+    body_or_fallback,
     comment_blocks,
     fallback_mask,
     falls_back,
@@ -160,3 +161,29 @@ def test_the_fallback_is_trafilaturas_blocks_less_furniture_and_comments():
     votes_of = [1.0 if s.text != "Unvoted" else 0.2 for s in segs]
     keep = fallback_mask(segs, votes_of, comments=COMMENT)
     assert [s.text for s, k in zip(segs, keep, strict=True) if k] == [STORY]
+
+
+class _KeepNone:
+    def predict(self, vectors):
+        return [False] * len(vectors)
+
+
+POST = "I replaced the pump last spring and the noise stopped within a day or two."
+
+
+def test_a_page_whose_only_text_is_its_discussion_has_the_thread_as_its_body():
+    segs = _segments(f"<nav><a href='/'>Home</a></nav><section><p>{COMMENT}</p>"
+                     f"<p>{POST}</p></section><footer>Contact us</footer>")
+    keep = keep_mask(segs, [[0.0]] * len(segs), _KeepNone(), comments=f"{COMMENT}\n{POST}")
+    body = body_or_fallback(segs, keep, [0.0] * len(segs), None, BlockRules(),
+                            comments=f"{COMMENT}\n{POST}")
+    assert body.thread
+    assert [b.text for b in body.blocks if b.removed_by is None] == [COMMENT, POST]
+
+
+def test_comments_beside_a_body_stay_out_of_it():
+    segs = _segments(f"<article><p>{STORY}</p></article><section><p>{COMMENT}</p></section>")
+    keep = keep_mask(segs, [[0.0]] * len(segs), _KeepAll(), comments=COMMENT)
+    body = body_or_fallback(segs, keep, [0.0] * len(segs), None, BlockRules(), comments=COMMENT)
+    assert not body.thread
+    assert [b.text for b in body.blocks if b.removed_by is None] == [STORY]

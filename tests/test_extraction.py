@@ -257,3 +257,19 @@ def test_a_noscript_beside_a_page_that_shows_its_text_is_not_read():
     assert "JavaScript" not in copy.text
     twice = extract(_scripted_page(_THREAD, shown), "https://gazette.example/news/breakwater.html")
     assert twice.text is not None and twice.text.count(BODY_SNIPPETS[0]) == 1
+
+
+def test_a_thread_read_as_comments_is_the_pages_text_once() -> None:
+    """A page whose only text is its discussion: the posts trafilatura reads as
+    comments are the text, and not the comments as well."""
+    post = ("I replaced the pump last spring and the noise stopped within a day or two, "
+            "then came back when the weather turned cold again.")
+    posts = "".join(f'<div class="comment"><p class="comment-body">Post {i}: {post}</p></div>'
+                    for i in range(4))
+    html = (f"<html><head><title>Pump noise - Forum</title></head><body><nav><a href='/'>Home"
+            f"</a></nav><h1>Pump noise</h1><div id='comments' class='comments'>{posts}</div>"
+            "</body></html>")
+    result = extract(html.encode(), "https://forum.example/t/pump-noise/12")
+    assert result.text is not None and result.text.count("Post ") == 4
+    assert not result.comments
+    assert result.removed["comments_as_text"] == 1

@@ -240,17 +240,19 @@ def fit(rows: list[PageRows]) -> TreeEnsemble:
     return TreeEnsemble.from_dict(fit_dict(rows), BLOCK_FEATURES)
 
 
-def page_text(row: PageRows, keep: list[bool]) -> str | None:
-    blocks, _, _ = body_or_fallback(row.segments, keep, row.votes, row.doc_text, BlockRules(),
-                                    comments=row.comments)
-    return body_text(blocks, row.title)
+def page_text(row: PageRows, keep: list[bool]) -> tuple[str | None, bool]:
+    """The page's text, and whether it is the page's comments (then not added again)."""
+    body = body_or_fallback(row.segments, keep, row.votes, row.doc_text, BlockRules(),
+                            comments=row.comments)
+    return body_text(body.blocks, row.title), body.thread
 
 
 def predict_texts(model, rows: list[PageRows]) -> dict[str, str | None]:
     out = {}
     for row in rows:
-        text = page_text(row, keep_mask(row.segments, row.vectors, model, comments=row.comments))
-        if row.dataset in WITH_COMMENTS and row.comments:
+        text, thread = page_text(
+            row, keep_mask(row.segments, row.vectors, model, comments=row.comments))
+        if row.dataset in WITH_COMMENTS and row.comments and not thread:
             text = f"{text or ''}\n{row.comments}"
         out[row.key] = text
     return out

@@ -17,7 +17,9 @@ Pure: no Scrapy.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from crawler.extraction.blocks import SHORT_WORDS, Block, BlockRules, filter_blocks, lexicon
 from crawler.extraction.features import (
@@ -203,21 +205,40 @@ def fallback_mask(segments: Sequence[Segment], block_votes: Sequence[float],
     return [v >= VOTE_KEPT and i not in never for i, v in enumerate(block_votes)]
 
 
+class Body(NamedTuple):
+    """The body's blocks after the block rules, the rules' removal counts,
+    whether it :func:`falls_back`, and whether it is the page's reader
+    :func:`comment_blocks` (a page whose only text is its discussion)."""
+
+    blocks: list[Block]
+    counts: Counter
+    fell_back: bool
+    thread: bool = False
+
+
 def body_or_fallback(segments: Sequence[Segment], keep: Sequence[bool],
                      block_votes: Sequence[float], other_text: str | None, rules: BlockRules,
                      junk: Sequence[bool] | None = None, comments: str | None = None,
-                     ) -> tuple[list[Block], dict[str, int], bool]:
+                     ) -> Body:
     """The body's blocks after the block ``rules``: the ``keep`` mask's (the
     model's), or, when they :func:`falls_back` against ``other_text``
     (trafilatura's body, whose :func:`votes` are ``block_votes``), the
-    :func:`fallback_mask`'s. Returns the blocks, the rules' removal counts and
-    whether it fell back."""
+    :func:`fallback_mask`'s. When neither leaves a block but the page has reader
+    ``comments``, the page's text is its discussion (a forum thread whose posts
+    trafilatura took for comments): the comment blocks are the body, less the
+    :func:`furniture`, and the record's comments are not written twice."""
     blocks = body_blocks(segments, keep)
     counts = filter_blocks(blocks, rules)
-    if not falls_back(blocks, other_text):
-        return blocks, counts, False
-    blocks = body_blocks(segments, fallback_mask(segments, block_votes, junk, comments))
-    return blocks, filter_blocks(blocks, rules), True
+    fell_back = falls_back(blocks, other_text)
+    if fell_back:
+        blocks = body_blocks(segments, fallback_mask(segments, block_votes, junk, comments))
+        counts = filter_blocks(blocks, rules)
+    if comments and not any(b.removed_by is None for b in blocks):
+        thread = comment_blocks(segments, comments) - furniture(segments, junk)
+        if thread:
+            blocks = body_blocks(segments, [i in thread for i in range(len(segments))])
+            return Body(blocks, filter_blocks(blocks, rules), fell_back, thread=True)
+    return Body(blocks, counts, fell_back)
 
 
 def body_blocks(segments: Sequence[Segment], keep: Sequence[bool]) -> list[Block]:

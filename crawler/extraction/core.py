@@ -474,11 +474,15 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
     if opts.classifier:
         comments = getattr(doc, "comments", None)
         keep = keep_mask(page.segments, page.vectors, junk=page.junk, comments=comments)
-        result.blocks, counts, fell_back = body_or_fallback(
+        body = body_or_fallback(
             page.segments, keep, page.votes, getattr(doc, "text", None), opts.blocks,
             junk=page.junk, comments=comments)
-        if fell_back:  # the model missed the article: the blocks trafilatura kept
+        result.blocks, counts = body.blocks, body.counts
+        if body.fell_back:  # the model missed the article: the blocks trafilatura kept
             removed["model_fallback"] = 1
+        if body.thread:  # the page's text is its discussion, once
+            result.comments = None
+            removed["comments_as_text"] = 1
     else:
         if doc is not None:
             result.blocks = body_blocks(doc.body, page.anchors)
