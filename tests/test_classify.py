@@ -15,6 +15,7 @@ from crawler.extraction.classify import (
     falls_back,
     furniture,
     keep_mask,
+    never_body,
 )
 from crawler.extraction.segment import segment
 
@@ -133,9 +134,9 @@ class _KeepAll:
 def test_the_body_never_keeps_a_comment_whatever_the_model_says():
     segs = _segments(f"<article><p>{STORY}</p></article><section><p>{COMMENT}</p></section>")
     vectors = [[0.0]] * len(segs)
-    keep = keep_mask(segs, vectors, _KeepAll(), comments=COMMENT)
+    keep = keep_mask(vectors, never_body(segs, comments=COMMENT), _KeepAll())
     assert [s.text for s, k in zip(segs, keep, strict=True) if k] == [STORY]
-    assert all(keep_mask(segs, vectors, _KeepAll()))
+    assert all(keep_mask(vectors, never_body(segs), _KeepAll()))
 
 
 def _blocks(*words: int, removed: int | None = None):
@@ -159,7 +160,7 @@ def test_the_fallback_is_trafilaturas_blocks_less_furniture_and_comments():
                      "<div><span>Advertisement</span><p>Sponsored: a dentist.</p></div>"
                      f"<section><p>{COMMENT}</p></section><p>Unvoted</p>")
     votes_of = [1.0 if s.text != "Unvoted" else 0.2 for s in segs]
-    keep = fallback_mask(segs, votes_of, comments=COMMENT)
+    keep = fallback_mask(votes_of, never_body(segs, comments=COMMENT))
     assert [s.text for s, k in zip(segs, keep, strict=True) if k] == [STORY]
 
 
@@ -174,16 +175,30 @@ POST = "I replaced the pump last spring and the noise stopped within a day or tw
 def test_a_page_whose_only_text_is_its_discussion_has_the_thread_as_its_body():
     segs = _segments(f"<nav><a href='/'>Home</a></nav><section><p>{COMMENT}</p>"
                      f"<p>{POST}</p></section><footer>Contact us</footer>")
-    keep = keep_mask(segs, [[0.0]] * len(segs), _KeepNone(), comments=f"{COMMENT}\n{POST}")
-    body = body_or_fallback(segs, keep, [0.0] * len(segs), None, BlockRules(),
-                            comments=f"{COMMENT}\n{POST}")
+    never = never_body(segs, comments=f"{COMMENT}\n{POST}")
+    keep = keep_mask([[0.0]] * len(segs), never, _KeepNone())
+    body = body_or_fallback(segs, keep, [0.0] * len(segs), None, BlockRules(), never)
     assert body.thread
     assert [b.text for b in body.blocks if b.removed_by is None] == [COMMENT, POST]
 
 
+def test_a_body_the_block_rules_empty_gives_way_to_the_thread_too():
+    # the model keeps blocks, but only a link list that the block rules remove
+    segs = _segments("<ul><li><a href='/a'>Gardening tips for spring</a></li>"
+                     "<li><a href='/b'>Pumps and pipes explained</a></li></ul>"
+                     f"<section><p>{COMMENT}</p><p>{POST}</p></section>")
+    never = never_body(segs, comments=f"{COMMENT}\n{POST}")
+    keep = [s.tag == "li" for s in segs]
+    body = body_or_fallback(segs, keep, [0.0] * len(segs), None, BlockRules(), never)
+    assert body.thread
+    assert [b.text for b in body.blocks if b.removed_by is None] == [COMMENT, POST]
+    assert body.counts == {}
+
+
 def test_comments_beside_a_body_stay_out_of_it():
     segs = _segments(f"<article><p>{STORY}</p></article><section><p>{COMMENT}</p></section>")
-    keep = keep_mask(segs, [[0.0]] * len(segs), _KeepAll(), comments=COMMENT)
-    body = body_or_fallback(segs, keep, [0.0] * len(segs), None, BlockRules(), comments=COMMENT)
+    never = never_body(segs, comments=COMMENT)
+    keep = keep_mask([[0.0]] * len(segs), never, _KeepAll())
+    body = body_or_fallback(segs, keep, [0.0] * len(segs), None, BlockRules(), never)
     assert not body.thread
     assert [b.text for b in body.blocks if b.removed_by is None] == [STORY]

@@ -9,7 +9,7 @@ from pathlib import Path
 import lxml.etree
 
 from crawler.extraction import core
-from crawler.extraction.classify import keep_mask
+from crawler.extraction.classify import keep_mask, never_body
 from crawler.extraction.markup import clean_markup
 from crawler.extraction.metadata.links import (
     Alternate,
@@ -121,7 +121,7 @@ def test_saved_article_body_links():
     assert isinstance(page, core.PageAnalysis)
     tree, source, _ = core.parse_page(text)
     clean_markup(tree, entry["url"], opts.markup, source=source)
-    kept = keep_mask(page.segments, page.vectors, junk=page.junk)
+    kept = keep_mask(page.vectors, never_body(page.segments, page.junk))
     urls = [link.url for link in body_links(tree, page.segments, kept, url=entry["url"])]
     # the menu, the sponsored links below the article and the footer are not the body
     assert not any(u.endswith(("/news", "/business", "/privacy", "/terms")) for u in urls)

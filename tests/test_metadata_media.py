@@ -10,7 +10,7 @@ import lxml.etree
 import pytest
 
 from crawler.extraction import core
-from crawler.extraction.classify import keep_mask
+from crawler.extraction.classify import keep_mask, never_body
 from crawler.extraction.markup import clean_markup
 from crawler.extraction.metadata.media import Image, find_images
 from crawler.extraction.metadata.structured import read_structured
@@ -269,7 +269,7 @@ def _real(name: str) -> tuple[object, list[Segment], list[bool], str]:
     tree, source, _ = core.parse_page(text)
     clean_markup(tree, entry["url"], opts.markup, source=source)
     assert [s.text for s in segment(tree)] == [s.text for s in page.segments]
-    return tree, page.segments, keep_mask(page.segments, page.vectors, junk=page.junk), \
+    return tree, page.segments, keep_mask(page.vectors, never_body(page.segments, page.junk)), \
         entry["url"]
 
 

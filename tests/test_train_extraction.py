@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from tools.train_extraction import FOLDS, PageRows, _fold_of
+from tools.train_extraction import FOLDS, PageRows, _fold_of, set_splits
 
 
-def _row(key: str, site: str) -> PageRows:
-    empty = np.zeros((0, 1), dtype=np.float32)
-    return PageRows(key, "set", site, "truth", [], empty, np.zeros(0), np.zeros(0), None, None,
-                    "article", np.zeros(1), None, None, set(), [])
+def _row(key: str, site: str, dataset: str = "set") -> PageRows:
+    return PageRows(key=key, dataset=dataset, site=site, truth="truth", segments=[],
+                    vectors=np.zeros((0, 1), dtype=np.float32), labels=np.zeros(0),
+                    weights=np.zeros(0), title=None, comments=None, page_type="article",
+                    page_vector=np.zeros(1), doc_text=None, language=None, page_tokens=set(),
+                    votes=[])
 
 
 def test_pages_of_one_site_share_a_fold_and_every_fold_is_used():
@@ -27,3 +29,16 @@ def test_a_set_without_urls_spreads_its_pages_over_the_folds():
     fold_of = _fold_of(rows)
     assert sorted(fold_of.values()).count(0) == 20 // FOLDS
     assert set(fold_of.values()) == set(range(FOLDS))
+
+
+def test_each_fold_of_a_set_is_tested_once_on_a_model_of_everything_else():
+    rows = ([_row(f"set/{i}", f"site{i % 7}.example") for i in range(35)]
+            + [_row(f"other/{i}", f"o{i}.example", "other") for i in range(10)])
+    splits = list(set_splits(rows, "set"))
+    assert len(splits) == FOLDS
+    tested = [r.key for _, test in splits for r in test]
+    assert sorted(tested) == sorted(r.key for r in rows if r.dataset == "set")
+    for train, test in splits:
+        assert not {r.key for r in train} & {r.key for r in test}
+        assert {r.key for r in rows} == {r.key for r in train} | {r.key for r in test}
+        assert all(r.dataset == "set" for r in test)

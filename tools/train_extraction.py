@@ -62,6 +62,7 @@ from crawler.extraction.classify import (  # noqa: E402
     body_or_fallback,
     combine,
     keep_mask,
+    never_body,
     page_vectors,
     votes,
 )
@@ -240,18 +241,19 @@ def fit(rows: list[PageRows]) -> TreeEnsemble:
     return TreeEnsemble.from_dict(fit_dict(rows), BLOCK_FEATURES)
 
 
-def page_text(row: PageRows, keep: list[bool]) -> tuple[str | None, bool]:
-    """The page's text, and whether it is the page's comments (then not added again)."""
-    body = body_or_fallback(row.segments, keep, row.votes, row.doc_text, BlockRules(),
-                            comments=row.comments)
+def page_text(row: PageRows, model) -> tuple[str | None, bool]:
+    """The page's text by ``model``, as the extractor assembles it, and whether it
+    is the page's comments (then not added again)."""
+    never = never_body(row.segments, None, row.comments)
+    body = body_or_fallback(row.segments, keep_mask(row.vectors, never, model), row.votes,
+                            row.doc_text, BlockRules(), never)
     return body_text(body.blocks, row.title), body.thread
 
 
 def predict_texts(model, rows: list[PageRows]) -> dict[str, str | None]:
     out = {}
     for row in rows:
-        text, thread = page_text(
-            row, keep_mask(row.segments, row.vectors, model, comments=row.comments))
+        text, thread = page_text(row, model)
         if row.dataset in WITH_COMMENTS and row.comments and not thread:
             text = f"{text or ''}\n{row.comments}"
         out[row.key] = text
@@ -301,18 +303,24 @@ def _fold_of(rows: list[PageRows]) -> dict[str, int]:
     return {key: index[g] for key, g in group.items()}
 
 
-def set_folds(rows: list[PageRows], dataset: str) -> dict[str, str | None]:
-    """The pages of ``dataset`` predicted in :data:`FOLDS` folds grouped by site,
-    each by a model fitted on the other folds and every other set: how the
-    shipped model (fitted on all of the set) does on pages of the set it has not
-    seen, such as the set's other half."""
+def set_splits(rows: list[PageRows], dataset: str):
+    """(train, test) for each of the :data:`FOLDS` folds of ``dataset`` (grouped
+    by :func:`_fold_of`): the fold's pages, and every other page of ``rows``."""
     mine = [r for r in rows if r.dataset == dataset]
     fold_of = _fold_of(mine)
-    texts: dict[str, str | None] = {}
     for fold in range(FOLDS):
-        test = [r for r in mine if fold_of[r.key] == fold]
-        model = fit([r for r in rows if r.dataset != dataset or fold_of[r.key] != fold])
-        texts.update(predict_texts(model, test))
+        yield ([r for r in rows if r.dataset != dataset or fold_of[r.key] != fold],
+               [r for r in mine if fold_of[r.key] == fold])
+
+
+def set_folds(rows: list[PageRows], dataset: str) -> dict[str, str | None]:
+    """The pages of ``dataset`` predicted in its :func:`set_splits`, each fold by
+    a model fitted on the other folds and every other set: how the shipped model
+    (fitted on all of the set) does on pages of the set it has not seen, such as
+    the set's other half."""
+    texts: dict[str, str | None] = {}
+    for train, test in set_splits(rows, dataset):
+        texts.update(predict_texts(fit(train), test))
     return texts
 
 
@@ -372,11 +380,8 @@ def page_out_of_fold(rows: list[PageRows]) -> dict[str, float]:
         model = fit_pages([r for r in labelled if r.dataset != held])
         test = [r for r in labelled if r.dataset == held]
         probs.update(zip((r.key for r in test), map(float, model.probabilities(test)), strict=True))
-    wcxb = [r for r in labelled if r.dataset == "wcxb"]
-    fold_of = _fold_of(wcxb)
-    for fold in range(FOLDS):
-        test = [r for r in wcxb if fold_of[r.key] == fold]
-        model = fit_pages([r for r in labelled if r.dataset != "wcxb" or fold_of[r.key] != fold])
+    for train, test in set_splits(labelled, "wcxb"):
+        model = fit_pages(train)
         probs.update(zip((r.key for r in test), map(float, model.probabilities(test)), strict=True))
     return probs
 

@@ -157,24 +157,35 @@ def comment_blocks(segments: Sequence[Segment], comments: str | None) -> set[int
     return {i for i, share in enumerate(votes(segments, comments)) if share >= COMMENT_SHARE}
 
 
-def keep_mask(segments: Sequence[Segment], vectors: list[list[float]],
-              model: TreeEnsemble | None = None, junk: Sequence[bool] | None = None,
-              comments: str | None = None) -> list[bool]:
-    """Which blocks are the article's body: the model's call, less :func:`furniture`
-    and the :func:`comment_blocks` of the page's ``comments``."""
-    if len(vectors) == 0:
-        return []
-    keep = [bool(k) for k in (model or block_model()).predict(vectors)]
-    for i in never_body(segments, junk, comments):
-        keep[i] = False
-    return keep
+class NeverBody(NamedTuple):
+    """The blocks no body keeps, the model's or the fallback's, found once a
+    page (:func:`never_body`): the :func:`furniture` and the
+    :func:`comment_blocks` of the page's comments."""
+
+    furniture: frozenset[int]
+    comments: frozenset[int]
+
+    @property
+    def blocks(self) -> frozenset[int]:
+        return self.furniture | self.comments
 
 
 def never_body(segments: Sequence[Segment], junk: Sequence[bool] | None = None,
-               comments: str | None = None) -> set[int]:
-    """The blocks no body keeps, the model's or the fallback's: :func:`furniture`
-    and the :func:`comment_blocks` of the page's ``comments``."""
-    return furniture(segments, junk) | comment_blocks(segments, comments)
+               comments: str | None = None) -> NeverBody:
+    """The page's :class:`NeverBody`, from its ``junk`` flags and its ``comments``."""
+    return NeverBody(frozenset(furniture(segments, junk)),
+                     frozenset(comment_blocks(segments, comments)))
+
+
+def keep_mask(vectors: list[list[float]], never: NeverBody,
+              model: TreeEnsemble | None = None) -> list[bool]:
+    """Which blocks are the article's body: the model's call, less the blocks
+    that are :class:`NeverBody`."""
+    if len(vectors) == 0:
+        return []
+    excluded = never.blocks
+    keep = (model or block_model()).predict(vectors)
+    return [bool(k) and i not in excluded for i, k in enumerate(keep)]
 
 
 #: The model's body is taken to have missed the article when, after the block
@@ -195,14 +206,13 @@ def falls_back(blocks: Sequence[Block], other_text: str | None) -> bool:
     return other > 0 and kept < FALLBACK_SHARE * other
 
 
-def fallback_mask(segments: Sequence[Segment], block_votes: Sequence[float],
-                  junk: Sequence[bool] | None = None, comments: str | None = None) -> list[bool]:
+def fallback_mask(block_votes: Sequence[float], never: NeverBody) -> list[bool]:
     """trafilatura's body as a keep mask over the page's blocks (those whose
-    :func:`votes` reach :data:`VOTE_KEPT`), less :func:`furniture` and the
-    :func:`comment_blocks`: block by block, so an ad label or a sponsored box
-    that trafilatura joined into its body still goes."""
-    never = never_body(segments, junk, comments)
-    return [v >= VOTE_KEPT and i not in never for i, v in enumerate(block_votes)]
+    :func:`votes` reach :data:`VOTE_KEPT`), less the blocks that are
+    :class:`NeverBody`: block by block, so an ad label or a sponsored box that
+    trafilatura joined into its body still goes."""
+    excluded = never.blocks
+    return [v >= VOTE_KEPT and i not in excluded for i, v in enumerate(block_votes)]
 
 
 class Body(NamedTuple):
@@ -218,23 +228,22 @@ class Body(NamedTuple):
 
 def body_or_fallback(segments: Sequence[Segment], keep: Sequence[bool],
                      block_votes: Sequence[float], other_text: str | None, rules: BlockRules,
-                     junk: Sequence[bool] | None = None, comments: str | None = None,
-                     ) -> Body:
+                     never: NeverBody) -> Body:
     """The body's blocks after the block ``rules``: the ``keep`` mask's (the
     model's), or, when they :func:`falls_back` against ``other_text``
     (trafilatura's body, whose :func:`votes` are ``block_votes``), the
     :func:`fallback_mask`'s. When neither leaves a block but the page has reader
-    ``comments``, the page's text is its discussion (a forum thread whose posts
-    trafilatura took for comments): the comment blocks are the body, less the
-    :func:`furniture`, and the record's comments are not written twice."""
+    comments (``never.comments``), the page's text is its discussion (a forum
+    thread whose posts trafilatura took for comments): the comment blocks are the
+    body, less the furniture, and the record's comments are not written twice."""
     blocks = body_blocks(segments, keep)
     counts = filter_blocks(blocks, rules)
     fell_back = falls_back(blocks, other_text)
     if fell_back:
-        blocks = body_blocks(segments, fallback_mask(segments, block_votes, junk, comments))
+        blocks = body_blocks(segments, fallback_mask(block_votes, never))
         counts = filter_blocks(blocks, rules)
-    if comments and not any(b.removed_by is None for b in blocks):
-        thread = comment_blocks(segments, comments) - furniture(segments, junk)
+    if never.comments and not any(b.removed_by is None for b in blocks):
+        thread = never.comments - never.furniture
         if thread:
             blocks = body_blocks(segments, [i in thread for i in range(len(segments))])
             return Body(blocks, filter_blocks(blocks, rules), fell_back, thread=True)

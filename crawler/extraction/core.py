@@ -36,6 +36,7 @@ from crawler.extraction.classify import (
     is_article_page,
     junk_flags,
     keep_mask,
+    never_body,
     page_vectors,
     votes,
 )
@@ -473,10 +474,10 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
     result = _to_extraction(page, url, fetched_at, date_hints)
     if opts.classifier:
         comments = getattr(doc, "comments", None)
-        keep = keep_mask(page.segments, page.vectors, junk=page.junk, comments=comments)
+        never = never_body(page.segments, page.junk, comments)
         body = body_or_fallback(
-            page.segments, keep, page.votes, getattr(doc, "text", None), opts.blocks,
-            junk=page.junk, comments=comments)
+            page.segments, keep_mask(page.vectors, never), page.votes,
+            getattr(doc, "text", None), opts.blocks, never)
         result.blocks, counts = body.blocks, body.counts
         if body.fell_back:  # the model missed the article: the blocks trafilatura kept
             removed["model_fallback"] = 1
