@@ -44,6 +44,37 @@ def test_large_elements_are_never_removed() -> None:
     assert "harbour budget" in tree.text_content()
 
 
+STORY = "".join(f"<p>Paragraph {i} of the story on the harbour budget and what it costs.</p>"
+                for i in range(30))
+
+
+def _copies(html: str) -> tuple[int, dict[str, int]]:
+    tree = lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
+    counts = clean_markup(tree, None, MarkupRules(), source=html)
+    return tree.text_content().count("Paragraph 7 of"), counts
+
+
+def test_a_long_hidden_copy_of_the_story_goes() -> None:
+    # schema.org markup in a display:none box says the whole story again
+    copies, counts = _copies(f"<article>{STORY}</article>"
+                             f'<div style="display:none" itemscope><div itemprop="articleBody">'
+                             f"{STORY}</div></div>")
+    assert copies == 1 and counts["hidden"] == 1
+
+
+def test_a_long_hidden_story_said_nowhere_else_stays() -> None:
+    # a story a script reveals; its JSON-LD articleBody is no copy a reader sees
+    body = lxml.html.fromstring(f"<div>{STORY}</div>").text_content()
+    script = f'<script type="application/ld+json">{{"articleBody": "{body}"}}</script>'
+    copies, counts = _copies(f'<div style="display:none">{STORY}</div>{script}')
+    assert copies == 2 and counts["hidden"] == 0
+
+
+def test_of_two_hidden_copies_one_stays() -> None:
+    copies, counts = _copies(f'<div style="display:none">{STORY}</div><div hidden>{STORY}</div>')
+    assert copies == 1 and counts["hidden"] == 1
+
+
 def test_easylist_rules_parse_and_match() -> None:
     rules = ElementHidingRules.parse([
         "! comment", "###top-ad", "##.sponsor-box", '##div[id^="dfp-"]',

@@ -13,15 +13,20 @@ Rule sets (each can be switched off in :class:`MarkupRules`, each measured in
   ``visibility:hidden``, ``aria-hidden="true"``).
 
 An element holding much text (most of an article) is never removed, so a
-mis-named wrapper cannot take the body with it.
+mis-named wrapper cannot take the body with it; a hidden one only when the
+page says its text elsewhere (a hidden copy of the story: schema.org markup in a
+``display:none`` box, a collapsed twin of the page), never when it is the only
+copy (a story a script reveals).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -42,6 +47,14 @@ _SIMPLE = re.compile(r"^(?P<tag>[a-z0-9]+)?(?P<kind>[#.])(?P<name>[A-Za-z0-9_-]+
 _ATTR = re.compile(r'^(?P<tag>[a-z0-9]+)?\[(?P<attr>id|class|href)'
                    r'(?P<op>[\^*]?)="(?P<value>[^"]+)"\]$')
 _SKIP_TAGS = frozenset({"html", "body", "head", "main", "article"})
+#: A hidden element with more text than :data:`MAX_REMOVED_CHARS` goes when this
+#: share of its word pairs is also in the rest of the page: a copy.
+HIDDEN_COPY_SHARE = 0.8
+_WORD = re.compile(r"\w+")
+#: The page's text a reader could see: not that of scripts (a JSON-LD
+#: ``articleBody`` is no copy a reader sees), styles, templates or noscripts.
+_SHOWN_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style"
+                          " or ancestor::template or ancestor::noscript)]")
 
 
 @dataclass(frozen=True)
@@ -213,6 +226,42 @@ def _hidden(tree: HtmlElement, source: str | None = None) -> list[HtmlElement]:
     return found
 
 
+def _pairs(text: str) -> Counter:
+    return Counter(pairwise(_WORD.findall(text.lower())))
+
+
+class _PageText:
+    """The word pairs of the page's text, read once and only when a long hidden
+    element asks; a copy removed is taken out of them, so of two hidden copies
+    one stays."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self.tree = tree
+        self._pairs: Counter | None = None
+
+    def remove_copy(self, el: HtmlElement, text: str) -> bool:
+        """Whether ``el`` (still in the page) is a copy, taken out of the page's
+        pairs when it is."""
+        if self._pairs is None:
+            self._pairs = _pairs(" ".join(_SHOWN_TEXT(self.tree)))
+        mine = _pairs(text)
+        size = sum(mine.values())
+        pairs = self._pairs
+        elsewhere = sum(min(n, pairs[p] - n) for p, n in mine.items())
+        if not size or elsewhere < HIDDEN_COPY_SHARE * size:
+            return False
+        pairs.subtract(mine)
+        return True
+
+
+def _in_page(el: HtmlElement, tree: HtmlElement) -> bool:
+    """Whether ``el`` is still in ``tree`` (not gone with a removed ancestor)."""
+    root = el
+    while (parent := root.getparent()) is not None:
+        root = parent
+    return root is tree
+
+
 def clean_markup(tree: HtmlElement, url: str | None, rules: MarkupRules,
                  source: str | None = None) -> dict[str, int]:
     """Remove matching elements from ``tree`` in place; return counts per rule set.
@@ -230,11 +279,15 @@ def clean_markup(tree: HtmlElement, url: str | None, rules: MarkupRules,
     if rules.easylist:
         found.append(("easylist", easylist().find(tree, host)))
     counts = {"easylist": 0, "adnet": 0, "hidden": 0}
+    page = _PageText(tree)
     for kind, elements in found:
         for el in elements:
-            if (el.tag in _SKIP_TAGS or el.getparent() is None
-                    or len(el.text_content()) > MAX_REMOVED_CHARS):
-                continue  # already gone with an ancestor, or too much text to be an ad
+            if el.tag in _SKIP_TAGS or el.getparent() is None:
+                continue  # already gone with an ancestor
+            text = el.text_content()
+            if len(text) > MAX_REMOVED_CHARS and not (
+                    kind == "hidden" and _in_page(el, tree) and page.remove_copy(el, text)):
+                continue  # too much text to be an ad, and no hidden copy
             el.drop_tree()
             counts[kind] += 1
     return counts
