@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from crawler.extraction import decode_html, extract, is_html
+from crawler.extraction.core import ExtractionOptions, PageAnalysis, analyse, web_url
 from tests.conftest import DATA
 
 PAGES = DATA / "pages"
@@ -116,6 +117,29 @@ def test_a_short_untyped_news_item_is_an_article() -> None:
                      content_type="text/html")
     assert result.is_article, result.reason
     assert result.text.count("\n") == 3
+
+
+def test_a_saved_files_path_is_not_read_as_the_pages_url() -> None:
+    """``crawler extract`` of a saved page gives its ``file://`` URI: where a user
+    keeps the file says nothing of the page, so the page is read as one whose URL
+    is not known (no URL words, no service-page path, the URL features of a page
+    without a URL, as the development pages without URLs were read)."""
+    page = (b"<html><head><title>Plans</title></head><body><article>"
+            + b"<p>The harbour office explains its plans for the quay in some detail.</p>" * 6
+            + b"</article></body></html>")
+    text = decode_html(page, "text/html")[0]
+    unknown = analyse(text, None, None, ExtractionOptions())
+    saved = analyse(text, "file:///home/ana/pricing/2026/pricing.html", None, ExtractionOptions())
+    web = analyse(text, "https://g.example/pricing", None, ExtractionOptions())
+    assert isinstance(unknown, PageAnalysis) and isinstance(saved, PageAnalysis)
+    assert isinstance(web, PageAnalysis)
+    assert saved.page_tokens == unknown.page_tokens and "u:pricing" in web.page_tokens
+    assert saved.page_vector == unknown.page_vector != web.page_vector
+    assert (extract(page, "file:///home/ana/pricing.html").reason
+            == extract(page, None).reason)
+    assert web_url("file:///home/ana/pricing.html") is None
+    assert web_url("https://g.example/pricing") == "https://g.example/pricing"
+    assert web_url("http://[unclosed") is None
 
 
 @pytest.mark.parametrize("head", [

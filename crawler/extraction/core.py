@@ -453,10 +453,10 @@ def analyse(text: str, url: str | None, fetched_at: datetime | None,
         linked_headings=linked_headings,
         teaser_share=_teaser_share(get("text") or "", headlines),
         counts=[tags[name] for name in COUNTED_ELEMENTS], headline_links=len(headlines),
-        page_text="\n".join(s.text for s in segments), url=url,
-        service_path=bool(url and SERVICE_PAGE.search(_path(url))),
+        page_text="\n".join(s.text for s in segments), url=web_url(url),
+        service_path=_service_path(url),
         typed_article=signals.is_typed_article, typed_listing=signals.is_typed_listing)
-    tokens = page_tokens(url=url, title=_clean(get("title")), ld_types=signals.ld_types,
+    tokens = page_tokens(url=web_url(url), title=_clean(get("title")), ld_types=signals.ld_types,
                          og_type=signals.og_type, segments=segments,
                          class_words=class_words)
     return PageAnalysis(segments, vectors, junk, page_vector, tokens, doc, signals, structured,
@@ -500,8 +500,7 @@ def _extract_text(text: str, url: str | None, fetched_at: datetime | None,
     else:
         result.reason = _article_reason(result.text, signals, page.headlines,
                                         page.linked_headings, opts)
-        if (result.reason is None and not signals.is_typed_article and url
-                and SERVICE_PAGE.search(_path(url))):
+        if result.reason is None and not signals.is_typed_article and _service_path(url):
             result.reason = "service_page"
     walls = find_walls(page.walls, text=result.text, title=result.title, status=status)
     result.flags = [flag for flag in FLAGS if flag in walls.flags]
@@ -580,12 +579,32 @@ def _page_reason(text: str | None, page: PageAnalysis, url: str | None,
         return "too_short"
     if is_article_page(page.page_vector, page.page_tokens):
         return None
-    if url and SERVICE_PAGE.search(_path(url)):
+    if _service_path(url):
         return "service_page"
     if (page.signals.is_typed_listing or page.linked_headings >= opts.max_linked_headings
             or _teaser_share(text, page.headlines) >= opts.max_teaser_share):
         return "listing_page"
     return "not_article"
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` when it is a web page's (http or https), else None: a ``file://``
+    URI (``crawler extract`` of a saved page without ``--url``) says where a user
+    keeps the file, not what the page is, so the page's URL features, its URL
+    words and the service-page path are then not read from it."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
+
+
+def _service_path(url: str | None) -> bool:
+    """Whether the page's web URL has a service page's path (``/pricing``, ``/contact``)."""
+    web = web_url(url)
+    return bool(web and SERVICE_PAGE.search(_path(web)))
 
 
 def _path(url: str) -> str:
