@@ -355,3 +355,16 @@ def test_two_workers_write_the_single_process_texts_without_junk(redis_url: str,
         flat = " ".join(two[path].split())
         assert not [junk for junk in page["must_not_have"] if junk in flat], path
         assert all(" ".join(s.split()) in flat for s in page["must_have"]), path
+
+
+def test_an_idle_worker_outwaits_a_worker_that_may_have_died_holding_articles() -> None:
+    from crawler import settings as defaults
+    from crawler.distributed.worker import HEARTBEAT_TTL, REQUEUE_WITHIN, idle_wait
+
+    idle_close = defaults.CRAWLER_REDIS_IDLE_CLOSE_SECONDS
+    assert idle_wait(idle_close, others_hold_work=False) == idle_close
+    # a worker killed with articles held back: its heartbeat expires, then its
+    # requests go back in the queue, before the others may end the run
+    waited = idle_wait(idle_close, others_hold_work=True)
+    assert waited >= REQUEUE_WITHIN > HEARTBEAT_TTL > idle_close
+    assert idle_wait(60.0, others_hold_work=True) == 60.0

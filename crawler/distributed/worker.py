@@ -34,6 +34,21 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 HEARTBEAT_TTL = 5
+#: Seconds between two ticks; a beat every 2 ticks, dead workers looked for every 4.
+TICK = 0.5
+#: The longest a dead worker's requests can wait to be put back: its heartbeat
+#: expiring, then the next look for dead workers (:meth:`DistributedWorker.requeue_dead`).
+REQUEUE_WITHIN = HEARTBEAT_TTL + 4 * TICK
+
+
+def idle_wait(idle_close: float, others_hold_work: bool) -> float:
+    """How long an idle worker waits before it ends. While another worker has
+    requests taken or held back, that worker may have just died with articles
+    held (not in progress, so they do not keep the crawl busy): the crawl lasts
+    until its heartbeat has expired and they are back in the queue, else the
+    run would end without them (and an AMP copy held here would be written in
+    place of its canonical page)."""
+    return max(idle_close, REQUEUE_WITHIN) if others_hold_work else idle_close
 
 
 class DistributedWorker:
@@ -77,7 +92,7 @@ class DistributedWorker:
         self.server.sadd(self.keys.workers_seen, self.me)
         self.beat()
         self.loop = task.LoopingCall(self.tick)
-        self.loop.start(0.5, now=False)
+        self.loop.start(TICK, now=False)
 
     def beat(self) -> None:
         self.server.set(self.keys.heartbeat(self.me), str(time.time()), ex=HEARTBEAT_TTL)
@@ -168,7 +183,8 @@ class DistributedWorker:
         now = time.monotonic()
         if self.idle_since is None:
             self.idle_since = now
-        if now - self.idle_since < self.idle_close:
+        others = any(w != self.me for w in queue.workers_with_work())
+        if now - self.idle_since < idle_wait(self.idle_close, others):
             raise DontCloseSpider
 
     def spider_closed(self) -> None:
