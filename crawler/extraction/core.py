@@ -446,6 +446,7 @@ def analyse(text: str, url: str | None, fetched_at: datetime | None,
     junk = junk_flags(segments)
     vectors = page_vectors(segments, block_votes=block_votes, title=_clean(get("title")),
                            language=signals.language, junk=junk) if segments else []
+    web = web_url(url)  # the page's URL as the page-level readers may read it
     page_vector = page_features(
         types=signals.types, og_type=signals.og_type, published=signals.published is not None,
         author=bool(get("author")), date=bool(get("date")), description=bool(get("description")),
@@ -453,10 +454,10 @@ def analyse(text: str, url: str | None, fetched_at: datetime | None,
         linked_headings=linked_headings,
         teaser_share=_teaser_share(get("text") or "", headlines),
         counts=[tags[name] for name in COUNTED_ELEMENTS], headline_links=len(headlines),
-        page_text="\n".join(s.text for s in segments), url=web_url(url),
-        service_path=_service_path(url),
+        page_text="\n".join(s.text for s in segments), url=web,
+        service_path=_service_path(web),
         typed_article=signals.is_typed_article, typed_listing=signals.is_typed_listing)
-    tokens = page_tokens(url=web_url(url), title=_clean(get("title")), ld_types=signals.ld_types,
+    tokens = page_tokens(url=web, title=_clean(get("title")), ld_types=signals.ld_types,
                          og_type=signals.og_type, segments=segments,
                          class_words=class_words)
     return PageAnalysis(segments, vectors, junk, page_vector, tokens, doc, signals, structured,

@@ -32,6 +32,8 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.extraction.segment import norm_words
+
 AD_HOSTS = re.compile(
     r"(googlesyndication|doubleclick|googleadservices|adservice\.google|amazon-adsystem|"
     r"taboola|outbrain|criteo|adnxs|pubmatic|rubiconproject|openx\.net|smartadserver|"
@@ -50,7 +52,6 @@ _SKIP_TAGS = frozenset({"html", "body", "head", "main", "article"})
 #: A hidden element with more text than :data:`MAX_REMOVED_CHARS` goes when this
 #: share of its word pairs is also in the rest of the page: a copy.
 HIDDEN_COPY_SHARE = 0.8
-_WORD = re.compile(r"\w+")
 #: The page's text a reader could see: not that of scripts (a JSON-LD
 #: ``articleBody`` is no copy a reader sees), styles, templates or noscripts.
 _SHOWN_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style"
@@ -227,7 +228,7 @@ def _hidden(tree: HtmlElement, source: str | None = None) -> list[HtmlElement]:
 
 
 def _pairs(text: str) -> Counter:
-    return Counter(pairwise(_WORD.findall(text.lower())))
+    return Counter(pairwise(norm_words(text)))
 
 
 class _PageText:
@@ -239,9 +240,9 @@ class _PageText:
         self.tree = tree
         self._pairs: Counter | None = None
 
-    def remove_copy(self, el: HtmlElement, text: str) -> bool:
-        """Whether ``el`` (still in the page) is a copy, taken out of the page's
-        pairs when it is."""
+    def remove_copy(self, text: str) -> bool:
+        """Whether ``text``, an element's still in the page, is a copy, taken out
+        of the page's pairs when it is."""
         if self._pairs is None:
             self._pairs = _pairs(" ".join(_SHOWN_TEXT(self.tree)))
         mine = _pairs(text)
@@ -286,7 +287,7 @@ def clean_markup(tree: HtmlElement, url: str | None, rules: MarkupRules,
                 continue  # already gone with an ancestor
             text = el.text_content()
             if len(text) > MAX_REMOVED_CHARS and not (
-                    kind == "hidden" and _in_page(el, tree) and page.remove_copy(el, text)):
+                    kind == "hidden" and _in_page(el, tree) and page.remove_copy(text)):
                 continue  # too much text to be an ad, and no hidden copy
             el.drop_tree()
             counts[kind] += 1
