@@ -201,6 +201,11 @@ def test_pages_too_large_to_extract() -> None:
         assert extract(page, "https://g.example/a", content_type="text/html",
                        options=ExtractionOptions(**limits)).reason == "too_large", limits
     assert extract(page, "https://g.example/a", content_type="text/html").is_article
+    # the text limit counts what a reader sees, not inline data
+    data = (b"<html><body><p>" + b"A short page about the harbour. " * 10 + b"</p><script>"
+            + b"var x = 1; " * 200 + b"</script></body></html>")
+    assert extract(data, "https://g.example/b", content_type="text/html",
+                   options=ExtractionOptions(max_text=1000)).reason != "too_large"
 
 
 def test_unreadable_page_urls_give_no_metadata_error() -> None:

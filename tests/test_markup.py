@@ -37,6 +37,25 @@ def test_hidden_elements_go() -> None:
     assert counts["hidden"] == 3
 
 
+def test_an_element_gone_with_a_removed_ancestor_is_not_counted_again() -> None:
+    # ad-network slots are removed first; the hidden label inside one goes with it
+    text, counts = text_after('<div data-ad-slot="7">Slot <span hidden>Label</span></div>'
+                              '<p style="display:none">Other</p>')
+    assert "Slot" not in text and "Label" not in text and "Other" not in text
+    assert counts["adnet"] == 1 and counts["hidden"] == 1, counts
+
+
+def test_shown_text_leaves_out_what_no_reader_sees() -> None:
+    from crawler.extraction.markup import shown_text
+
+    tree = lxml.html.document_fromstring(
+        "<html><head><title>Head title</title></head><body><p>Seen</p>"
+        '<script type="application/ld+json">{"articleBody": "In a script"}</script>'
+        "<style>p {}</style><noscript><p>No script</p></noscript>"
+        "<template><p>In a template</p></template><div><b>Seen too</b></div></body></html>")
+    assert " ".join(shown_text(tree)).split() == ["Seen", "Seen", "too"]
+
+
 def test_large_elements_are_never_removed() -> None:
     tree = lxml.html.document_fromstring(
         f'<html><body><div data-ad-unit="wrap">{BODY * 6}</div></body></html>')

@@ -42,7 +42,7 @@ from crawler.extraction.classify import (
 )
 from crawler.extraction.encoding import CharsetCheck, decode_html_checked
 from crawler.extraction.features import COUNTED_ELEMENTS, page_features, page_tokens
-from crawler.extraction.markup import MarkupRules, clean_markup
+from crawler.extraction.markup import MarkupRules, clean_markup, shown_text
 from crawler.extraction.metadata.authors import find_authors
 from crawler.extraction.metadata.dates import DateHint, find_dates
 from crawler.extraction.metadata.headline import find_title
@@ -407,7 +407,7 @@ def analyse(text: str, url: str | None, fetched_at: datetime | None,
         return Extraction(reason="unparsable")
     tags = Counter(el.tag for el in tree.iter())
     if (sum(tags.values()) > opts.max_elements
-            or sum(map(len, _VISIBLE_TEXT(tree))) > opts.max_text):
+            or sum(map(len, shown_text(tree))) > opts.max_text):
         return Extraction(reason="too_large")
     structured = read_structured(tree)
     signals = read_signals(tree, url, structured)
@@ -627,7 +627,6 @@ def _link_texts(tree: lxml.html.HtmlElement) -> set[str]:
     return texts
 
 
-_VISIBLE_TEXT = etree.XPath("//text()[not(parent::script or parent::style or parent::noscript)]")
 _LINKED_HEADINGS = etree.XPath("//h2[.//a] | //h3[.//a] | //h4[.//a]")
 
 

@@ -52,10 +52,16 @@ _SKIP_TAGS = frozenset({"html", "body", "head", "main", "article"})
 #: A hidden element with more text than :data:`MAX_REMOVED_CHARS` goes when this
 #: share of its word pairs is also in the rest of the page: a copy.
 HIDDEN_COPY_SHARE = 0.8
-#: The page's text a reader could see: not that of scripts (a JSON-LD
-#: ``articleBody`` is no copy a reader sees), styles, templates or noscripts.
 _SHOWN_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style"
                           " or ancestor::template or ancestor::noscript)]")
+
+
+def shown_text(tree: HtmlElement) -> list[str]:
+    """The text nodes of the page's body that a reader could see: not those of
+    scripts (a JSON-LD ``articleBody`` is no text a reader sees), styles,
+    templates or noscripts. The extraction's one reader of a page's shown text
+    (its size limit, the hidden-copy test)."""
+    return _SHOWN_TEXT(tree)
 
 
 @dataclass(frozen=True)
@@ -244,7 +250,7 @@ class _PageText:
         """Whether ``text``, an element's still in the page, is a copy, taken out
         of the page's pairs when it is."""
         if self._pairs is None:
-            self._pairs = _pairs(" ".join(_SHOWN_TEXT(self.tree)))
+            self._pairs = _pairs(" ".join(shown_text(self.tree)))
         mine = _pairs(text)
         size = sum(mine.values())
         pairs = self._pairs
@@ -283,11 +289,11 @@ def clean_markup(tree: HtmlElement, url: str | None, rules: MarkupRules,
     page = _PageText(tree)
     for kind, elements in found:
         for el in elements:
-            if el.tag in _SKIP_TAGS or el.getparent() is None:
+            if el.tag in _SKIP_TAGS or not _in_page(el, tree):
                 continue  # already gone with an ancestor
             text = el.text_content()
             if len(text) > MAX_REMOVED_CHARS and not (
-                    kind == "hidden" and _in_page(el, tree) and page.remove_copy(text)):
+                    kind == "hidden" and page.remove_copy(text)):
                 continue  # too much text to be an ad, and no hidden copy
             el.drop_tree()
             counts[kind] += 1
