@@ -202,3 +202,14 @@ def test_comments_beside_a_body_stay_out_of_it():
     body = body_or_fallback(segs, keep, [0.0] * len(segs), None, BlockRules(), never)
     assert not body.thread
     assert [b.text for b in body.blocks if b.removed_by is None] == [STORY]
+
+
+def test_a_tree_verdict_under_the_veto_stands_alone():
+    from crawler.extraction.classify import TREE_VETO, combine
+
+    sure_no = TREE_VETO / 2
+    # words that are sure of "article" do not outvote a page shape that is sure of "no"
+    assert combine(sure_no, 0.99) == sure_no
+    # above the veto the halves are averaged as log-odds
+    assert combine(0.5, 0.9) == pytest.approx(0.75, abs=0.001)
+    assert combine(0.2, 0.2) == pytest.approx(0.2)

@@ -1,10 +1,18 @@
-"""crawler.extraction.features: the page's tokens for the page classifier."""
+"""crawler.extraction.features: the page's features and tokens for the page classifier."""
 
 from __future__ import annotations
 
+import math
+
 import lxml.html
 
-from crawler.extraction.features import page_tokens
+from crawler.extraction.features import (
+    COUNTED_ELEMENTS,
+    PAGE_FEATURES,
+    URL_FEATURES,
+    page_features,
+    page_tokens,
+)
 from crawler.extraction.segment import segment
 
 
@@ -35,3 +43,30 @@ def test_class_words_are_tokens_of_their_own_kind():
     tokens = page_tokens(url=None, title=None, ld_types=[], og_type=None,
                          segments=segment(tree), class_words={"product", "cart"})
     assert {"c:product", "c:cart", "w:cart"} <= tokens
+
+
+def _url_features(url: str | None) -> dict[str, float]:
+    tree = lxml.html.document_fromstring("<html><body><p>Council approves the budget.</p>"
+                                         "</body></html>")
+    segs = segment(tree)
+    vector = page_features(types=set(), og_type=None, published=False, author=False,
+                           date=False, description=False, main=segs, segments=segs,
+                           linked_headings=0, teaser_share=0.0, counts=[0] * len(COUNTED_ELEMENTS),
+                           headline_links=0, page_text=segs[0].text, url=url,
+                           service_path=False, typed_article=False, typed_listing=False)
+    assert len(vector) == len(PAGE_FEATURES)
+    return {f: v for f, v in zip(PAGE_FEATURES, vector, strict=True) if f in URL_FEATURES}
+
+
+def test_url_features_are_read_from_a_known_url():
+    got = _url_features("https://example.org/news/2026/05/harbour-budget-2027.html?x=1")
+    assert got["url_depth"] == 4 and got["url_slug_words"] == 3
+    assert got["url_has_date"] == got["url_has_digits"] == got["url_has_query"] == 1
+    assert got["url_root"] == got["url_trailing_slash"] == 0
+    root = _url_features("https://example.org/")
+    assert root["url_root"] == root["url_trailing_slash"] == 1 and root["url_depth"] == 0
+
+
+def test_url_features_are_missing_not_a_roots_when_the_url_is_not_known():
+    # a site's root page is a strong "no article" sign; a saved file is no root page
+    assert all(math.isnan(v) for v in _url_features(None).values())

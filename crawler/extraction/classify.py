@@ -62,9 +62,18 @@ def article_probability(page_vector: Sequence[float], tokens: Iterable[str],
     return combine(tree_p, (words or page_words_model()).probability(tokens))
 
 
+#: Below this P(article), the tree model's verdict stands alone: the page's shape
+#: (links, teasers, lists, forms) says "no article" so surely that words cannot
+#: outvote it. Out of fold, no WCXB article the rule calls one scored below it;
+#: front pages full of news words did.
+TREE_VETO = 0.03
+
+
 def combine(tree_p: float, words_p: float) -> float:
     """The two halves' probabilities averaged as log-odds: a half that is sure
-    outweighs one that hesitates."""
+    outweighs one that hesitates. A tree verdict under :data:`TREE_VETO` stands alone."""
+    if tree_p < TREE_VETO:
+        return tree_p
     eps = 1e-6
     logit = sum(math.log(max(p, eps) / max(1 - p, eps)) for p in (tree_p, words_p)) / 2
     return 1 / (1 + math.exp(-logit))
