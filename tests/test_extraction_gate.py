@@ -80,14 +80,18 @@ def test_accuracy_compares_token_lists_not_strings():
 
 # --------------------------------------------------------------------------- gate
 
-#: Measured when pinned: F1 0.9843, precision 0.9803, 90 of 91 pages articles
-#: (the 91st, a paywall teaser, is flagged so).
-FLOOR_F1 = 0.979
-FLOOR_P = 0.975
+#: Measured when pinned: F1 0.9807, precision 0.9734, 90 of 91 pages articles
+#: (the 91st, a paywall teaser, is flagged so), with the models refitted on the
+#: pages as read since the hidden-copy rule. The floors pinned before (0.979,
+#: 0.975) were those of the earlier models reading these pages the new way: the
+#: refit scores 0.003 / 0.007 lower here, on pages it was trained on, and 0.969
+#: against 0.962 on them left out (tools/train_extraction.py).
+FLOOR_F1 = 0.976
+FLOOR_P = 0.968
 FLOOR_ARTICLES = 0.98
-#: Measured when pinned: word F1 0.9648 on 198 pages, 18 leaks (these pages are
+#: Measured when pinned: word F1 0.9675 on 198 pages, 19 leaks (these pages are
 #: in the models' training data: the held-out figures are the training script's).
-WCXB_FLOOR_F1 = 0.960
+WCXB_FLOOR_F1 = 0.962
 WCXB_MAX_LEAKS = 22
 WCXB_SAMPLE = 4
 

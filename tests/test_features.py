@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import lxml.html
 
 from crawler.extraction.features import (
     COUNTED_ELEMENTS,
     PAGE_FEATURES,
-    URL_FEATURES,
     page_features,
     page_tokens,
 )
@@ -55,7 +52,7 @@ def _url_features(url: str | None) -> dict[str, float]:
                            headline_links=0, page_text=segs[0].text, url=url,
                            service_path=False, typed_article=False, typed_listing=False)
     assert len(vector) == len(PAGE_FEATURES)
-    return {f: v for f, v in zip(PAGE_FEATURES, vector, strict=True) if f in URL_FEATURES}
+    return {f: v for f, v in zip(PAGE_FEATURES, vector, strict=True) if f.startswith("url_")}
 
 
 def test_url_features_are_read_from_a_known_url():
@@ -66,7 +63,3 @@ def test_url_features_are_read_from_a_known_url():
     root = _url_features("https://example.org/")
     assert root["url_root"] == root["url_trailing_slash"] == 1 and root["url_depth"] == 0
 
-
-def test_url_features_are_missing_not_a_roots_when_the_url_is_not_known():
-    # a site's root page is a strong "no article" sign; a saved file is no root page
-    assert all(math.isnan(v) for v in _url_features(None).values())

@@ -285,12 +285,6 @@ COUNTED_ELEMENTS = ("article", "form", "input", "button", "time", "h1", "h2", "h
 _CURRENCY = re.compile(r"(?:[$€£¥₹]\s?\d|\d\s?(?:€|EUR|USD|GBP)\b)")
 _DATE_PATH = re.compile(r"/(?:19|20)\d\d(?:[/-](?:0?[1-9]|1[0-2]))?[/-]")
 
-#: The page features read from its URL: missing (NaN) when the URL is not known
-#: (a saved file, most WCEB pages), not those of a site's root page: "root" had
-#: taught the page model "article" from the sets without URLs.
-URL_FEATURES = ("url_depth", "url_slug_words", "url_slug_len", "url_has_date", "url_has_digits",
-                "url_trailing_slash", "url_has_query", "url_service", "url_root")
-
 PAGE_FEATURES = (
     "typed_article", "typed_listing", "og_website", "og_article",
     *(f"type_{g}" for g in TYPE_GROUPS),
@@ -302,7 +296,8 @@ PAGE_FEATURES = (
     "main_sentence_share", "main_first_position", "main_last_position", "page_share_link_blocks",
     "page_share_comment_blocks", "main_share_in_article",
     *(f"log_count_{e}" for e in COUNTED_ELEMENTS),
-    *URL_FEATURES,
+    "url_depth", "url_slug_words", "url_slug_len", "url_has_date", "url_has_digits",
+    "url_trailing_slash", "url_has_query", "url_service", "url_root",
 )
 
 
@@ -333,6 +328,9 @@ def page_features(*, types: set[str], og_type: str | None, published: bool, auth
     all_chars = sum(len(s.text) for s in segments) or 1
     kinds = Counter(_TAG_CLASS.get(s.tag, "other") for s in main)
     n_main = len(main) or 1
+    path, query = _url_parts(url)
+    slug = path[-1] if path else ""
+    slug_base = slug.rsplit(".", 1)[0]
     main_ids = {id(s) for s in main}
     positions = [i for i, s in enumerate(segments) if id(s) in main_ids]
     n_seg = max(1, len(segments))
@@ -367,21 +365,12 @@ def page_features(*, types: set[str], og_type: str | None, published: bool, auth
         (sum(w for s, w in zip(main, main_words, strict=True) if s.tags[in_article])
          / sum(main_words)) if main_words and sum(main_words) else 0.0,
         *(math.log1p(c) for c in counts),
-        *(_url_features(url, service_path) if url else [math.nan] * len(URL_FEATURES)),
-    ]
-
-
-def _url_features(url: str, service_path: bool) -> list[float]:
-    """The :data:`URL_FEATURES` of a page whose URL is known."""
-    path, query = _url_parts(url)
-    slug_base = (path[-1] if path else "").rsplit(".", 1)[0]
-    return [
         float(len(path)),
         float(len([w for w in re.split(r"[-_+]", slug_base) if w])),
         float(len(slug_base)),
         float(bool(_DATE_PATH.search("/" + "/".join(path) + "/"))),
         float(any(c.isdigit() for c in slug_base)),
-        float(url.split("?")[0].endswith("/")),
+        float(bool(url) and (url or "").split("?")[0].endswith("/")),
         float(bool(query)),
         float(service_path),
         float(not path),
