@@ -1,11 +1,12 @@
-"""The training script's folds (tools/train_extraction.py): what each
-held-out figure is measured on."""
+"""The training script (tools/train_extraction.py): its folds, what each
+held-out figure is measured on, and its check of a refit on the demo site."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from tools.train_extraction import FOLDS, PageRows, _fold_of, set_splits
+from crawler.extraction.classify import article_probability, page_model
+from tools.train_extraction import FOLDS, PageRows, _fold_of, demo_check, set_splits
 
 
 def _row(key: str, site: str, dataset: str = "set") -> PageRows:
@@ -42,3 +43,27 @@ def test_each_fold_of_a_set_is_tested_once_on_a_model_of_everything_else():
         assert not {r.key for r in train} & {r.key for r in test}
         assert {r.key for r in rows} == {r.key for r in train} | {r.key for r in test}
         assert all(r.dataset == "set" for r in test)
+
+
+class _Shipped:
+    """The shipped article rule, behind the fitted classifier's interface."""
+
+    def probabilities(self, rows):
+        return np.asarray([article_probability(r.page_vector, r.page_tokens) for r in rows])
+
+
+class _Always:
+    def probabilities(self, rows):
+        return np.full(len(rows), 0.9)
+
+
+def test_the_shipped_article_rule_gets_every_demo_page_right():
+    summary, wrong = demo_check(_Shipped(), page_model().threshold)
+    assert wrong == [], wrong
+    assert summary.startswith("demo site: 24/24 articles called articles")
+    assert ", 0/5 other pages" in summary
+
+
+def test_a_refit_that_calls_the_front_pages_articles_is_caught():
+    _, wrong = demo_check(_Always(), page_model().threshold)
+    assert len(wrong) == 5 and any(w.startswith("/ (no article)") for w in wrong), wrong

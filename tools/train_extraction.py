@@ -25,8 +25,10 @@ Needs scikit-learn (in the ``test`` extra) and the sets beside the repository
    ``crawler/extraction/data/blocks-model.json``;
 6. the page classifier (the article rule: a tree model over the page's vector
    and a logistic regression over its words, averaged) is scored the same way,
-   out of fold, its threshold set for 0.98 recall on WCXB's articles, and
-   written to ``page-model.json`` and ``page-words-model.json``.
+   out of fold, its threshold set for 0.98 recall on WCXB's articles, checked
+   on the bundled demo site (every article an article, no other page one: else
+   nothing is written) and written to ``page-model.json`` and
+   ``page-words-model.json``.
 
 Deterministic for a given input: fixed seeds, pages in sorted order.
 """
@@ -350,7 +352,8 @@ def _token_matrix(rows: list[PageRows], vocabulary: list[str]):
     from scipy.sparse import csr_matrix
 
     index = {t: i for i, t in enumerate(vocabulary)}
-    cols = [[index[t] for t in r.page_tokens if t in index] for r in rows]
+    # sorted: a set's order changes with the hash seed, and the solver's sums with it
+    cols = [sorted(index[t] for t in r.page_tokens if t in index) for r in rows]
     indptr = np.cumsum([0] + [len(c) for c in cols])
     data = np.ones(int(indptr[-1]), dtype=np.float64)
     flat = np.asarray([i for c in cols for i in c], dtype=np.int64)
@@ -405,6 +408,49 @@ def rule_scores(rows: list[PageRows], probs: dict[str, float], threshold: float)
                 t: f"{sum(1 for r in rs if r.page_type == t and probs[r.key] >= threshold)}"
                    f"/{sum(1 for r in rs if r.page_type == t)}" for t in types}
     return out
+
+
+@dataclass
+class _PageOnly:
+    """A page as the page classifier reads it (its vector and its tokens)."""
+
+    page_vector: np.ndarray
+    page_tokens: set[str]
+
+
+def demo_check(model: PageClassifier, threshold: float) -> tuple[str, list[str]]:
+    """The fitted article rule on the bundled demo site (``crawler/demo``): a
+    summary line and the pages it gets wrong. The demo is what a new user runs
+    first; a refit that called its front page an article, or dropped one of its
+    articles, is not written."""
+    from crawler.demo.server import PLACEHOLDER, SITE_ROOT
+
+    manifest = json.loads((SITE_ROOT.parent / "manifest.json").read_text(encoding="utf-8"))
+    base = "http://127.0.0.1:8000"
+    wanted = [(a["path"], True) for a in manifest["articles"]]
+    wanted += [(path, False) for path in manifest["not_articles"]
+               if path.endswith(("/", ".html"))]
+    paths, pages = [], []
+    for path, is_article in wanted:
+        file = SITE_ROOT / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
+        text = file.read_text(encoding="utf-8").replace(PLACEHOLDER, base)
+        analysis = analyse(text, base + path, None, ExtractionOptions())
+        if isinstance(analysis, Extraction):
+            raise SystemExit(f"demo page {path} not read: {analysis.reason}")
+        paths.append((path, is_article))
+        pages.append(_PageOnly(np.asarray(analysis.page_vector, dtype=np.float32),
+                               analysis.page_tokens))
+    probs = model.probabilities(pages)  # type: ignore[arg-type]
+    wrong = [f"{path} ({'article' if is_article else 'no article'}): P {p:.3f}"
+             for (path, is_article), p in zip(paths, probs, strict=True)
+             if (p >= threshold) != is_article]
+    arts = [p for (_, a), p in zip(paths, probs, strict=True) if a]
+    others = [p for (_, a), p in zip(paths, probs, strict=True) if not a]
+    summary = (f"demo site: {sum(p >= threshold for p in arts)}/{len(arts)} articles called "
+               f"articles (lowest P {min(arts):.3f}), {sum(p >= threshold for p in others)}/"
+               f"{len(others)} other pages (highest P {max(others):.3f}); threshold "
+               f"{threshold:.3f}")
+    return summary, wrong
 
 
 def choose_threshold(rows: list[PageRows], probs: dict[str, float]) -> float:
@@ -480,10 +526,17 @@ def main(argv: list[str] | None = None) -> int:
               f"recall {r['recall']:.3f} ({half['recall']:.3f})  pages {r['pages']}")
         if "called_article" in r:
             print(f"{'':<24} called article: {r['called_article']}")
+    model = fit_pages(rows)
+    summary, wrong = demo_check(model, threshold)
+    print(summary)
+    if wrong:
+        print("the article rule gets demo pages wrong: " + "; ".join(wrong), file=sys.stderr)
+        if not args.no_write:
+            print("models not written", file=sys.stderr)
+            return 1
     if not args.no_write:
         page_meta = {"trained_on": sorted({r.dataset for r in _page_labelled(rows)}),
                      "params": PAGE_PARAMS, "target_recall": TARGET_RECALL}
-        model = fit_pages(rows)
         data = to_dict(model.trees, PAGE_FEATURES, threshold=threshold, meta=page_meta)
         PAGE_MODEL_PATH.write_text(json.dumps(data, separators=(",", ":")) + "\n",
                                    encoding="utf-8")
