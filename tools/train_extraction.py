@@ -30,7 +30,8 @@ Needs scikit-learn (in the ``test`` extra) and the sets beside the repository
    nothing is written) and written to ``page-model.json`` and
    ``page-words-model.json``.
 
-Deterministic for a given input: fixed seeds, pages in sorted order.
+Deterministic for a given input: fixed seeds, pages in sorted order, the
+words' columns sorted (the model files do not depend on Python's hash seed).
 """
 
 from __future__ import annotations
@@ -42,10 +43,12 @@ import pickle
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -333,6 +336,13 @@ def _page_labelled(rows: list[PageRows]) -> list[PageRows]:
     return [r for r in rows if r.page_type is not None]
 
 
+class PageLike(Protocol):
+    """What the page classifier reads of a page."""
+
+    page_vector: np.ndarray
+    page_tokens: set[str]
+
+
 @dataclass
 class PageClassifier:
     """The two halves of the page classifier as fitted by scikit-learn."""
@@ -341,14 +351,14 @@ class PageClassifier:
     words: object
     vocabulary: list[str]
 
-    def probabilities(self, rows: list[PageRows]) -> np.ndarray:
+    def probabilities(self, rows: Sequence[PageLike]) -> np.ndarray:
         """P(article) of each row, as :func:`article_probability` computes it."""
         trees = self.trees.predict_proba(np.stack([r.page_vector for r in rows]))[:, 1]
         words = self.words.predict_proba(_token_matrix(rows, self.vocabulary))[:, 1]
         return np.asarray([combine(t, w) for t, w in zip(trees, words, strict=True)])
 
 
-def _token_matrix(rows: list[PageRows], vocabulary: list[str]):
+def _token_matrix(rows: Sequence[PageLike], vocabulary: list[str]):
     from scipy.sparse import csr_matrix
 
     index = {t: i for i, t in enumerate(vocabulary)}
@@ -412,7 +422,7 @@ def rule_scores(rows: list[PageRows], probs: dict[str, float], threshold: float)
 
 @dataclass
 class _PageOnly:
-    """A page as the page classifier reads it (its vector and its tokens)."""
+    """A page as the page classifier reads it, and no more."""
 
     page_vector: np.ndarray
     page_tokens: set[str]
@@ -440,7 +450,7 @@ def demo_check(model: PageClassifier, threshold: float) -> tuple[str, list[str]]
         paths.append((path, is_article))
         pages.append(_PageOnly(np.asarray(analysis.page_vector, dtype=np.float32),
                                analysis.page_tokens))
-    probs = model.probabilities(pages)  # type: ignore[arg-type]
+    probs = model.probabilities(pages)
     wrong = [f"{path} ({'article' if is_article else 'no article'}): P {p:.3f}"
              for (path, is_article), p in zip(paths, probs, strict=True)
              if (p >= threshold) != is_article]
