@@ -174,6 +174,8 @@ def demo_job(tmp_path_factory) -> tuple[Path, list[dict]]:
     job = out / "demo"
     records = [json.loads(line) for f in sorted(job.glob("articles-*.jsonl"))
                for line in f.read_text("utf-8").splitlines()]
-    manifest = json.loads((ROOT / "crawler" / "demo" / "manifest.json").read_text("utf-8"))
+    from crawler.demo.server import MANIFEST
+
+    manifest = json.loads(MANIFEST.read_text("utf-8"))
     assert len(records) == len(manifest["articles"])
     return job, records

@@ -7,13 +7,13 @@ import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from crawler.demo.server import SITE_ROOT, DemoServer
+from crawler.demo.server import MANIFEST as MANIFEST_FILE
+from crawler.demo.server import DemoServer
 
-MANIFEST = json.loads((Path(SITE_ROOT).parent / "manifest.json").read_text(encoding="utf-8"))
+MANIFEST = json.loads(MANIFEST_FILE.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

@@ -429,33 +429,36 @@ class _PageOnly:
 
 
 def demo_check(model: PageClassifier, threshold: float) -> tuple[str, list[str]]:
-    """The fitted article rule on the bundled demo site (``crawler/demo``): a
-    summary line and the pages it gets wrong. The demo is what a new user runs
-    first; a refit that called its front page an article, or dropped one of its
-    articles, is not written."""
-    from crawler.demo.server import PLACEHOLDER, SITE_ROOT
+    """The fitted article rule on the bundled demo site (``crawler/demo``), its
+    pages fetched from the demo server as a crawl gets them: a summary line and
+    the pages it gets wrong. The demo is what a new user runs first; a refit that
+    called its front page an article, or dropped one of its articles, is not
+    written."""
+    from urllib.request import urlopen
 
-    manifest = json.loads((SITE_ROOT.parent / "manifest.json").read_text(encoding="utf-8"))
-    base = "http://127.0.0.1:8000"
+    from crawler.demo.server import MANIFEST, DemoServer
+
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     wanted = [(a["path"], True) for a in manifest["articles"]]
     wanted += [(path, False) for path in manifest["not_articles"]
                if path.endswith(("/", ".html"))]
-    paths, pages = [], []
-    for path, is_article in wanted:
-        file = SITE_ROOT / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
-        text = file.read_text(encoding="utf-8").replace(PLACEHOLDER, base)
-        analysis = analyse(text, base + path, None, ExtractionOptions())
-        if isinstance(analysis, Extraction):
-            raise SystemExit(f"demo page {path} not read: {analysis.reason}")
-        paths.append((path, is_article))
-        pages.append(_PageOnly(np.asarray(analysis.page_vector, dtype=np.float32),
-                               analysis.page_tokens))
+    pages = []
+    with DemoServer() as server:
+        for path, _ in wanted:
+            with urlopen(server.url(path), timeout=10) as response:
+                text, _, _ = decode_html_checked(response.read(),
+                                                 response.headers.get("Content-Type"))
+            analysis = analyse(text, server.url(path), None, ExtractionOptions())
+            if isinstance(analysis, Extraction):
+                raise SystemExit(f"demo page {path} not read: {analysis.reason}")
+            pages.append(_PageOnly(np.asarray(analysis.page_vector, dtype=np.float32),
+                                   analysis.page_tokens))
     probs = model.probabilities(pages)
     wrong = [f"{path} ({'article' if is_article else 'no article'}): P {p:.3f}"
-             for (path, is_article), p in zip(paths, probs, strict=True)
+             for (path, is_article), p in zip(wanted, probs, strict=True)
              if (p >= threshold) != is_article]
-    arts = [p for (_, a), p in zip(paths, probs, strict=True) if a]
-    others = [p for (_, a), p in zip(paths, probs, strict=True) if not a]
+    arts = [p for (_, a), p in zip(wanted, probs, strict=True) if a]
+    others = [p for (_, a), p in zip(wanted, probs, strict=True) if not a]
     summary = (f"demo site: {sum(p >= threshold for p in arts)}/{len(arts)} articles called "
                f"articles (lowest P {min(arts):.3f}), {sum(p >= threshold for p in others)}/"
                f"{len(others)} other pages (highest P {max(others):.3f}); threshold "

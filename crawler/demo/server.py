@@ -31,12 +31,15 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["PLACEHOLDER", "SITE_ROOT", "DemoServer", "main"]
+__all__ = ["MANIFEST", "PLACEHOLDER", "SITE_ROOT", "DemoServer", "main"]
 
 logger = logging.getLogger(__name__)
 
 #: Directory holding the static demo site.
 SITE_ROOT: Path = Path(__file__).resolve().parent / "site"
+#: What the site holds (its articles, the pages that are none), written beside it
+#: by ``build_site.py``.
+MANIFEST: Path = SITE_ROOT.parent / "manifest.json"
 
 #: Placeholder replaced by the base URL in text responses.
 PLACEHOLDER = "__BASE_URL__"
