@@ -183,8 +183,11 @@ class DistributedWorker:
         now = time.monotonic()
         if self.idle_since is None:
             self.idle_since = now
+        waited = now - self.idle_since
+        if waited < self.idle_close:  # idle_wait is never shorter: no scan needed yet
+            raise DontCloseSpider
         others = any(w != self.me for w in queue.workers_with_work())
-        if now - self.idle_since < idle_wait(self.idle_close, others):
+        if waited < idle_wait(self.idle_close, others):
             raise DontCloseSpider
 
     def spider_closed(self) -> None:
