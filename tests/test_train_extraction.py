@@ -6,13 +6,21 @@ from __future__ import annotations
 import numpy as np
 
 from crawler.extraction.classify import article_probability, page_model
-from tools.train_extraction import FOLDS, PageRows, _fold_of, demo_check, set_splits
+from tools.train_extraction import (
+    FOLDS,
+    PageRows,
+    _fold_of,
+    choose_threshold,
+    demo_check,
+    precision_at_recall,
+    set_splits,
+)
 
 
-def _row(key: str, site: str, dataset: str = "set") -> PageRows:
+def _row(key: str, site: str, dataset: str = "set", page_type: str = "article") -> PageRows:
     return PageRows(key=key, dataset=dataset, site=site, truth="truth", segments=[],
                     vectors=np.zeros((0, 1), dtype=np.float32), labels=np.zeros(0),
-                    weights=np.zeros(0), title=None, comments=None, page_type="article",
+                    weights=np.zeros(0), title=None, comments=None, page_type=page_type,
                     page_vector=np.zeros(1), doc_text=None, language=None, page_tokens=set(),
                     votes=[])
 
@@ -23,6 +31,32 @@ def test_pages_of_one_site_share_a_fold_and_every_fold_is_used():
     for site in {r.site for r in rows}:
         assert len({fold_of[r.key] for r in rows if r.site == site}) == 1
     assert set(fold_of.values()) == set(range(FOLDS))
+
+
+def test_a_shuffled_assignment_keeps_sites_together_and_moves_them():
+    rows = [_row(f"set/{i}", f"site{i % 20}.example") for i in range(100)]
+    sorted_folds, shuffled = _fold_of(rows), _fold_of(rows, shuffle=1)
+    for site in {r.site for r in rows}:
+        assert len({shuffled[r.key] for r in rows if r.site == site}) == 1
+    assert set(shuffled.values()) == set(range(FOLDS))
+    assert shuffled != sorted_folds
+    assert shuffled == _fold_of(rows, shuffle=1)  # the same seed, the same folds
+    splits = list(set_splits(rows, "set", shuffle=1))
+    assert [{r.key for r in test} for _, test in splits] == [
+        {k for k, f in shuffled.items() if f == fold} for fold in range(FOLDS)]
+
+
+def test_precision_is_read_at_the_threshold_that_keeps_the_recall():
+    articles = [_row(f"wcxb/a{i}", "", "wcxb") for i in range(100)]
+    others = [_row(f"wcxb/o{i}", "", "wcxb", "service") for i in range(10)]
+    probs = {r.key: 0.1 + 0.009 * i for i, r in enumerate(articles)}  # 0.1 ... 0.991
+    probs.update({r.key: 0.155 + 0.1 * i for i, r in enumerate(others)})  # 0.155 ... 1.055
+    # keeping 98 of 100 articles: the threshold is the third lowest article, 0.118;
+    # every other page scores above it
+    assert choose_threshold(articles + others, probs, 0.98) < 0.118 + 1e-9
+    assert precision_at_recall(articles + others, probs, 0.98) == 98 / 108
+    # keeping 50: threshold 0.55, above which 6 of the others score (0.555 and up)
+    assert precision_at_recall(articles + others, probs, 0.50) == 50 / 56
 
 
 def test_a_set_without_urls_spreads_its_pages_over_the_folds():
