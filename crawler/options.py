@@ -11,6 +11,7 @@ name, at the priority it was given with, and logs one warning naming both.
 from __future__ import annotations
 
 import logging
+import math
 from typing import TYPE_CHECKING, Any
 
 from crawler.extraction.blocks import BlockRules
@@ -60,9 +61,27 @@ class RenamedSettings:
             logger.warning("Setting %s is now called %s; the old name still works", old, new)
 
 
+def article_min_probability(settings: BaseSettings) -> float | None:
+    """``CRAWLER_ARTICLE_MIN_PROBABILITY``: None, or a probability; anything else
+    is a ValueError that names the setting."""
+    value = settings.get("CRAWLER_ARTICLE_MIN_PROBABILITY")
+    if value is None or value == "":
+        return None
+    try:
+        bar = float(value)
+    except (TypeError, ValueError):
+        bar = math.nan
+    if not 0.0 <= bar <= 1.0:
+        raise ValueError("CRAWLER_ARTICLE_MIN_PROBABILITY must be a number from 0 to 1, "
+                         f"not {value!r}")
+    return bar
+
+
 def extraction_options(settings: BaseSettings) -> ExtractionOptions:
+    """The extraction knobs of ``settings``; a ValueError names a bad one."""
     return ExtractionOptions(
         min_chars=settings.getint("CRAWLER_ARTICLE_MIN_CHARS"),
+        article_min_probability=article_min_probability(settings),
         markup=MarkupRules(easylist=settings.getbool("CRAWLER_MARKUP_EASYLIST_ENABLED"),
                            adnet=settings.getbool("CRAWLER_MARKUP_ADNET_ENABLED"),
                            hidden=settings.getbool("CRAWLER_MARKUP_HIDDEN_ENABLED")),
@@ -73,6 +92,17 @@ def extraction_options(settings: BaseSettings) -> ExtractionOptions:
         max_elements=settings.getint("CRAWLER_EXTRACT_MAX_ELEMENTS"),
         max_text=settings.getint("CRAWLER_EXTRACT_MAX_TEXT"),
     )
+
+
+def check_extraction_settings(settings: BaseSettings) -> None:
+    """What a command calls before it starts: a bad extraction setting is a
+    one-line usage error then, not a traceback from a pipeline or a worker."""
+    from scrapy.exceptions import UsageError
+
+    try:
+        extraction_options(settings)
+    except ValueError as exc:
+        raise UsageError(str(exc), print_help=False) from None
 
 
 def template_options(settings: BaseSettings) -> TemplateOptions:

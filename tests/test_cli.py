@@ -58,6 +58,30 @@ def test_extract_prints_one_valid_line_per_file_in_order() -> None:
     assert records[2]["language"] == "ja"
 
 
+def test_the_article_bar_moves_the_verdict_not_the_text() -> None:
+    page = str(DATA / "pages" / "article_comments.html")
+    url = ("--url", "https://gazette.example/a")
+    default = json.loads(run_crawler("extract", page, *url).stdout)
+    strict = run_crawler("extract", page, *url, "-s", "CRAWLER_ARTICLE_MIN_PROBABILITY=1")
+    assert strict.returncode == 0, strict.stderr
+    record = json.loads(strict.stdout)
+    assert default["reason"] is None and record["reason"] is not None
+    assert record["text"] == default["text"]
+    lenient = json.loads(run_crawler("extract", str(DATA / "pages" / "product.html"), *url,
+                                     "-s", "CRAWLER_ARTICLE_MIN_PROBABILITY=0").stdout)
+    assert lenient["reason"] is None
+
+
+def test_a_bad_article_bar_is_a_one_line_error(tmp_path: Path) -> None:
+    page = str(DATA / "pages" / "article_comments.html")
+    for args in (["extract", page], ["crawl", "http://127.0.0.1:9/", "-o", str(tmp_path)],
+                 ["replay", str(tmp_path)],
+                 ["worker", "--redis", "redis://127.0.0.1:1/0", "--job", "w", "-o", str(tmp_path)]):
+        line = one_line_error(run_crawler(*args, "-s", "CRAWLER_ARTICLE_MIN_PROBABILITY=2"))
+        assert line == ("crawler: error: CRAWLER_ARTICLE_MIN_PROBABILITY must be a number "
+                        "from 0 to 1, not '2'")
+
+
 def test_extract_missing_file() -> None:
     assert "no such file" in one_line_error(run_crawler("extract", "/nonexistent.html"))
 

@@ -302,3 +302,17 @@ def test_a_thread_read_as_comments_is_the_pages_text_once() -> None:
     assert result.text is not None and result.text.count("Post ") == 4
     assert not result.comments
     assert result.removed["comments_as_text"] == 1
+
+
+def test_the_article_bar_decides_the_verdict_and_leaves_the_text():
+    html = (PAGES / "article_comments.html").read_bytes()
+    url = "https://gazette.example/2026/03/01/breakwater"
+    default = extract(html, url)
+    strict = extract(html, url, options=ExtractionOptions(article_min_probability=1.0))
+    assert default.reason is None
+    assert strict.reason in ("not_article", "listing_page", "service_page")
+    assert strict.text == default.text
+    product = (PAGES / "product.html").read_bytes()
+    assert extract(product, url).reason is not None
+    assert extract(product, url,
+                   options=ExtractionOptions(article_min_probability=0.0)).reason is None

@@ -56,3 +56,13 @@ def test_every_option_object_comes_from_the_settings() -> None:
     assert extraction_options(s).min_chars == 99 and extraction_options(s).blocks.repeat
     assert template_options(s).hold_pages == 4
     assert health_options(s).history == 3
+
+
+def test_the_article_bar_is_the_models_own_unless_set() -> None:
+    assert extraction_options(settings()).article_min_probability is None
+    assert extraction_options(settings(CRAWLER_ARTICLE_MIN_PROBABILITY="0.5")) \
+        .article_min_probability == 0.5
+    for bad in ("high", 1.5, -0.1, "nan"):
+        with pytest.raises(ValueError, match="CRAWLER_ARTICLE_MIN_PROBABILITY must be a "
+                                             "number from 0 to 1"):
+            extraction_options(settings(CRAWLER_ARTICLE_MIN_PROBABILITY=bad))

@@ -18,6 +18,7 @@ from scrapy.utils.log import get_scrapy_root_handler
 from crawler.extensions.progress import level_number
 from crawler.frontier.urls import is_http_url
 from crawler.jobs import job_dir, job_name_for, parse_duration, safe_name, use_disk_queue
+from crawler.options import check_extraction_settings
 from crawler.report.summary import format_summary, summary_data
 from crawler.spiders.article import ArticleSpider, read_seeds
 
@@ -204,6 +205,7 @@ class Command(ScrapyCommand):
             s.set("USER_AGENT", opts.user_agent, priority="cmdline")
         self.allow = opts.allow_domain
         self.output_options(opts)
+        check_extraction_settings(s)
         if opts.redis:
             use_redis(s, opts.redis, new_crawl=bool(self.urls))
         check_writable(job_dir(s))

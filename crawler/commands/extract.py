@@ -12,7 +12,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.articles import record_fields
 from crawler.extraction import EXTRACTOR_NAME, extract, extractor_version
-from crawler.options import extraction_options
+from crawler.options import check_extraction_settings, extraction_options
 from crawler.schema import Article, ExtractorInfo
 
 
@@ -37,6 +37,8 @@ class Command(ScrapyCommand):
         for name in args:
             if not Path(name).is_file():
                 raise UsageError(f"no such file: {name}", print_help=False)
+        assert self.settings is not None
+        check_extraction_settings(self.settings)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None

@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.options import replay_options
+from crawler.options import check_extraction_settings, replay_options
 from crawler.pipelines.extraction import extract_processes
 from crawler.replay.checkpoint import Checkpoint, CheckpointError, checkpoint_path
 from crawler.replay.filters import FilterError, PageFilter
@@ -138,6 +138,7 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         if not args:
             raise UsageError("give at least one WARC, WACZ or folder", print_help=False)
+        check_extraction_settings(self.settings)
         try:
             self.filters = PageFilter.from_arguments(opts.host, opts.language,
                                                      opts.published_after,

@@ -11,6 +11,7 @@ from scrapy.exceptions import UsageError
 from crawler.commands.crawl import Command as CrawlCommand
 from crawler.commands.crawl import check_writable, use_redis
 from crawler.jobs import job_dir, safe_name
+from crawler.options import check_extraction_settings
 from crawler.report.summary import format_summary, summary_data
 from crawler.spiders.article import ArticleSpider
 
@@ -42,6 +43,7 @@ class Command(CrawlCommand):
         if opts.user_agent:
             s.set("USER_AGENT", opts.user_agent, priority="cmdline")
         self.output_options(opts)
+        check_extraction_settings(s)
         use_redis(s, opts.redis, new_crawl=False)
         check_writable(job_dir(s))
 

@@ -71,6 +71,10 @@ class ExtractionOptions:
     """All extraction knobs in one object, built once (from settings or defaults)."""
 
     min_chars: int = 250
+    #: The page classifier's bar for "article" (its P(article), 0 to 1); None:
+    #: the shipped model's own, set for a recall of 0.98 on articles. Higher
+    #: trades recall for precision (docs/schema.md, "Which pages are articles").
+    article_min_probability: float | None = None
     #: The learned block and page classifiers decide the body and whether the
     #: page is an article (else trafilatura's body with the block rules and the
     #: old page-type rules: the extractor before them, a baseline).
@@ -578,7 +582,7 @@ def _page_reason(text: str | None, page: PageAnalysis, url: str | None,
         return "empty"
     if len(text) < opts.min_chars:
         return "too_short"
-    if is_article_page(page.page_vector, page.page_tokens):
+    if is_article_page(page.page_vector, page.page_tokens, opts.article_min_probability):
         return None
     if _service_path(url):
         return "service_page"
