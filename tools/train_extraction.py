@@ -413,6 +413,9 @@ REPORTED_RECALLS = (0.95, 0.97, 0.98)
 #: figures move with the folds alone (out of fold, they moved by up to 0.015 at
 #: recall 0.98, as much as most features tried changed them).
 FOLD_SHUFFLES = (0, 1, 2)
+#: Bars above the shipped threshold a user may set (CRAWLER_ARTICLE_MIN_PROBABILITY),
+#: reported with what they keep and lose.
+OTHER_BARS = (0.3, 0.4, 0.5, 0.7)
 
 
 def precision_at_recall(rows: list[PageRows], probs: dict[str, float], recall: float) -> float:
@@ -565,6 +568,15 @@ def main(argv: list[str] | None = None) -> int:
               f"recall {r['recall']:.3f} ({half['recall']:.3f})  pages {r['pages']}")
         if "called_article" in r:
             print(f"{'':<24} called article: {r['called_article']}")
+    report["article_rule"]["by_bar"] = {
+        str(bar): rule_scores(rows, probs, bar) for bar in OTHER_BARS}
+    print("Other bars (CRAWLER_ARTICLE_MIN_PROBABILITY): WCXB precision / recall, "
+          "recall of the other sets")
+    for bar, scores in report["article_rule"]["by_bar"].items():
+        others = ", ".join(f"{name} {r['recall']:.3f}" for name, r in scores.items()
+                           if name != "wcxb")
+        print(f"  {bar:<6}{scores['wcxb']['precision']:.3f} / {scores['wcxb']['recall']:.3f}; "
+              + others)
     report["article_rule"]["wcxb_precision_by_fold_assignment"] = {
         str(shuffle): {str(recall): precision_at_recall(rows, p, recall)
                        for recall in REPORTED_RECALLS}
