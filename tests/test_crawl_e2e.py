@@ -232,3 +232,21 @@ def test_a_second_fresh_crawl_writes_the_same_articles(crawl, mockserver, tmp_pa
              for line in f.read_text("utf-8").splitlines()]
     assert ({(urlsplit(r["url"]).path, r["text"]) for r in again}
             == {(urlsplit(r["url"]).path, r["text"]) for r in crawl["records"]})
+
+
+def test_the_article_bar_reaches_the_extraction_workers(mockserver, tmp_path) -> None:
+    """A bar no page reaches, set on the command line: the crawl fetches and
+    archives as before and writes no article; the pages are dropped by the
+    article rule (in the worker processes, which get the setting too)."""
+    result = run_crawler("crawl", mockserver.url("/"), "-o", str(tmp_path), "--job", "strict",
+                         "--max-depth", str(MAX_DEPTH), *FAST,
+                         "-s", "CRAWLER_EXTRACT_PROCESSES=1",
+                         "-s", "CRAWLER_ARTICLE_MIN_PROBABILITY=1")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not list(iter_records(jsonl_files([tmp_path / "strict"]), all_versions=True))
+    (run,) = read_runs(tmp_path / "strict" / "state.sqlite")
+    stats = run.data["stats"]
+    rejected = sum(stats.get(f"extract/dropped/{reason}", 0)
+                   for reason in ("not_article", "listing_page", "service_page"))
+    assert rejected >= len(MANIFEST["articles"])
+    assert "articles written: 0" in result.stdout
