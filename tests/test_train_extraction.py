@@ -3,17 +3,27 @@ held-out figure is measured on, and its check of a refit on the demo site."""
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 
 from crawler.extraction.classify import article_probability, page_model
+from tools import train_extraction
 from tools.train_extraction import (
+    CURVE_DRAWS,
+    CURVE_FRACTIONS,
+    FOLD_SHUFFLES,
     FOLDS,
+    REPORTED_RECALLS,
     PageRows,
     _fold_of,
     choose_threshold,
     demo_check,
+    learning_curve,
     precision_at_recall,
+    sample_sites,
     set_splits,
+    wcxb_out_of_fold,
 )
 
 
@@ -101,3 +111,51 @@ def test_the_shipped_article_rule_gets_every_demo_page_right():
 def test_a_refit_that_calls_the_front_pages_articles_is_caught():
     _, wrong = demo_check(_Always(), page_model().threshold)
     assert len(wrong) == 5 and any(w.startswith("/ (no article)") for w in wrong), wrong
+
+
+def test_a_sample_of_sites_keeps_whole_sites_and_every_other_set():
+    rows = ([_row(f"wcxb/{i}", f"site{i % 20}.example", "wcxb") for i in range(100)]
+            + [_row(f"other/{i}", f"o{i}.example", "other") for i in range(10)])
+    drawn = sample_sites(rows, "wcxb", 0.25, random.Random("0/0/0"))
+    sites = {r.site for r in drawn if r.dataset == "wcxb"}
+    assert len(sites) == 5
+    assert {r.key for r in drawn if r.dataset == "wcxb"} == {
+        r.key for r in rows if r.dataset == "wcxb" and r.site in sites}  # all 5 pages of each
+    assert [r for r in drawn if r.dataset == "other"] == rows[100:]
+    assert drawn == sample_sites(rows, "wcxb", 0.25, random.Random("0/0/0"))
+    assert {r.site for r in sample_sites(rows, "wcxb", 0.25, random.Random("0/1/0"))} != {
+        r.site for r in drawn}
+    assert sample_sites(rows, "wcxb", 1.0, random.Random(0)) == rows
+
+
+def test_the_learning_curve_fits_each_fold_on_the_share_of_its_training_sites(monkeypatch):
+    rows = ([_row(f"wcxb/{i}", f"site{i % 40}.example", "wcxb",
+                  "article" if i % 2 else "service") for i in range(200)]
+            + [_row(f"other/{i}", f"o{i}.example", "other") for i in range(10)])
+    fitted: list[list[PageRows]] = []
+
+    class _Model:
+        def probabilities(self, test):
+            return np.full(len(test), 0.5)
+
+    def fit_pages(train):
+        fitted.append(train)
+        return _Model()
+
+    monkeypatch.setattr(train_extraction, "fit_pages", fit_pages)
+    probs = wcxb_out_of_fold(rows, shuffle=1, fraction=0.5, sample=0)
+    assert set(probs) == {r.key for r in rows if r.dataset == "wcxb"}
+    assert len(fitted) == FOLDS
+    fold_of = _fold_of([r for r in rows if r.dataset == "wcxb"], shuffle=1)
+    for fold, train in enumerate(fitted):
+        # half of the 32 sites of the other folds, and the other set whole
+        assert len({r.site for r in train if r.dataset == "wcxb"}) == 16
+        assert all(fold_of[r.key] != fold for r in train if r.dataset == "wcxb")
+        assert sum(r.dataset == "other" for r in train) == 10
+    fitted.clear()
+    curve = learning_curve(rows)
+    assert list(curve) == [str(f) for f in CURVE_FRACTIONS]
+    runs = len(FOLD_SHUFFLES) * (CURVE_DRAWS * (len(CURVE_FRACTIONS) - 1) + 1)
+    assert len(fitted) == runs * FOLDS
+    assert all(set(run) == {str(r) for r in REPORTED_RECALLS}
+               for runs_ in curve.values() for run in runs_)

@@ -28,7 +28,9 @@ Needs scikit-learn (in the ``test`` extra) and the sets beside the repository
    out of fold, its threshold set for 0.98 recall on WCXB's articles, checked
    on the bundled demo site (every article an article, no other page one: else
    nothing is written) and written to ``page-model.json`` and
-   ``page-words-model.json``.
+   ``page-words-model.json``. With ``--learning-curve`` it is also scored
+   fitted on a quarter, a half and three quarters of WCXB's training sites:
+   whether more labelled pages would still move it.
 
 Deterministic for a given input: fixed seeds, pages in sorted order, the
 words' columns sorted (the model files do not depend on Python's hash seed).
@@ -300,13 +302,19 @@ def leave_one_out(rows: list[PageRows]) -> dict[str, str | None]:
     return texts
 
 
+def _group_of(rows: Sequence[PageRows]) -> dict[str, str]:
+    """Each page's group for folds and samples: its site; in a set that gives no
+    URLs, the page itself."""
+    return ({r.key: r.site for r in rows} if any(r.site for r in rows)
+            else {r.key: r.key for r in rows})
+
+
 def _fold_of(rows: list[PageRows], shuffle: int = 0) -> dict[str, int]:
-    """Each page's fold: the pages of one site in one fold; in a set that gives
-    no URLs, each page on its own. The groups are dealt out in sorted order, or,
-    with ``shuffle``, in an order shuffled by that seed: another assignment of
-    the same pages to folds (:data:`FOLD_SHUFFLES`)."""
-    group = ({r.key: r.site for r in rows} if any(r.site for r in rows)
-             else {r.key: r.key for r in rows})
+    """Each page's fold: the pages of one site (:func:`_group_of`) in one fold.
+    The groups are dealt out in sorted order, or, with ``shuffle``, in an order
+    shuffled by that seed: another assignment of the same pages to folds
+    (:data:`FOLD_SHUFFLES`)."""
+    group = _group_of(rows)
     order = sorted(set(group.values()))
     if shuffle:
         random.Random(shuffle).shuffle(order)
@@ -392,18 +400,69 @@ def fit_pages(rows: list[PageRows]) -> PageClassifier:
 
 def page_out_of_fold(rows: list[PageRows], shuffle: int = 0) -> dict[str, float]:
     """P(article) of each labelled page from a model that did not see it: WCXB in
-    folds grouped by site (assigned as :func:`_fold_of` with ``shuffle`` does),
-    every other set left out whole."""
+    folds grouped by site (:func:`wcxb_out_of_fold`), every other set left out
+    whole."""
     labelled = _page_labelled(rows)
     probs: dict[str, float] = {}
     for held in sorted({r.dataset for r in labelled} - {"wcxb"}):
         model = fit_pages([r for r in labelled if r.dataset != held])
         test = [r for r in labelled if r.dataset == held]
         probs.update(zip((r.key for r in test), map(float, model.probabilities(test)), strict=True))
-    for train, test in set_splits(labelled, "wcxb", shuffle):
+    probs.update(wcxb_out_of_fold(labelled, shuffle))
+    return probs
+
+
+def sample_sites(rows: list[PageRows], dataset: str, fraction: float,
+                 rng: random.Random) -> list[PageRows]:
+    """``rows`` with only ``fraction`` of the sites (:func:`_group_of`) of
+    ``dataset`` drawn by ``rng``, each drawn site with all its pages; the other
+    sets' pages all kept."""
+    mine = [r for r in rows if r.dataset == dataset]
+    group = _group_of(mine)
+    sites = sorted(set(group.values()))
+    drawn = set(rng.sample(sites, round(fraction * len(sites))))
+    return [r for r in rows if r.dataset != dataset or group[r.key] in drawn]
+
+
+def wcxb_out_of_fold(rows: list[PageRows], shuffle: int = 0, fraction: float = 1.0,
+                     sample: int = 0) -> dict[str, float]:
+    """P(article) of each labelled WCXB page from a model fitted on the other
+    folds (assigned as :func:`_fold_of` with ``shuffle`` does) and every other
+    set. With ``fraction`` under 1, only that share of the other folds' sites is
+    fitted on, drawn afresh for each fold by the seed ``sample``: a point of the
+    learning curve (:func:`learning_curve`)."""
+    labelled = _page_labelled(rows)
+    probs: dict[str, float] = {}
+    for fold, (train, test) in enumerate(set_splits(labelled, "wcxb", shuffle)):
+        if fraction < 1:
+            train = sample_sites(train, "wcxb", fraction,
+                                 random.Random(f"{shuffle}/{sample}/{fold}"))
         model = fit_pages(train)
         probs.update(zip((r.key for r in test), map(float, model.probabilities(test)), strict=True))
     return probs
+
+
+#: Shares of WCXB's training sites the learning curve fits on (--learning-curve),
+#: and how many draws of the sites each share under 1 gets per fold assignment.
+CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
+CURVE_DRAWS = 2
+
+
+def learning_curve(rows: list[PageRows]) -> dict[str, list[dict[str, float]]]:
+    """WCXB's precision at :data:`REPORTED_RECALLS`, out of fold, with the page
+    models fitted on a share of WCXB's training sites (the other sets whole), for
+    each share in :data:`CURVE_FRACTIONS`: one run per fold assignment and draw.
+    Whether the article rule still gains from more labelled pages, or has
+    reached what its features can tell apart."""
+    curve: dict[str, list[dict[str, float]]] = {}
+    wcxb = [r for r in _page_labelled(rows) if r.dataset == "wcxb"]
+    for fraction in CURVE_FRACTIONS:
+        draws = range(CURVE_DRAWS) if fraction < 1 else range(1)
+        curve[str(fraction)] = [
+            {str(recall): precision_at_recall(wcxb, probs, recall) for recall in REPORTED_RECALLS}
+            for shuffle in FOLD_SHUFFLES for draw in draws
+            for probs in (wcxb_out_of_fold(rows, shuffle, fraction, draw),)]
+    return curve
 
 
 #: The recalls at which the article rule's WCXB precision is reported.
@@ -525,6 +584,9 @@ def main(argv: list[str] | None = None) -> int:
                         "options; block-feature changes are recomputed)")
     parser.add_argument("--pages-only", action="store_true",
                         help="only the page model (the article rule)")
+    parser.add_argument("--learning-curve", action="store_true",
+                        help="also score the article rule fitted on 25, 50 and 75 %% of "
+                        "WCXB's training sites (about 3 minutes more)")
     args = parser.parse_args(argv)
     _quiet()
     started = time.monotonic()
@@ -585,6 +647,16 @@ def main(argv: list[str] | None = None) -> int:
     for shuffle, at in report["article_rule"]["wcxb_precision_by_fold_assignment"].items():
         print(f"  {'sorted' if shuffle == '0' else f'shuffled ({shuffle})':<14}"
               + " / ".join(f"{v:.3f}" for v in at.values()))
+    if args.learning_curve:
+        report["article_rule"]["learning_curve"] = curve = learning_curve(rows)
+        print("Learning curve: WCXB precision at recall " + " / ".join(map(str, REPORTED_RECALLS))
+              + " (mean of the runs; lowest and highest at "
+              + f"{REPORTED_RECALLS[-1]}), fitted on a share of WCXB's training sites:")
+        for fraction, runs in curve.items():
+            means = [sum(run[str(r)] for run in runs) / len(runs) for r in REPORTED_RECALLS]
+            last = [run[str(REPORTED_RECALLS[-1])] for run in runs]
+            print(f"  {float(fraction):>5.0%}  " + " / ".join(f"{m:.3f}" for m in means)
+                  + f"  ({min(last):.3f} to {max(last):.3f}, {len(runs)} runs)")
     model = fit_pages(rows)
     summary, wrong = demo_check(model, threshold)
     print(summary)
