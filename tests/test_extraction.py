@@ -316,3 +316,30 @@ def test_the_article_bar_decides_the_verdict_and_leaves_the_text():
     assert extract(product, url).reason is not None
     assert extract(product, url,
                    options=ExtractionOptions(article_min_probability=0.0)).reason is None
+
+
+def test_a_sites_home_page_is_no_article_whatever_its_text():
+    html = (PAGES / "article_comments.html").read_bytes()
+    story = extract(html, "https://gazette.example/2026/03/01/breakwater")
+    assert story.reason is None
+    for home in ("https://gazette.example/", "https://gazette.example", "http://gazette.example/"):
+        result = extract(html, home)
+        assert result.reason == "listing_page", home
+        assert result.text == story.text  # the verdict only: a user who names it gets its text
+    # a post addressed by a query on the root (WordPress's plain links) is a post
+    assert extract(html, "https://gazette.example/?p=12").reason is None
+    # a saved file's URI says where the user keeps it, not what the page is
+    assert extract(html, "file:///home/me/index.html").reason is None
+    assert extract(html, None).reason is None
+
+
+def test_home_pages_are_the_root_of_a_web_url():
+    from crawler.extraction.core import home_page
+
+    assert home_page("https://news.example/") and home_page("https://news.example")
+    assert not home_page("https://news.example/2026/story")
+    assert not home_page("https://news.example/?p=12")
+    assert not home_page("https://news.example/en/")
+    assert not home_page("file:///")
+    assert not home_page("http://[bad/")
+    assert not home_page(None)

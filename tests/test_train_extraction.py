@@ -20,6 +20,7 @@ from tools.train_extraction import (
     choose_threshold,
     demo_check,
     learning_curve,
+    page_out_of_fold,
     precision_at_recall,
     sample_sites,
     set_splits,
@@ -159,3 +160,20 @@ def test_the_learning_curve_fits_each_fold_on_the_share_of_its_training_sites(mo
     assert len(fitted) == runs * FOLDS
     assert all(set(run) == {str(r) for r in REPORTED_RECALLS}
                for runs_ in curve.values() for run in runs_)
+
+
+def test_out_of_fold_a_home_page_scores_as_the_extractor_decides_it(monkeypatch):
+    rows = [_row(f"wcxb/{i}", f"site{i % 10}.example", "wcxb") for i in range(20)]
+    rows += [_row(f"other/{i}", "", "other") for i in range(3)]
+    for r in rows:
+        r.url = f"https://{r.site or 'x.example'}/story-{r.key[-1]}"
+    rows[0].url, rows[20].url = "https://site0.example/", "https://x.example"
+
+    class _Sure:
+        def probabilities(self, test):
+            return np.full(len(test), 0.9)
+
+    monkeypatch.setattr(train_extraction, "fit_pages", lambda train: _Sure())
+    probs = page_out_of_fold(rows)
+    assert probs[rows[0].key] == 0.0 and probs[rows[20].key] == 0.0
+    assert all(probs[r.key] == 0.9 for r in rows if r not in (rows[0], rows[20]))

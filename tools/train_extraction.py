@@ -79,6 +79,7 @@ from crawler.extraction.core import (  # noqa: E402
     ExtractionOptions,
     analyse,
     body_text,
+    home_page,
 )
 from crawler.extraction.encoding import decode_html_checked  # noqa: E402
 from crawler.extraction.features import BLOCK_FEATURES, PAGE_FEATURES  # noqa: E402
@@ -137,6 +138,7 @@ class PageRows:
     page_tokens: set[str]
     #: Each block's share kept by trafilatura's body (``doc_text``).
     votes: list[float]
+    url: str | None = None
 
 
 def label_blocks(segments: list[Segment], truth: str, title: str | None) -> np.ndarray:
@@ -178,7 +180,7 @@ def read_page(page: EvalPage) -> PageRows | None:
                    vectors, np.zeros(0), np.zeros(0), title, comments, page.page_type,
                    np.asarray(analysis.page_vector, dtype=np.float32),
                    getattr(doc, "text", None) if doc is not None else None,
-                   analysis.signals.language, analysis.page_tokens, analysis.votes)
+                   analysis.signals.language, analysis.page_tokens, analysis.votes, page.url)
     relabel(row)
     return row
 
@@ -208,6 +210,9 @@ def load_rows(pages: list[EvalPage], jobs: int, cache: Path | None) -> list[Page
     if cache is not None and cache.is_file():
         with open(cache, "rb") as f:
             rows = pickle.load(f)
+        urls = {p.key: p.url for p in pages}
+        for row in rows:  # a cache written before rows kept their URL
+            row.url = urls.get(row.key)
         refresh_vectors(rows)
         return rows
     rows = collect(pages, jobs)
@@ -407,9 +412,16 @@ def page_out_of_fold(rows: list[PageRows], shuffle: int = 0) -> dict[str, float]
     for held in sorted({r.dataset for r in labelled} - {"wcxb"}):
         model = fit_pages([r for r in labelled if r.dataset != held])
         test = [r for r in labelled if r.dataset == held]
-        probs.update(zip((r.key for r in test), map(float, model.probabilities(test)), strict=True))
+        probs.update(_decided(test, model.probabilities(test)))
     probs.update(wcxb_out_of_fold(labelled, shuffle))
     return probs
+
+
+def _decided(rows: list[PageRows], probs: Sequence[float]) -> dict[str, float]:
+    """Each row's P(article) as the extractor decides with it: a home page
+    (:func:`~crawler.extraction.core.home_page`) is no article whatever the
+    models say, so it scores 0."""
+    return {r.key: 0.0 if home_page(r.url) else float(p) for r, p in zip(rows, probs, strict=True)}
 
 
 def sample_sites(rows: list[PageRows], dataset: str, fraction: float,
@@ -438,7 +450,7 @@ def wcxb_out_of_fold(rows: list[PageRows], shuffle: int = 0, fraction: float = 1
             train = sample_sites(train, "wcxb", fraction,
                                  random.Random(f"{shuffle}/{sample}/{fold}"))
         model = fit_pages(train)
-        probs.update(zip((r.key for r in test), map(float, model.probabilities(test)), strict=True))
+        probs.update(_decided(test, model.probabilities(test)))
     return probs
 
 

@@ -582,6 +582,8 @@ def _page_reason(text: str | None, page: PageAnalysis, url: str | None,
         return "empty"
     if len(text) < opts.min_chars:
         return "too_short"
+    if home_page(url):
+        return "listing_page"
     if is_article_page(page.page_vector, page.page_tokens, opts.article_min_probability):
         return None
     if _service_path(url):
@@ -604,6 +606,22 @@ def web_url(url: str | None) -> str | None:
     except ValueError:
         return None
     return url if scheme in ("http", "https") else None
+
+
+def home_page(url: str | None) -> bool:
+    """Whether the page's web URL is its site's home page: the root path, no
+    query (``/?p=12`` is a post). A home page is no article, whatever the page
+    classifier says: news front pages are full of story text, and a blog's
+    shows its latest post, which has its own URL. The classifier cannot learn
+    it from its URL features, since a page read without a URL has a root's."""
+    web = web_url(url)
+    if not web:
+        return False
+    try:
+        parts = urlsplit(web)
+    except ValueError:
+        return False
+    return parts.path in ("", "/") and not parts.query
 
 
 def _service_path(url: str | None) -> bool:
