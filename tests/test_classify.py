@@ -213,3 +213,6 @@ def test_a_tree_verdict_under_the_veto_stands_alone():
     # above the veto the halves are averaged as log-odds
     assert combine(0.5, 0.9) == pytest.approx(0.75, abs=0.001)
     assert combine(0.2, 0.2) == pytest.approx(0.2)
+    # the three models of the shipped rule: the mean of the three log-odds
+    assert combine(0.5, 0.9, 0.1) == pytest.approx(0.5)
+    assert combine(sure_no, 0.99, 0.99) == sure_no

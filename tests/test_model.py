@@ -8,14 +8,21 @@ import json
 import numpy as np
 import pytest
 
-from crawler.extraction.classify import BLOCK_MODEL, PAGE_MODEL, PAGE_WORDS_MODEL
+from crawler.extraction.classify import (
+    BLOCK_MODEL,
+    PAGE_MIXED_MODEL,
+    PAGE_MODEL,
+    PAGE_WORDS_MODEL,
+)
 from crawler.extraction.features import BLOCK_FEATURES, PAGE_FEATURES
 from crawler.extraction.model import (
     FORMAT,
     LINEAR_FORMAT,
     LinearModel,
     TreeEnsemble,
+    binned_tokens,
     linear_to_dict,
+    quantile_edges,
     shipped,
     shipped_linear,
     to_dict,
@@ -112,3 +119,63 @@ def test_the_shipped_page_words_model_knows_url_title_and_text_words():
     prefixes = {token.split(":", 1)[0] for token in model.weights}
     assert {"u", "t", "w"} <= prefixes
     assert len(model.weights) >= 100
+
+
+def test_a_vector_is_binned_by_quantiles_a_value_on_an_edge_going_up():
+    matrix = np.asarray([[float(i), 1.0] for i in range(8)] + [[np.nan, 1.0]], dtype=np.float32)
+    bins = quantile_edges(matrix, ["n", "same"], 4)
+    # the missing value counts as -1; a column of one value has one edge
+    assert bins[0][0] == "n" and bins[1] == ("same", (1.0,))
+    assert bins[0][1] == tuple(np.quantile([-1.0, *range(8)], [0.25, 0.5, 0.75]))  # 1, 3, 5
+    assert binned_tokens([-5.0, 0.5], bins) == ["#n=0", "#same=0"]
+    assert binned_tokens([1.0, 1.0], bins) == ["#n=1", "#same=1"]  # on an edge: the bin above
+    assert binned_tokens([4.0, 2.0], bins) == ["#n=2", "#same=1"]
+    assert binned_tokens([99.0, np.nan], bins) == ["#n=3", "#same=0"]
+
+
+def test_a_value_binned_in_a_crawl_lands_where_its_float32_training_row_did():
+    # the training rows are float32; the extractor's vector holds float64
+    value = 0.1
+    bins = quantile_edges(np.asarray([[value], [value], [value], [0.5]], dtype=np.float32),
+                          ["share"], 2)
+    trained = binned_tokens(np.asarray([value], dtype=np.float32), bins)
+    assert binned_tokens([value], bins) == trained
+
+
+def test_a_linear_model_with_bins_reads_the_vector_as_tokens():
+    data = {"format": LINEAR_FORMAT, "bias": -1.0, "weights": {"w:news": 1.0, "#n=1": 2.0},
+            "bins": [["n", [10.0]], ["m", [0.5, 0.7]]]}
+    model = LinearModel.from_dict(data, ("n", "m"))
+    assert model.probability({"w:news"}, [20.0, 0.0]) == pytest.approx(1 / (1 + np.exp(-2.0)))
+    assert model.probability({"w:news"}, [5.0, 0.0]) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="reads a vector too"):
+        model.probability({"w:news"})
+    with pytest.raises(ValueError, match="not of the expected features"):
+        LinearModel.from_dict(data, ("n", "other"))
+
+
+def test_export_of_a_regression_over_tokens_and_bins_gives_the_same_probabilities():
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(2)
+    matrix = rng.random((200, 2)).astype(np.float32)
+    bins = quantile_edges(matrix, ["a", "b"], 4)
+    tokens = [set(binned_tokens(row, bins)) for row in matrix]
+    vocabulary = sorted({t for ts in tokens for t in ts})
+    x = np.asarray([[t in ts for t in vocabulary] for ts in tokens], dtype=float)
+    y = (matrix[:, 0] + 0.2 * rng.random(200) > 0.6).astype(int)
+    clf = LogisticRegression(C=1.0).fit(x, y)
+    data = json.loads(json.dumps(linear_to_dict(clf, vocabulary, min_weight=0.0, bins=bins)))
+    model = LinearModel.from_dict(data, ("a", "b"))
+    for row, expected in zip(matrix[:30], clf.predict_proba(x[:30])[:, 1], strict=True):
+        assert model.probability((), [float(v) for v in row]) == pytest.approx(expected,
+                                                                                abs=1e-4)
+
+
+def test_the_shipped_mixed_model_bins_the_page_vector_and_knows_words():
+    model = shipped_linear(PAGE_MIXED_MODEL, tuple(PAGE_FEATURES))
+    assert [name for name, _ in model.bins] == list(PAGE_FEATURES)
+    prefixes = {token.split(":", 1)[0] for token in model.weights if not token.startswith("#")}
+    assert {"u", "t", "w"} <= prefixes
+    assert {token.split("=")[0][1:] for token in model.weights if token.startswith("#")} \
+        & {"log_main_chars", "page_link_density"}, "no bin of the page's shape weighs"

@@ -7,9 +7,10 @@ trafilatura's own extraction kept (a vote), and a gradient-boosted tree model
 development sets) says keep or drop. The kept blocks, in page order, are the
 article body: table cells of one row are joined into one block.
 
-The page classifier (the article rule) lives here too: the mean of a tree model
-over the page's vector (``data/page-model.json``) and a linear model over its
-words (``data/page-words-model.json``).
+The page classifier (the article rule) lives here too: the mean (as log-odds)
+of a tree model over the page's vector (``data/page-model.json``), a linear
+model over its words (``data/page-words-model.json``) and a linear model over
+its words and its vector cut into bins (``data/page-mixed-model.json``).
 
 Pure: no Scrapy.
 """
@@ -35,6 +36,7 @@ from crawler.extraction.segment import Segment, norm_words
 BLOCK_MODEL = "blocks-model.json"
 PAGE_MODEL = "page-model.json"
 PAGE_WORDS_MODEL = "page-words-model.json"
+PAGE_MIXED_MODEL = "page-mixed-model.json"
 _KIND = {"h1": "head", "h2": "head", "h3": "head", "h4": "head", "h5": "head", "h6": "head",
          "li": "item", "td": "row", "th": "row", "blockquote": "quote", "pre": "code",
          "dd": "item", "dt": "item"}
@@ -52,14 +54,22 @@ def page_words_model() -> LinearModel:
     return shipped_linear(PAGE_WORDS_MODEL)
 
 
+def page_mixed_model() -> LinearModel:
+    return shipped_linear(PAGE_MIXED_MODEL, PAGE_FEATURES)
+
+
 def article_probability(page_vector: Sequence[float], tokens: Iterable[str],
                         trees: TreeEnsemble | None = None,
-                        words: LinearModel | None = None) -> float:
+                        words: LinearModel | None = None,
+                        mixed: LinearModel | None = None) -> float:
     """P(article) of a page: the tree model over the page's vector
-    (:data:`PAGE_FEATURES`) and the linear model over its tokens
-    (:func:`~crawler.extraction.features.page_tokens`), combined by :func:`combine`."""
+    (:data:`PAGE_FEATURES`), the linear model over its tokens
+    (:func:`~crawler.extraction.features.page_tokens`) and the linear model over
+    its tokens and its binned vector, combined by :func:`combine`."""
+    tokens = set(tokens)
     tree_p = float((trees or page_model()).probabilities([page_vector])[0])
-    return combine(tree_p, (words or page_words_model()).probability(tokens))
+    return combine(tree_p, (words or page_words_model()).probability(tokens),
+                   (mixed or page_mixed_model()).probability(tokens, page_vector))
 
 
 #: Below this P(article), the tree model's verdict stands alone: the page's shape
@@ -69,13 +79,14 @@ def article_probability(page_vector: Sequence[float], tokens: Iterable[str],
 TREE_VETO = 0.03
 
 
-def combine(tree_p: float, words_p: float) -> float:
-    """The two halves' probabilities averaged as log-odds: a half that is sure
+def combine(tree_p: float, *linear_p: float) -> float:
+    """The models' probabilities averaged as log-odds: a model that is sure
     outweighs one that hesitates. A tree verdict under :data:`TREE_VETO` stands alone."""
     if tree_p < TREE_VETO:
         return tree_p
     eps = 1e-6
-    logit = sum(math.log(max(p, eps) / max(1 - p, eps)) for p in (tree_p, words_p)) / 2
+    ps = (tree_p, *linear_p)
+    logit = sum(math.log(max(p, eps) / max(1 - p, eps)) for p in ps) / len(ps)
     return 1 / (1 + math.exp(-logit))
 
 

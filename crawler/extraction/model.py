@@ -1,6 +1,7 @@
 """The extraction's models, read from JSON and applied with numpy: a
 gradient-boosted tree ensemble (:class:`TreeEnsemble`) and a linear model over
-tokens (:class:`LinearModel`).
+tokens (:class:`LinearModel`), which may also read a vector's features cut into
+bins (:func:`binned_tokens`).
 
 The models are trained by ``tools/train_extraction.py`` (scikit-learn's
 ``HistGradientBoostingClassifier`` and ``LogisticRegression``) and shipped as small JSON files in
@@ -14,6 +15,7 @@ Pure: numpy only.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -154,39 +156,87 @@ def shipped(name: str, expected: tuple[str, ...]) -> TreeEnsemble:
 LINEAR_FORMAT = "crawler-linear-1"
 
 
+#: A feature's bin edges, in the order of the vector's features.
+Bins = tuple[tuple[str, tuple[float, ...]], ...]
+#: The value a missing (NaN) feature is binned as.
+MISSING = -1.0
+
+
+def quantile_edges(matrix: np.ndarray, names: Sequence[str], count: int) -> Bins:
+    """Edges that cut each column of ``matrix`` (one row per page) into ``count``
+    bins of about as many rows each (fewer where values repeat), for
+    :func:`binned_tokens`."""
+    values = np.nan_to_num(np.asarray(matrix, dtype=np.float64), nan=MISSING)
+    cuts = [i / count for i in range(1, count)]
+    return tuple((str(name), tuple(float(e) for e in np.unique(np.quantile(values[:, j], cuts))))
+                 for j, name in enumerate(names))
+
+
+def binned_tokens(vector: Sequence[float], bins: Bins) -> list[str]:
+    """One token per feature, ``#name=i``: ``i`` is the bin of ``bins`` its value
+    falls in (0 below the first edge; a value on an edge goes to the bin above).
+    Values are compared at float32 precision, the training rows' own, so that a
+    page binned in a crawl lands where the same page did in training."""
+    out = []
+    for value, (name, edges) in zip(vector, bins, strict=True):
+        x = MISSING if value != value else float(np.float32(value))  # NaN != NaN
+        out.append(f"#{name}={bisect_right(edges, x)}")
+    return out
+
+
 @dataclass(frozen=True)
 class LinearModel:
     """Binary classifier over a set of tokens: ``sigmoid(bias + sum of the
-    weights of the tokens present)``; tokens the model does not know weigh 0."""
+    weights of the tokens present)``; tokens the model does not know weigh 0.
+    A model with ``bins`` also reads a vector, each feature as the token of its
+    bin (:func:`binned_tokens`)."""
 
     weights: dict[str, float]
     bias: float
+    bins: Bins = ()
 
     @classmethod
-    def from_dict(cls, data: dict) -> LinearModel:
+    def from_dict(cls, data: dict, expected: Sequence[str] | None = None) -> LinearModel:
+        """The model of ``data``; with ``expected``, its bins must be of those
+        features in that order (a model binned for another vector fails loudly)."""
         if data.get("format") != LINEAR_FORMAT:
             raise ValueError(f"not a {LINEAR_FORMAT} model: format {data.get('format')!r}")
+        bins = tuple((str(name), tuple(float(e) for e in edges))
+                     for name, edges in data.get("bins", []))
+        if expected is not None and tuple(name for name, _ in bins) != tuple(expected):
+            raise ValueError("the linear model's bins are not of the expected features "
+                             f"({len(bins)} binned, {len(expected)} expected): retrain it")
         return cls(weights={str(k): float(v) for k, v in data["weights"].items()},
-                   bias=float(data["bias"]))
+                   bias=float(data["bias"]), bins=bins)
 
-    def probability(self, tokens: Iterable[str]) -> float:
-        raw = self.bias + sum(self.weights.get(t, 0.0) for t in set(tokens))
+    def probability(self, tokens: Iterable[str], vector: Sequence[float] | None = None) -> float:
+        present = set(tokens)
+        if self.bins:
+            if vector is None:
+                raise ValueError("this linear model reads a vector too")
+            present.update(binned_tokens(vector, self.bins))
+        raw = self.bias + sum(self.weights.get(t, 0.0) for t in present)
         return float(1.0 / (1.0 + np.exp(-raw)))
 
 
 def linear_to_dict(classifier, vocabulary: Sequence[str], min_weight: float = 1e-3,
-                   meta: dict | None = None) -> dict:
+                   meta: dict | None = None, bins: Bins = ()) -> dict:
     """A fitted scikit-learn ``LogisticRegression`` over 0/1 columns named by
     ``vocabulary`` as this module's JSON model; weights under ``min_weight`` in
-    size are left out (they weigh as an unknown token)."""
+    size are left out (they weigh as an unknown token). ``bins``: the edges its
+    ``#name=i`` tokens were cut by."""
     coef = np.ravel(classifier.coef_)
     weights = {name: round(float(w), 5) for name, w in zip(vocabulary, coef, strict=True)
                if abs(w) >= min_weight}
-    return {"format": LINEAR_FORMAT, "bias": float(np.ravel(classifier.intercept_)[0]),
+    data = {"format": LINEAR_FORMAT, "bias": float(np.ravel(classifier.intercept_)[0]),
             "weights": dict(sorted(weights.items())), "meta": meta or {}}
+    if bins:
+        data["bins"] = [[name, list(edges)] for name, edges in bins]
+    return data
 
 
 @cache
-def shipped_linear(name: str) -> LinearModel:
-    """A linear model shipped in ``crawler/extraction/data/`` (loaded once)."""
-    return LinearModel.from_dict(_shipped_json(name))
+def shipped_linear(name: str, expected: tuple[str, ...] | None = None) -> LinearModel:
+    """A linear model shipped in ``crawler/extraction/data/`` (loaded once);
+    ``expected``: the features its bins must be of."""
+    return LinearModel.from_dict(_shipped_json(name), expected)
