@@ -8,10 +8,11 @@ from urllib.parse import urlsplit
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.demo.server import MANIFEST as MANIFEST_FILE
 from crawler.schema import validator
 from tests.conftest import ROOT, run_crawler
 
-MANIFEST = json.loads((ROOT / "crawler" / "demo" / "manifest.json").read_text("utf-8"))
+MANIFEST = json.loads(MANIFEST_FILE.read_text("utf-8"))
 COMMENT_MARKERS = ["Reader comments", "Leserkommentare", "Log in or create a free account"]
 
 

@@ -21,6 +21,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import iso_date_to_timestamp
 
+from crawler.demo.server import MANIFEST as MANIFEST_FILE
 from crawler.replay import sidecar
 from crawler.replay.pywb import (
     build_collection,
@@ -31,7 +32,7 @@ from crawler.replay.pywb import (
 )
 from tests.conftest import ROOT, free_port, run_crawler
 
-MANIFEST = json.loads((ROOT / "crawler" / "demo" / "manifest.json").read_text("utf-8"))
+MANIFEST = json.loads(MANIFEST_FILE.read_text("utf-8"))
 
 
 def fetch(url: str, timeout: float = 30) -> tuple[int, bytes]:

@@ -28,10 +28,11 @@ Needs scikit-learn (in the ``test`` extra) and the sets beside the repository
    vector, averaged) is scored the same way,
    out of fold, its threshold set for 0.98 recall on WCXB's articles, checked
    on the bundled demo site (every article an article, no other page one: else
-   nothing is written) and written to ``page-model.json`` and
-   ``page-words-model.json``. With ``--learning-curve`` it is also scored
-   fitted on a quarter, a half and three quarters of WCXB's training sites:
-   whether more labelled pages would still move it.
+   nothing is written) and written to ``page-model.json``,
+   ``page-words-model.json`` and ``page-mixed-model.json``. With
+   ``--learning-curve`` it is also scored fitted on a quarter, a half and three
+   quarters of WCXB's training sites: whether more labelled pages would still
+   move it.
 
 Deterministic for a given input: fixed seeds, pages in sorted order, the
 words' columns sorted (the model files do not depend on Python's hash seed).

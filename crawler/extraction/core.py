@@ -617,10 +617,7 @@ def home_page(url: str | None) -> bool:
     web = web_url(url)
     if not web:
         return False
-    try:
-        parts = urlsplit(web)
-    except ValueError:
-        return False
+    parts = urlsplit(web)  # web_url has parsed it: a URL that does not parse is None there
     return parts.path in ("", "/") and not parts.query
 
 
