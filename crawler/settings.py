@@ -139,7 +139,7 @@ CRAWLER_TOOLS_VENV: str | None = None
 #: page is an article at all is the page classifier's call: docs/schema.md).
 CRAWLER_ARTICLE_MIN_CHARS = 250
 #: The page classifier's bar for "article", a probability from 0 to 1; None: the
-#: shipped model's own (about 0.2, set for a recall of 0.98 on articles). Raise
+#: shipped model's own (about 0.14, set for a recall of 0.98 on articles). Raise
 #: it to keep fewer guides, service and forum pages and lose some short articles
 #: (docs/schema.md, "Which pages are articles", has the trade-off measured).
 CRAWLER_ARTICLE_MIN_PROBABILITY: float | None = None

@@ -3,11 +3,15 @@ held-out figure is measured on, and its check of a refit on the demo site."""
 
 from __future__ import annotations
 
+import json
 import random
 
 import numpy as np
+import pytest
+from scipy.sparse import csr_matrix
 
 from crawler.extraction.classify import article_probability, page_model
+from crawler.extraction.model import LinearModel, linear_to_dict
 from tools import train_extraction
 from tools.train_extraction import (
     CURVE_DRAWS,
@@ -15,6 +19,7 @@ from tools.train_extraction import (
     FOLD_SHUFFLES,
     FOLDS,
     REPORTED_RECALLS,
+    NaiveBayesLogistic,
     PageRows,
     _fold_of,
     choose_threshold,
@@ -177,3 +182,35 @@ def test_out_of_fold_a_home_page_scores_as_the_extractor_decides_it(monkeypatch)
     probs = page_out_of_fold(rows)
     assert probs[rows[0].key] == 0.0 and probs[rows[20].key] == 0.0
     assert all(probs[r.key] == 0.9 for r in rows if r not in (rows[0], rows[20]))
+
+
+def _token_data(seed: int = 3):
+    rng = np.random.default_rng(seed)
+    vocabulary = [f"w:t{i}" for i in range(15)]
+    x = (rng.random((400, 15)) < 0.25).astype(float)
+    y = ((x[:, 0] + x[:, 4] - x[:, 9] + 0.3 * rng.standard_normal(400)) > 0.4).astype(int)
+    return vocabulary, csr_matrix(x), y
+
+
+def test_the_naive_bayes_ratio_says_which_class_a_token_is_seen_with():
+    x = csr_matrix(np.asarray([[1, 0, 1], [1, 0, 0], [0, 1, 1], [0, 1, 0]], dtype=float))
+    y = np.asarray([1, 1, 0, 0])
+    clf = NaiveBayesLogistic(alpha=1.0, C=1.0).fit(x, y)
+    # articles' counts 2, 0, 1 (+1 each: 3, 1, 2 of 6); the others' 0, 2, 1 (1, 3, 2 of 6)
+    assert clf.ratio_ == pytest.approx([np.log(3), -np.log(3), 0.0])
+    assert clf.coef_[0, 0] > 0 > clf.coef_[0, 1]
+    assert clf.coef_[0, 2] == pytest.approx(0.0)
+
+
+def test_a_naive_bayes_regression_is_written_as_a_plain_linear_model():
+    # extraction reads the words model as weights of the tokens present: the
+    # ratios are folded into them, so the file gives the fitted probabilities
+    vocabulary, x, y = _token_data()
+    clf = NaiveBayesLogistic(C=1.0, max_iter=2000, class_weight="balanced").fit(x, y)
+    model = LinearModel.from_dict(json.loads(json.dumps(
+        linear_to_dict(clf, vocabulary, min_weight=0.0))))
+    expected = clf.predict_proba(x[:60])[:, 1]
+    for row, p in zip(x[:60].toarray(), expected, strict=True):
+        tokens = [name for name, on in zip(vocabulary, row, strict=True) if on]
+        assert model.probability(tokens) == pytest.approx(p, abs=1e-4)
+    assert expected.min() < 0.2 and expected.max() > 0.8  # both answers given

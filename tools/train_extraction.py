@@ -110,6 +110,18 @@ PAGE_MIXED_PATH = DATA / PAGE_MIXED_MODEL
 #: ``c:`` tokens alone give 0.834 at C 0.03).
 WORDS_PARAMS = dict(C=0.03, max_iter=2000, class_weight="balanced")
 TOKEN_MIN_PAGES = 10
+#: The words model itself: the same regression over the tokens each weighed by
+#: its naive-Bayes log-count ratio (:class:`NaiveBayesLogistic`, Wang & Manning
+#: 2012), which lets a token that is rare but one-sided speak before the
+#: regression has seen enough pages to trust it. Out of fold (2026-12-05, three
+#: assignments of sites to folds, three models and the home-page rule), WCXB
+#: precision at recall 0.95 / 0.97 / 0.98, mean of the assignments: C 0.03
+#: 0.911 / 0.862 / 0.842, C 0.1 0.912 / 0.866 / 0.843, C 0.3 0.914 / 0.869 /
+#: 0.843, C 1 0.917 / 0.873 / 0.849, C 3 0.919 / 0.878 / 0.845, C 10 0.914 /
+#: 0.874 / 0.840, against 0.909 / 0.853 / 0.832 for the plain regression
+#: (same run); smoothing 0.5 and 2 within 0.002 of 1.
+NB_WORDS_PARAMS = dict(WORDS_PARAMS, C=1.0)
+NB_ALPHA = 1.0
 #: The page classifier's third model: the same regression over the same tokens
 #: plus each feature of the page's vector as the token of its bin, of PAGE_BINS
 #: bins of about as many training pages each. Out of fold (2026-12-05, three
@@ -402,6 +414,40 @@ class PageClassifier:
         return np.asarray([combine(t, w, m) for t, w, m in zip(trees, words, mixed, strict=True)])
 
 
+class NaiveBayesLogistic:
+    """Logistic regression over 0/1 columns each scaled by its naive-Bayes
+    log-count ratio, log((alpha + articles' count) / its sum over the columns)
+    less the same of the other pages (NBSVM's features, Wang & Manning 2012,
+    with a logistic loss). Since a column is 0 or 1, the scaled model is a plain
+    linear model over the columns, weights ``coef_`` (the regression's times the
+    ratios): :func:`~crawler.extraction.model.linear_to_dict` writes it as any
+    other, and extraction reads it unchanged."""
+
+    def __init__(self, alpha: float = NB_ALPHA, **params: object) -> None:
+        self.alpha = alpha
+        self.params = params
+
+    def fit(self, x, y: np.ndarray) -> NaiveBayesLogistic:
+        from sklearn.linear_model import LogisticRegression
+
+        y = np.asarray(y)
+        on = self.alpha + np.asarray(x[y == 1].sum(axis=0)).ravel()
+        off = self.alpha + np.asarray(x[y == 0].sum(axis=0)).ravel()
+        self.ratio_ = np.log(on / on.sum()) - np.log(off / off.sum())
+        self.regression_ = LogisticRegression(**self.params).fit(self._scaled(x), y)
+        self.coef_ = self.regression_.coef_ * self.ratio_
+        self.intercept_ = self.regression_.intercept_
+        return self
+
+    def _scaled(self, x):
+        from scipy.sparse import csr_matrix
+
+        return csr_matrix(x.multiply(self.ratio_))
+
+    def predict_proba(self, x) -> np.ndarray:
+        return self.regression_.predict_proba(self._scaled(x))
+
+
 def _mixed_tokens(row: PageLike, bins: Bins) -> set[str]:
     """The mixed model's tokens of a page: its words and its vector's bins."""
     return row.page_tokens | set(binned_tokens(row.page_vector, bins))
@@ -433,7 +479,7 @@ def fit_pages(rows: list[PageRows]) -> PageClassifier:
     trees = HistGradientBoostingClassifier(**PAGE_PARAMS).fit(x, y)
     seen = Counter(t for r in train for t in r.page_tokens)
     vocabulary = sorted(t for t, n in seen.items() if n >= TOKEN_MIN_PAGES)
-    words = LogisticRegression(**WORDS_PARAMS).fit(_token_matrix(train, vocabulary), y)
+    words = NaiveBayesLogistic(**NB_WORDS_PARAMS).fit(_token_matrix(train, vocabulary), y)
     bins = quantile_edges(x, PAGE_FEATURES, PAGE_BINS)
     tokens = [_mixed_tokens(r, bins) for r in train]
     mixed_vocabulary = sorted(set(vocabulary) | {t for ts in tokens for t in ts
@@ -723,7 +769,9 @@ def main(argv: list[str] | None = None) -> int:
         PAGE_MODEL_PATH.write_text(json.dumps(data, separators=(",", ":")) + "\n",
                                    encoding="utf-8")
         words_meta = {**page_meta, "params": WORDS_PARAMS, "min_pages": TOKEN_MIN_PAGES}
-        data = linear_to_dict(model.words, model.vocabulary, meta=words_meta)
+        data = linear_to_dict(model.words, model.vocabulary,
+                              meta={**words_meta, "params": NB_WORDS_PARAMS,
+                                    "naive_bayes_alpha": NB_ALPHA})
         PAGE_WORDS_PATH.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False)
                                    + "\n", encoding="utf-8")
         mixed_meta = {**words_meta, "bins": PAGE_BINS}
