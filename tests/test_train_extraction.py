@@ -214,3 +214,11 @@ def test_a_naive_bayes_regression_is_written_as_a_plain_linear_model():
         tokens = [name for name, on in zip(vocabulary, row, strict=True) if on]
         assert model.probability(tokens) == pytest.approx(p, abs=1e-4)
     assert expected.min() < 0.2 and expected.max() > 0.8  # both answers given
+
+
+def test_the_shipped_words_model_was_fitted_as_the_script_fits_it():
+    # the file and the script agree on how it was made: a refit writes it again
+    data = json.loads((train_extraction.PAGE_WORDS_PATH).read_text(encoding="utf-8"))
+    assert data["meta"]["params"] == train_extraction.NB_WORDS_PARAMS
+    assert data["meta"]["naive_bayes_alpha"] == train_extraction.NB_ALPHA
+    assert data["meta"]["min_pages"] == train_extraction.TOKEN_MIN_PAGES
