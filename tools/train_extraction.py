@@ -411,7 +411,8 @@ class PageClassifier:
     def probabilities(self, rows: Sequence[PageLike]) -> np.ndarray:
         """P(article) of each row, as :func:`article_probability` computes it."""
         trees = self.trees.predict_proba(np.stack([r.page_vector for r in rows]))[:, 1]
-        words = self.words.predict_proba(_token_matrix(rows, self.vocabulary))[:, 1]
+        words = self.words.predict_proba(
+            _tokens_matrix([r.page_tokens for r in rows], self.vocabulary))[:, 1]
         mixed = self.mixed.predict_proba(_tokens_matrix(
             [_mixed_tokens(r, self.bins) for r in rows], self.mixed_vocabulary))[:, 1]
         return np.asarray([combine(t, w, m) for t, w, m in zip(trees, words, mixed, strict=True)])
@@ -456,10 +457,6 @@ def _mixed_tokens(row: PageLike, bins: Bins) -> set[str]:
     return row.page_tokens | set(binned_tokens(row.page_vector, bins))
 
 
-def _token_matrix(rows: Sequence[PageLike], vocabulary: list[str]):
-    return _tokens_matrix([r.page_tokens for r in rows], vocabulary)
-
-
 def _tokens_matrix(token_sets: Sequence[set[str]], vocabulary: list[str]):
     from scipy.sparse import csr_matrix
 
@@ -482,7 +479,8 @@ def fit_pages(rows: list[PageRows]) -> PageClassifier:
     trees = HistGradientBoostingClassifier(**PAGE_PARAMS).fit(x, y)
     seen = Counter(t for r in train for t in r.page_tokens)
     vocabulary = sorted(t for t, n in seen.items() if n >= TOKEN_MIN_PAGES)
-    words = NaiveBayesLogistic(**NB_WORDS_PARAMS).fit(_token_matrix(train, vocabulary), y)
+    words = NaiveBayesLogistic(**NB_WORDS_PARAMS).fit(
+        _tokens_matrix([r.page_tokens for r in train], vocabulary), y)
     bins = quantile_edges(x, PAGE_FEATURES, PAGE_BINS)
     tokens = [_mixed_tokens(r, bins) for r in train]
     mixed_vocabulary = sorted(set(vocabulary) | {t for ts in tokens for t in ts
@@ -771,13 +769,12 @@ def main(argv: list[str] | None = None) -> int:
         data = to_dict(model.trees, PAGE_FEATURES, threshold=threshold, meta=page_meta)
         PAGE_MODEL_PATH.write_text(json.dumps(data, separators=(",", ":")) + "\n",
                                    encoding="utf-8")
-        words_meta = {**page_meta, "params": WORDS_PARAMS, "min_pages": TOKEN_MIN_PAGES}
-        data = linear_to_dict(model.words, model.vocabulary,
-                              meta={**words_meta, "params": NB_WORDS_PARAMS,
-                                    "naive_bayes_alpha": NB_ALPHA})
+        linear_meta = {**page_meta, "min_pages": TOKEN_MIN_PAGES}
+        words_meta = {**linear_meta, "params": NB_WORDS_PARAMS, "naive_bayes_alpha": NB_ALPHA}
+        data = linear_to_dict(model.words, model.vocabulary, meta=words_meta)
         PAGE_WORDS_PATH.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False)
                                    + "\n", encoding="utf-8")
-        mixed_meta = {**words_meta, "bins": PAGE_BINS}
+        mixed_meta = {**linear_meta, "params": WORDS_PARAMS, "bins": PAGE_BINS}
         data = linear_to_dict(model.mixed, model.mixed_vocabulary, meta=mixed_meta,
                               bins=model.bins)
         PAGE_MIXED_PATH.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False)
