@@ -25,6 +25,7 @@ from tools.train_extraction import (
     choose_threshold,
     demo_check,
     learning_curve,
+    lowest_articles,
     page_out_of_fold,
     precision_at_recall,
     sample_sites,
@@ -73,6 +74,21 @@ def test_precision_is_read_at_the_threshold_that_keeps_the_recall():
     assert precision_at_recall(articles + others, probs, 0.98) == 98 / 108
     # keeping 50: threshold 0.55, above which 6 of the others score (0.555 and up)
     assert precision_at_recall(articles + others, probs, 0.50) == 50 / 56
+
+
+def test_the_articles_that_set_the_threshold_are_listed_lowest_first():
+    articles = [_row(f"wcxb/a{i}", "", "wcxb") for i in range(100)]
+    others = [_row(f"wcxb/o{i}", "", "wcxb", "service") for i in range(10)]
+    for i, r in enumerate(articles):
+        r.title, r.url = f"page {i}", f"https://a{i}.example/story"
+    probs = {r.key: 0.1 + 0.009 * i for i, r in enumerate(articles)}
+    probs.update({r.key: 0.05 for r in others})  # under every article: never listed
+    lowest = lowest_articles(articles + others, probs, 0.98)
+    # recall 0.98 of 100 keeps 98: the two under the bar and the third, which sets it
+    assert [a["key"] for a in lowest] == ["wcxb/a0", "wcxb/a1", "wcxb/a2"]
+    assert [a["title"] for a in lowest] == ["page 0", "page 1", "page 2"]
+    assert lowest[2]["probability"] == pytest.approx(0.118)
+    assert lowest[0]["url"] == "https://a0.example/story"
 
 
 def test_a_set_without_urls_spreads_its_pages_over_the_folds():

@@ -649,6 +649,21 @@ def demo_check(model: PageClassifier, threshold: float) -> tuple[str, list[str]]
     return summary, wrong
 
 
+def lowest_articles(rows: list[PageRows], probs: dict[str, float],
+                    recall: float = TARGET_RECALL) -> list[dict]:
+    """WCXB's articles that score under the threshold of ``recall``, and the one
+    that sets it, lowest first: the pages a recall target makes the bar admit
+    everything above. Their titles say what they look like (a guide, a
+    service page, a catalog), which no figure does."""
+    articles = sorted((probs[r.key], r.key) for r in rows
+                      if r.dataset == "wcxb" and r.page_type == "article")
+    by_key = {r.key: r for r in rows}
+    setter = int(len(articles) * (1 - recall))  # as choose_threshold reads it
+    return [{"key": key, "probability": round(p, 4), "url": by_key[key].url,
+             "title": by_key[key].title}
+            for p, key in articles[:setter + 1]]
+
+
 def choose_threshold(rows: list[PageRows], probs: dict[str, float],
                      recall: float = TARGET_RECALL) -> float:
     """The threshold that keeps ``recall`` of WCXB's articles."""
@@ -736,6 +751,11 @@ def main(argv: list[str] | None = None) -> int:
                            if name != "wcxb")
         print(f"  {bar:<6}{scores['wcxb']['precision']:.3f} / {scores['wcxb']['recall']:.3f}; "
               + others)
+    report["article_rule"]["lowest_articles"] = lowest = lowest_articles(rows, probs)
+    print(f"The {len(lowest)} lowest-scored WCXB articles, the last of which sets the threshold "
+          "(out of fold):")
+    for a in lowest:
+        print(f"  {a['probability']:.3f}  {(a['title'] or '')[:70]}  {a['url'] or a['key']}")
     report["article_rule"]["wcxb_precision_by_fold_assignment"] = {
         str(shuffle): {str(recall): precision_at_recall(rows, p, recall)
                        for recall in REPORTED_RECALLS}
