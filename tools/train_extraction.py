@@ -658,10 +658,15 @@ def lowest_articles(rows: list[PageRows], probs: dict[str, float],
     articles = sorted((probs[r.key], r.key) for r in rows
                       if r.dataset == "wcxb" and r.page_type == "article")
     by_key = {r.key: r for r in rows}
-    setter = int(len(articles) * (1 - recall))  # as choose_threshold reads it
     return [{"key": key, "probability": round(p, 4), "url": by_key[key].url,
              "title": by_key[key].title}
-            for p, key in articles[:setter + 1]]
+            for p, key in articles[:_setter(len(articles), recall) + 1]]
+
+
+def _setter(articles: int, recall: float) -> int:
+    """The index, among ``articles`` sorted lowest first, of the one whose
+    score is the threshold that keeps ``recall`` of them."""
+    return int(articles * (1 - recall))
 
 
 def choose_threshold(rows: list[PageRows], probs: dict[str, float],
@@ -671,8 +676,7 @@ def choose_threshold(rows: list[PageRows], probs: dict[str, float],
                       and r.page_type == "article")
     if not articles:
         return 0.5
-    index = int(len(articles) * (1 - recall))
-    return round(float(articles[index]) - 1e-6, 6)
+    return round(float(articles[_setter(len(articles), recall)]) - 1e-6, 6)
 
 
 def print_table(title: str, results: dict[str, dict]) -> None:
