@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cdxj_indexer.main import CDXJIndexer
+with warnings.catch_warnings():
+    # cdxj-indexer imports pyamf (for AMF requests), whose adapters import
+    # pkg_resources: setuptools 67 and later warn about that on stderr, once a
+    # run of replay, check or index, with nothing for the user to do about it.
+    # The one import of cdxj-indexer (the live index takes its names from here).
+    warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
+    from cdxj_indexer.main import CDXJIndexer as CDXJIndexer
+    from cdxj_indexer.main import SortingWriter as SortingWriter
 
 from crawler.jobfolder import scan
 from crawler.warc.walk import one_line

@@ -30,10 +30,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from cdxj_indexer.main import CDXJIndexer, SortingWriter
-
 from crawler.filelock import locked_folder
-from crawler.warc.index import INDEX_NAME, warcs_in, write_cdxj
+from crawler.warc.index import INDEX_NAME, CDXJIndexer, SortingWriter, warcs_in, write_cdxj
 
 _FILENAME = '"filename": "'
 
