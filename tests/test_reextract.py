@@ -72,6 +72,32 @@ def test_the_pool_gives_what_inline_extraction_gives(warcs: Path) -> None:
         == [True] * 3
 
 
+def test_a_ctrl_c_a_library_swallowed_still_stops_the_replay_at_its_next_page(
+        warcs: Path) -> None:
+    """The Ctrl-C handler raises KeyboardInterrupt and sets ``interrupted``;
+    raised inside warcio's header decoding, whose bare ``except:`` swallows it,
+    only the event is left, and the replay stops on it."""
+    pressed = threading.Event()
+    stats = ReplayStats()
+    run = Replay(find_archives([warcs]), ReplayOptions(processes=0), stats, interrupted=pressed)
+    items = run.run()
+    try:
+        while not isinstance(next(items), Article):  # under way: its first article
+            pass
+        read = stats.counts["pages"]
+        pressed.set()  # the handler ran; its exception went nowhere
+        with pytest.raises(KeyboardInterrupt):
+            next(items)
+        assert stats.counts["pages"] == read  # stopped before reading another page
+    finally:
+        run.close()
+    untouched = Replay(find_archives([warcs]), ReplayOptions(processes=0), ReplayStats(),
+                       interrupted=threading.Event())
+    articles = [i.to_json() for i in untouched.run() if isinstance(i, Article)]
+    untouched.close()
+    assert articles == replayed(warcs, 0)[0]  # never set: the whole replay
+
+
 def checkpointed(out: Path) -> tuple[int, int] | None:
     """(archives done, output bytes) of ``out``'s checkpoint, read as a
     bystander would; None while there is none."""

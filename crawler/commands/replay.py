@@ -9,11 +9,14 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sqlite3
 import sys
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
@@ -36,6 +39,29 @@ from crawler.writefailure import describe
 
 if TYPE_CHECKING:
     from rich.live import Live
+
+
+@contextmanager
+def ctrl_c() -> Iterator[threading.Event]:
+    """Ctrl-C during a replay: raised at once as ``KeyboardInterrupt``, as
+    Python's own handler does, and kept in the event the replay checks at each
+    page (:class:`Replay`'s ``interrupted``), for when a library's bare
+    ``except:`` swallowed the exception. Outside the main thread (no signal
+    handler can be set there) the event is never set."""
+    pressed = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield pressed
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        pressed.set()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class ReplayProgress:
@@ -171,13 +197,16 @@ class Command(ScrapyCommand):
         stats = ReplayStats()
         progress = None if opts.quiet else ReplayProgress(to_stdout and sys.stdout.isatty())
         try:
-            if out_path is None:
-                self.write(Replay(self.archives, options, stats, progress), sys.stdout)
-            elif out_path.exists() and not out_path.is_file():  # /dev/null, a pipe
-                with self.open_output(out_path, None) as out:
-                    self.write(Replay(self.archives, options, stats, progress), out)
-            else:
-                self.write_file(out_path, options, stats, progress, opts)
+            with ctrl_c() as pressed:
+                if out_path is None:
+                    self.write(Replay(self.archives, options, stats, progress,
+                                      interrupted=pressed), sys.stdout)
+                elif out_path.exists() and not out_path.is_file():  # /dev/null, a pipe
+                    with self.open_output(out_path, None) as out:
+                        self.write(Replay(self.archives, options, stats, progress,
+                                          interrupted=pressed), out)
+                else:
+                    self.write_file(out_path, options, stats, progress, opts, pressed)
         except (OSError, sqlite3.Error, KeyboardInterrupt) as exc:
             # the disk full, the file system read-only; Ctrl-C
             resume = "; run again to resume" if out_path is not None \
@@ -197,7 +226,8 @@ class Command(ScrapyCommand):
             print(summary(stats.counts, len(self.archives)), file=sys.stderr)
 
     def write_file(self, out_path: Path, options: ReplayOptions, stats: ReplayStats,
-                   progress: ReplayProgress | None, opts: argparse.Namespace) -> None:
+                   progress: ReplayProgress | None, opts: argparse.Namespace,
+                   interrupted: threading.Event | None = None) -> None:
         """Replay into ``out_path``, checkpointed after each archive; go on from
         the checkpoint of a run that was stopped, unless --restart."""
         path = checkpoint_path(out_path)
@@ -223,7 +253,7 @@ class Command(ScrapyCommand):
             print(f"replay: resuming {out_path} after {saved.archives_done} of "
                   f"{len(self.archives)} WARC files", file=sys.stderr)
         run = Replay(self.archives, options, stats, progress, claims=checkpoint.claims,
-                     saved=saved)
+                     saved=saved, interrupted=interrupted)
 
         def archive_done(done: ArchiveDone) -> None:
             out.flush()

@@ -177,13 +177,20 @@ class _PoolThread:
 class Replay:
     """One replay of ``archives`` (see the module docstring). ``claims`` keep
     the article keys taken (default: :class:`LocalClaims`, closed with the
-    replay); ``saved`` is a checkpoint's state to go on from."""
+    replay); ``saved`` is a checkpoint's state to go on from. ``interrupted``
+    is set by the caller's Ctrl-C handler: the replay raises
+    ``KeyboardInterrupt`` at its next page once it is, whether or not the
+    handler's own ``KeyboardInterrupt`` came through (a library's bare
+    ``except:`` swallows one raised inside it: warcio decodes each header line
+    so)."""
 
     def __init__(self, archives: list[Archive], options: ReplayOptions | None = None,
                  stats: ReplayStats | None = None,
                  progress: Callable[[ReplayStats], None] | None = None,
-                 claims: Claims | None = None, saved: Saved | None = None) -> None:
+                 claims: Claims | None = None, saved: Saved | None = None,
+                 interrupted: threading.Event | None = None) -> None:
         self.archives = archives
+        self.interrupted = interrupted
         self.opts = options or ReplayOptions()
         self.stats = stats or ReplayStats()
         self.progress = progress
@@ -218,12 +225,13 @@ class Replay:
             archive = self.archives[index]
             for _ in iter_pages(archive, _display_name(archive, self.opts.relative_to),
                                 originals):
-                pass
+                self._go_on()
         for index in range(self.start, len(self.archives)):
             archive = self.archives[index]
             name = _display_name(archive, self.opts.relative_to)
             keep = filters.host_ok if filters.hosts else None  # decided before the body
             for page in iter_pages(archive, name, originals, keep):
+                self._go_on()
                 self._read("pages")
                 if self.progress is not None and \
                         self.stats.counts["pages"] % PROGRESS_PAGES == 0:
@@ -248,6 +256,11 @@ class Replay:
         if self.progress is not None:
             self.progress(self.stats)
 
+    def _go_on(self) -> None:
+        """Raise ``KeyboardInterrupt`` once Ctrl-C was pressed (``interrupted``)."""
+        if self.interrupted is not None and self.interrupted.is_set():
+            raise KeyboardInterrupt
+
     def _read(self, key: str) -> None:
         self.stats.inc(key)
         self.reading[key] += 1
@@ -258,6 +271,7 @@ class Replay:
             yield ArchiveDone(item.done, self.stats.counts - self.reading + item.read)
             return
         page, future = item
+        self._go_on()
         result = future.result() if future is not None \
             else page_to_article(page, self.opts.extraction)
         article = result.article
