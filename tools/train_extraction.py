@@ -655,12 +655,16 @@ def lowest_articles(rows: list[PageRows], probs: dict[str, float],
     that sets it, lowest first: the pages a recall target makes the bar admit
     everything above. Their titles say what they look like (a guide, a
     service page, a catalog), which no figure does."""
-    articles = sorted((probs[r.key], r.key) for r in rows
-                      if r.dataset == "wcxb" and r.page_type == "article")
-    by_key = {r.key: r for r in rows}
-    return [{"key": key, "probability": round(p, 4), "url": by_key[key].url,
-             "title": by_key[key].title}
-            for p, key in articles[:_setter(len(articles), recall) + 1]]
+    articles = _wcxb_articles(rows, probs)
+    return [{"key": r.key, "probability": round(p, 4), "url": r.url, "title": r.title}
+            for p, r in articles[:_setter(len(articles), recall) + 1]]
+
+
+def _wcxb_articles(rows: list[PageRows], probs: dict[str, float]) -> list[tuple[float, PageRows]]:
+    """WCXB's articles with their probability, lowest first (ties by key)."""
+    return sorted(((probs[r.key], r) for r in rows
+                   if r.dataset == "wcxb" and r.page_type == "article"),
+                  key=lambda pr: (pr[0], pr[1].key))
 
 
 def _setter(articles: int, recall: float) -> int:
@@ -672,11 +676,10 @@ def _setter(articles: int, recall: float) -> int:
 def choose_threshold(rows: list[PageRows], probs: dict[str, float],
                      recall: float = TARGET_RECALL) -> float:
     """The threshold that keeps ``recall`` of WCXB's articles."""
-    articles = sorted(probs[r.key] for r in rows if r.dataset == "wcxb"
-                      and r.page_type == "article")
+    articles = _wcxb_articles(rows, probs)
     if not articles:
         return 0.5
-    return round(float(articles[_setter(len(articles), recall)]) - 1e-6, 6)
+    return round(float(articles[_setter(len(articles), recall)][0]) - 1e-6, 6)
 
 
 def print_table(title: str, results: dict[str, dict]) -> None:
