@@ -23,8 +23,11 @@ with warnings.catch_warnings():
     from cdxj_indexer.main import CDXJIndexer as CDXJIndexer
     from cdxj_indexer.main import SortingWriter as SortingWriter
 
+from crawler.compat import install_warcio
 from crawler.jobfolder import scan
 from crawler.warc.walk import one_line
+
+install_warcio()  # Ctrl-C gets through warcio's header decoder while indexing
 
 logger = logging.getLogger(__name__)
 INDEX_NAME = "index.cdxj"
