@@ -88,6 +88,9 @@ def main(argv: list[str] | None = None) -> None:
         _run_command(cmd, args, opts)
     except UsageError as exc:
         fail(str(exc) or "bad usage; see -h")
+    except KeyboardInterrupt:  # commands that stop in their own way catch it first
+        print(f"{PROG} {name}: interrupted", file=sys.stderr)
+        sys.exit(130)
     sys.exit(cmd.exitcode)
 
 

@@ -104,3 +104,47 @@ def test_the_console_module_imports_no_scrapy() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_ctrl_c_is_one_line_and_exit_code_130(monkeypatch) -> None:
+    from crawler.commands import export
+
+    def pressed(self, args, opts) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export.Command, "run", pressed)
+    result = run_cli("export", "somewhere")
+    assert (result.returncode, result.stderr) == (130, "crawler export: interrupted\n")
+
+
+def test_ctrl_c_stops_a_check_of_a_big_archive_at_once(tmp_path: Path) -> None:
+    """A real SIGINT, sent once the check has the archive open."""
+    import gzip
+    import os
+    import signal
+    import time
+
+    from tests.test_compat import resource_record
+
+    archive = tmp_path / "big.warc.gz"
+    with archive.open("wb") as f:
+        for n in range(20_000):
+            f.write(gzip.compress(resource_record(n)))
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    check = subprocess.Popen([sys.executable, "-m", "crawler.cli", "check", str(archive)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                             # Python's own Ctrl-C handler, even if the tests ignore SIGINT
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    fds = Path(f"/proc/{check.pid}/fd")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and check.poll() is None:
+        try:
+            if any(os.readlink(fd) == str(archive) for fd in fds.iterdir()):
+                break
+        except OSError:  # an fd closed while looking
+            pass
+        time.sleep(0.01)
+    check.send_signal(signal.SIGINT)
+    out, err = check.communicate(timeout=60)
+    assert (check.returncode, err) == (130, "crawler check: interrupted\n")
+    assert out == ""
