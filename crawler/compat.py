@@ -27,6 +27,7 @@ moved, and none of them ignores a Ctrl-C. (The bare ``except:`` should be
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -280,10 +281,13 @@ def route_warcio_warnings(log: Callable[[str], None]) -> None:
     _warcio_log[:] = [log]
 
 
+@functools.cache
 def install_warcio() -> None:
     """Check warcio's internals (:func:`check_warcio`), route its stderr writes
     (:func:`route_warcio_warnings`) and let Ctrl-C through its header decoder
-    (:func:`_decode_header`). Idempotent."""
+    (:func:`_decode_header`). Once per process: the check reads warcio's
+    source (about 20 ms), and a reader enters :func:`warcio_warnings_to` at
+    every record."""
     import importlib
 
     from warcio.statusandheaders import StatusAndHeadersParser
