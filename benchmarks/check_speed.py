@@ -32,12 +32,13 @@ PAGE = ROOT / "tests" / "data" / "pages" / "article_comments.html"
 #: Child process: time one reader over the file (argv: code dir, system, path).
 TIMED = """
 import sys, time
+from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 system, path = sys.argv[2], sys.argv[3]
 if system == "crawler check":
     from crawler.warc.check import check_warc
     start = time.perf_counter()
-    problems = len(list(check_warc(__import__("pathlib").Path(path))))
+    problems = len(list(check_warc(Path(path))))
 else:
     from warcio.archiveiterator import ArchiveIterator
     start = time.perf_counter()
