@@ -216,3 +216,44 @@ def test_a_tree_verdict_under_the_veto_stands_alone():
     # the three models of the shipped rule: the mean of the three log-odds
     assert combine(0.5, 0.9, 0.1) == pytest.approx(0.5)
     assert combine(sure_no, 0.99, 0.99) == sure_no
+
+
+def _constant_model(leaf_value: float):
+    """A block model of one leaf: every block kept (> 0) or dropped (< 0)."""
+    from crawler.extraction.features import BLOCK_FEATURES
+    from crawler.extraction.model import FORMAT, TreeEnsemble
+
+    return TreeEnsemble.from_dict({
+        "format": FORMAT, "features": list(BLOCK_FEATURES), "baseline": 0.0, "threshold": 0.5,
+        "roots": [0], "depth": 1,
+        "nodes": {"feature": [0], "threshold": [0.0], "left": [0], "right": [0],
+                  "missing_left": [False], "leaf": [True], "value": [leaf_value]}})
+
+
+def test_a_block_model_put_in_place_is_the_one_extraction_uses_until_the_block_ends():
+    import dataclasses
+    from pathlib import Path
+
+    from crawler.extraction import extract
+    from crawler.extraction.classify import block_model, using_block_model
+    from crawler.extraction.model import TreeEnsemble
+
+    asked: list[int] = []
+
+    class Counting(TreeEnsemble):
+        def predict(self, rows):  # type: ignore[no-untyped-def]
+            asked.append(len(rows))
+            return super().predict(rows)
+
+    keep_all = _constant_model(10.0)
+    counting = Counting(**{f.name: getattr(keep_all, f.name)
+                           for f in dataclasses.fields(keep_all)})
+    html = (Path(__file__).parent / "data" / "pages" / "article_comments.html").read_bytes()
+    shipped = extract(html, "https://example.org/a").text
+    with using_block_model(counting):
+        assert block_model() is counting
+        assert extract(html, "https://example.org/a").text
+    assert asked and asked[0] > 1  # the page's blocks, judged by the model put in place
+    assert block_model() is not counting
+    assert extract(html, "https://example.org/a").text == shipped
+    assert len(asked) == 1

@@ -238,3 +238,51 @@ def test_the_shipped_words_model_was_fitted_as_the_script_fits_it():
     assert data["meta"]["params"] == train_extraction.NB_WORDS_PARAMS
     assert data["meta"]["naive_bayes_alpha"] == train_extraction.NB_ALPHA
     assert data["meta"]["min_pages"] == train_extraction.TOKEN_MIN_PAGES
+
+
+def test_the_whole_extractor_meets_each_fold_with_a_model_fitted_without_it(monkeypatch):
+    """Each set's folds are extracted while the model fitted on everything but
+    that fold is in place, and scored with the benchmark's own figures."""
+    from benchmarks import extraction
+    from benchmarks.datasets import EvalPage
+    from benchmarks.systems import Prediction
+    from crawler.extraction.classify import block_model
+
+    rows = ([_row(f"wcxb/{i}", f"site{i % 7}.example", "wcxb") for i in range(35)]
+            + [_row(f"scrapinghub/{i}", f"s{i}.example", "scrapinghub") for i in range(10)])
+    words = [f"word{n}" for n in range(20)]
+    pages = {r.key: EvalPage(r.dataset, r.key.split("/")[1], b"<p>x</p>", None,
+                             " ".join(words), "article") for r in rows}
+    pages["wcxb/blockless"] = EvalPage("wcxb", "blockless", b"", None, " ".join(words), "article")
+    fitted: dict[int, frozenset[str]] = {}  # by the id of the model fitted
+
+    def fake_fit(train):
+        model = object()
+        fitted[id(model)] = frozenset(r.key for r in train)
+        return model
+
+    seen: list[tuple[object, list[str]]] = []
+
+    def fake_predict(system, test_pages, jobs=1, cache=None):
+        assert jobs == 1  # the model is put in place in this process only
+        seen.append((block_model(), [p.key for p in test_pages]))
+        return {p.key: Prediction(" ".join(words if p.dataset == "wcxb" else words[:10]))
+                for p in test_pages}
+
+    monkeypatch.setattr(train_extraction, "fit", fake_fit)
+    monkeypatch.setattr(extraction, "predict", fake_predict)
+    report = train_extraction.extractor_folds(rows, pages)
+    in_folds = [(id(model), keys) for model, keys in seen if id(model) in fitted]
+    assert len(in_folds) == 2 * FOLDS
+    for model, keys in in_folds:
+        assert not fitted[model] & set(keys)  # fitted without the pages it extracts
+        assert fitted[model] | set(keys) == {r.key for r in rows}
+    # a page the extractor reads no blocks from (no row) is extracted too, no model put in place
+    assert [(m is block_model(), keys) for m, keys in seen if id(m) not in fitted] == [
+        (True, ["wcxb/blockless"])]
+    assert sorted(k for _, keys in seen for k in keys) == sorted(pages)
+    assert report["wcxb"]["sets"]["wcxb"]["f1"] == 1.0
+    assert report["wcxb"]["wcxb"]["types"]["article"]["f1"] == 1.0
+    half = report["scrapinghub"]["sets"]["scrapinghub"]  # half the truth, nothing else
+    assert half["precision"] == 1.0 and 0 < half["recall"] < 1
+    assert "article_rule" not in report["wcxb"]

@@ -75,6 +75,7 @@ from crawler.extraction.classify import (  # noqa: E402
     keep_mask,
     never_body,
     page_vectors,
+    using_block_model,
     votes,
 )
 from crawler.extraction.core import (  # noqa: E402
@@ -381,6 +382,35 @@ def set_folds(rows: list[PageRows], dataset: str) -> dict[str, str | None]:
     for train, test in set_splits(rows, dataset):
         texts.update(predict_texts(fit(train), test))
     return texts
+
+
+def extractor_folds(rows: list[PageRows], pages: dict[str, EvalPage],
+                    names: Sequence[str] | None = None) -> dict:
+    """Each trained-on set in its :func:`set_splits`, every fold's pages put
+    through the whole extractor (``benchmarks.extraction``'s ``ours``: the block
+    rules after the model, bylines and captions taken out, site templates) with
+    the block model fitted without them: what a user of the shipped model gets
+    on pages of the set it has not seen. ``benchmarks.extraction.score``'s
+    figures per set, WCXB's by page type and snippets too; ``names``: only these
+    sets. In this process (the model is put in place here, not in workers)."""
+    from benchmarks.extraction import predict
+    from benchmarks.extraction import score as score_predictions
+    from benchmarks.systems import ours_system
+
+    ours = ours_system()
+    report: dict = {}
+    for name in names or sorted({r.dataset for r in rows if r.truth} - NOT_TRAINED_ON):
+        predictions: dict = {}
+        for train, test in set_splits(rows, name):
+            with using_block_model(fit(train)):
+                predictions.update(predict(ours, [pages[r.key] for r in test], jobs=1))
+        set_pages = [p for p in pages.values() if p.dataset == name]
+        # the pages the extractor reads no blocks from (no rows): no model touches them
+        if rest := [p for p in set_pages if p.key not in predictions]:
+            predictions.update(predict(ours, rest, jobs=1))
+        report[name] = score_predictions(predictions, set_pages)
+        report[name].pop("article_rule", None)  # the page models were not refitted per fold
+    return report
 
 
 # --------------------------------------------------------------------------- pages
@@ -704,6 +734,9 @@ def main(argv: list[str] | None = None) -> int:
                         "options; block-feature changes are recomputed)")
     parser.add_argument("--pages-only", action="store_true",
                         help="only the page model (the article rule)")
+    parser.add_argument("--extractor-folds", action="store_true",
+                        help="also score each trained-on set in its own folds with the whole "
+                        "extractor, not only the blocks (about 15 minutes more)")
     parser.add_argument("--learning-curve", action="store_true",
                         help="also score the article rule fitted on 25, 50 and 75 %% of "
                         "WCXB's training sites (about 3 minutes more)")
@@ -737,6 +770,15 @@ def main(argv: list[str] | None = None) -> int:
             report["set_folds"].update(score(set_folds(rows, name), rows, set_pages))
         print_table(f"Each other set in {FOLDS} folds grouped by site (its other folds and "
                     "all other sets trained on)", report["set_folds"])
+    if args.extractor_folds and not args.no_eval and not args.pages_only:
+        report["extractor_folds"] = by_set = extractor_folds(rows, pages)
+        print(f"\nThe whole extractor, each set in its {FOLDS} folds (F1 / precision / recall)")
+        for name, figures in by_set.items():
+            rows_of = {name: figures["sets"][name]}
+            if "wcxb" in figures:
+                rows_of["wcxb articles"] = figures["wcxb"]["types"]["article"]
+            for label, f in rows_of.items():
+                print(f"{label:<24} {f['f1']:.4f} / {f['precision']:.4f} / {f['recall']:.4f}")
     by_shuffle = {shuffle: page_out_of_fold(rows, shuffle) for shuffle in FOLD_SHUFFLES}
     probs = by_shuffle[0]
     threshold = choose_threshold(rows, probs)

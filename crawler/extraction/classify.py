@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from crawler.extraction.blocks import SHORT_WORDS, Block, BlockRules, filter_blocks, lexicon
@@ -42,8 +43,26 @@ _KIND = {"h1": "head", "h2": "head", "h3": "head", "h4": "head", "h5": "head", "
          "dd": "item", "dt": "item"}
 
 
+#: Block models put in place of the shipped one (:func:`using_block_model`).
+_block_models: list[TreeEnsemble] = []
+
+
 def block_model() -> TreeEnsemble:
-    return shipped(BLOCK_MODEL, BLOCK_FEATURES)
+    """The shipped block model, or the one :func:`using_block_model` put in its place."""
+    return _block_models[-1] if _block_models else shipped(BLOCK_MODEL, BLOCK_FEATURES)
+
+
+@contextmanager
+def using_block_model(model: TreeEnsemble) -> Iterator[None]:
+    """Within the block, extraction in this process keeps blocks by ``model``
+    instead of the shipped one: how the training script measures the whole
+    extractor on pages with a model fitted without them
+    (``tools/train_extraction.py --extractor-folds``)."""
+    _block_models.append(model)
+    try:
+        yield
+    finally:
+        _block_models.pop()
 
 
 def page_model() -> TreeEnsemble:
