@@ -3,8 +3,9 @@ file with its own digest check (what ``warcio check`` does), in the same run.
 
     python -m benchmarks.check_speed [--records 20000] [--rounds 3] [--code DIR] [--json FILE]
 
-Writes one WARC of ``--records`` response records (a real article page each,
-gzip per record, as crawlers write them) into a temporary folder. Each round
+Writes one WARC of a ``warcinfo`` and ``--records`` response records (an
+article page each, gzip per record, as crawlers write them: the file of
+:mod:`benchmarks.replay_memory` without its video) into a temporary folder. Each round
 times, in a fresh child process each, the check of the whole file by
 ``crawler.warc.check.check_warc`` (every record's structure, mandatory fields,
 block and payload digests) and warcio's ``ArchiveIterator(check_digests=True)``
@@ -18,7 +19,6 @@ before/after comparison) against the same file.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import statistics
 import subprocess
@@ -26,8 +26,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks.replay_memory import write_warc
+
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = ROOT / "tests" / "data" / "pages" / "article_comments.html"
 
 #: Child process: time one reader over the file (argv: code dir, system, path).
 TIMED = """
@@ -50,21 +51,6 @@ print(time.perf_counter() - start, problems)
 """
 
 
-def write_warc(path: Path, records: int) -> None:
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    body = PAGE.read_bytes()
-    with path.open("wb") as f:
-        writer = WARCWriter(f, gzip=True, warc_version="1.1")
-        for n in range(records):
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
-                                       protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(
-                f"https://example.org/news/{n}", "response", payload=io.BytesIO(body),
-                length=len(body), http_headers=headers))
-
-
 def timed(system: str, path: Path, code: Path) -> float:
     proc = subprocess.run([sys.executable, "-c", TIMED, str(code), system, str(path)],
                           capture_output=True, text=True, check=True, cwd=code)
@@ -85,9 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     rounds = []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.warc.gz"
-        write_warc(path, args.records)
-        print(f"{args.records} response records, {path.stat().st_size / 1e6:.1f} MB; "
-              f"crawler check from {args.code}")
+        write_warc(path, args.records, video_bytes=0)
+        print(f"{args.records} response records and a warcinfo, "
+              f"{path.stat().st_size / 1e6:.1f} MB; crawler check from {args.code}")
         for i in range(args.rounds):
             order = systems if i % 2 == 0 else systems[::-1]
             seconds = {name: timed(name, path, args.code.resolve()) for name in order}

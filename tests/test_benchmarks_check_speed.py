@@ -12,13 +12,13 @@ from benchmarks.check_speed import main, write_warc
 from crawler.warc.check import check_warc
 
 
-def test_the_file_is_well_formed_responses(tmp_path: Path) -> None:
+def test_the_file_is_a_warcinfo_and_well_formed_pages(tmp_path: Path) -> None:
     path = tmp_path / "b.warc.gz"
-    write_warc(path, 30)
+    write_warc(path, 30, video_bytes=0)
     with path.open("rb") as f:
-        records = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"))
-                   for r in ArchiveIterator(f, check_digests=True)]
-    assert records == [("response", f"https://example.org/news/{n}") for n in range(30)]
+        records = [(r.rec_type, r.http_headers.get_header("Content-Type") if r.http_headers
+                    else None) for r in ArchiveIterator(f, check_digests=True)]
+    assert records == [("warcinfo", None)] + [("response", "text/html; charset=utf-8")] * 30
     assert list(check_warc(path)) == []
 
 
