@@ -75,8 +75,8 @@ def test_the_pool_gives_what_inline_extraction_gives(warcs: Path) -> None:
 def test_a_ctrl_c_a_library_swallowed_still_stops_the_replay_at_its_next_page(
         warcs: Path) -> None:
     """The Ctrl-C handler raises KeyboardInterrupt and sets ``interrupted``;
-    raised inside warcio's header decoding, whose bare ``except:`` swallows it,
-    only the event is left, and the replay stops on it."""
+    raised inside a library's bare ``except:`` (warcio's header decoder had
+    one), only the event is left, and the replay stops on it."""
     pressed = threading.Event()
     stats = ReplayStats()
     run = Replay(find_archives([warcs]), ReplayOptions(processes=0), stats, interrupted=pressed)

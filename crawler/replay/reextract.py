@@ -181,8 +181,8 @@ class Replay:
     is set by the caller's Ctrl-C handler: the replay raises
     ``KeyboardInterrupt`` at its next page once it is, whether or not the
     handler's own ``KeyboardInterrupt`` came through (a library's bare
-    ``except:`` swallows one raised inside it: warcio decodes each header line
-    so)."""
+    ``except:`` swallows one raised inside it; warcio's header decoder did
+    until :func:`crawler.compat.install_warcio` replaced it)."""
 
     def __init__(self, archives: list[Archive], options: ReplayOptions | None = None,
                  stats: ReplayStats | None = None,
