@@ -286,3 +286,22 @@ def test_the_whole_extractor_meets_each_fold_with_a_model_fitted_without_it(monk
     half = report["scrapinghub"]["sets"]["scrapinghub"]  # half the truth, nothing else
     assert half["precision"] == 1.0 and 0 < half["recall"] < 1
     assert "article_rule" not in report["wcxb"]
+
+
+def test_folds_fitted_once_serve_the_whole_extractor_without_a_refit(monkeypatch):
+    from benchmarks import extraction
+    from benchmarks.datasets import EvalPage
+    from benchmarks.systems import Prediction
+
+    rows = [_row(f"wcxb/{i}", f"site{i % 7}.example", "wcxb") for i in range(35)]
+    pages = {r.key: EvalPage("wcxb", r.key.split("/")[1], b"", None, "a b c d e", "article")
+             for r in rows}
+    fits: list[int] = []
+    monkeypatch.setattr(train_extraction, "fit", lambda train: fits.append(len(train)) or object())
+    folds = train_extraction.fold_models(rows, "wcxb")
+    assert len(fits) == FOLDS
+    monkeypatch.setattr(extraction, "predict", lambda system, test, jobs=1, cache=None:
+                        {p.key: Prediction("a b c d e") for p in test})
+    report = train_extraction.extractor_folds(rows, pages, folds={"wcxb": folds})
+    assert len(fits) == FOLDS  # no model fitted again
+    assert report["wcxb"]["sets"]["wcxb"]["f1"] == 1.0

@@ -373,26 +373,37 @@ def set_splits(rows: list[PageRows], dataset: str, shuffle: int = 0):
                [r for r in mine if fold_of[r.key] == fold])
 
 
-def set_folds(rows: list[PageRows], dataset: str) -> dict[str, str | None]:
+#: Each fold of a set's :func:`set_splits` with the block model fitted without it.
+Folds = list[tuple[TreeEnsemble, list[PageRows]]]
+
+
+def fold_models(rows: list[PageRows], dataset: str) -> Folds:
+    return [(fit(train), test) for train, test in set_splits(rows, dataset)]
+
+
+def set_folds(rows: list[PageRows], dataset: str,
+              folds: Folds | None = None) -> dict[str, str | None]:
     """The pages of ``dataset`` predicted in its :func:`set_splits`, each fold by
     a model fitted on the other folds and every other set: how the shipped model
     (fitted on all of the set) does on pages of the set it has not seen, such as
-    the set's other half."""
+    the set's other half. ``folds``: the set's :func:`fold_models`, if fitted."""
     texts: dict[str, str | None] = {}
-    for train, test in set_splits(rows, dataset):
-        texts.update(predict_texts(fit(train), test))
+    for model, test in folds or fold_models(rows, dataset):
+        texts.update(predict_texts(model, test))
     return texts
 
 
 def extractor_folds(rows: list[PageRows], pages: dict[str, EvalPage],
-                    names: Sequence[str] | None = None) -> dict:
+                    names: Sequence[str] | None = None,
+                    folds: dict[str, Folds] | None = None) -> dict:
     """Each trained-on set in its :func:`set_splits`, every fold's pages put
     through the whole extractor (``benchmarks.extraction``'s ``ours``: the block
     rules after the model, bylines and captions taken out, site templates) with
     the block model fitted without them: what a user of the shipped model gets
     on pages of the set it has not seen. ``benchmarks.extraction.score``'s
     figures per set, WCXB's by page type and snippets too; ``names``: only these
-    sets. In this process (the model is put in place here, not in workers)."""
+    sets; ``folds``: their :func:`fold_models`, where fitted already. In this
+    process (the model is put in place here, not in workers)."""
     from benchmarks.extraction import predict
     from benchmarks.extraction import score as score_predictions
     from benchmarks.systems import ours_system
@@ -401,8 +412,8 @@ def extractor_folds(rows: list[PageRows], pages: dict[str, EvalPage],
     report: dict = {}
     for name in names or sorted({r.dataset for r in rows if r.truth} - NOT_TRAINED_ON):
         predictions: dict = {}
-        for train, test in set_splits(rows, name):
-            with using_block_model(fit(train)):
+        for model, test in (folds or {}).get(name) or fold_models(rows, name):
+            with using_block_model(model):
                 predictions.update(predict(ours, [pages[r.key] for r in test], jobs=1))
         set_pages = [p for p in pages.values() if p.dataset == name]
         # the pages the extractor reads no blocks from (no rows): no model touches them
@@ -756,22 +767,25 @@ def main(argv: list[str] | None = None) -> int:
         print_table("Leave one dataset out (each set scored by a model fitted on the others)",
                     report["leave_one_dataset_out"])
         print_table("... articles only", report["leave_one_dataset_out_articles"])
-        folds = set_folds(rows, "wcxb")
+        trained_on = sorted({r.dataset for r in rows if r.truth} - {"wcxb"} - NOT_TRAINED_ON)
+        # fitted once, for the block-level figures and the whole extractor's alike
+        fitted = {name: fold_models(rows, name) for name in ["wcxb", *trained_on]}
+        folds = set_folds(rows, "wcxb", fitted["wcxb"])
         wcxb_pages = {k: p for k, p in pages.items() if p.dataset == "wcxb"}
         report["wcxb_grouped_folds"] = score(folds, rows, wcxb_pages)
         report["wcxb_grouped_folds_articles"] = score(folds, rows, wcxb_pages, True)
         print_table(f"WCXB, {FOLDS} folds grouped by site", {
             "wcxb all": report["wcxb_grouped_folds"]["wcxb"],
             "wcxb articles": report["wcxb_grouped_folds_articles"]["wcxb"]})
-        trained_on = sorted({r.dataset for r in rows if r.truth} - {"wcxb"} - NOT_TRAINED_ON)
         report["set_folds"] = {}
         for name in trained_on:
             set_pages = {k: p for k, p in pages.items() if p.dataset == name}
-            report["set_folds"].update(score(set_folds(rows, name), rows, set_pages))
+            report["set_folds"].update(score(set_folds(rows, name, fitted[name]), rows,
+                                             set_pages))
         print_table(f"Each other set in {FOLDS} folds grouped by site (its other folds and "
                     "all other sets trained on)", report["set_folds"])
     if args.extractor_folds and not args.no_eval and not args.pages_only:
-        report["extractor_folds"] = by_set = extractor_folds(rows, pages)
+        report["extractor_folds"] = by_set = extractor_folds(rows, pages, folds=fitted)
         print(f"\nThe whole extractor, each set in its {FOLDS} folds (F1 / precision / recall)")
         for name, figures in by_set.items():
             rows_of = {name: figures["sets"][name]}
