@@ -22,6 +22,7 @@ from tools.train_extraction import (
     NaiveBayesLogistic,
     PageRows,
     _fold_of,
+    admitted_non_articles,
     choose_threshold,
     demo_check,
     learning_curve,
@@ -89,6 +90,27 @@ def test_the_articles_that_set_the_threshold_are_listed_lowest_first():
     assert [a["title"] for a in lowest] == ["page 0", "page 1", "page 2"]
     assert lowest[2]["probability"] == pytest.approx(0.118)
     assert lowest[0]["url"] == "https://a0.example/story"
+
+
+def test_the_non_articles_the_threshold_lets_through_are_listed_highest_first():
+    articles = [_row(f"wcxb/a{i}", "", "wcxb") for i in range(5)]
+    others = [_row(f"wcxb/o{i}", "", "wcxb", t)
+              for i, t in enumerate(("service", "forum", "documentation", "product"))]
+    unlabelled = _row("wcxb/u", "", "wcxb", None)  # type: ignore[arg-type]
+    other_set = _row("set/s", "", "set", "service")
+    for r in others:
+        r.title, r.url = f"title {r.key}", f"https://{r.key[5:]}.example/"
+    probs = {r.key: 0.9 for r in articles}
+    probs.update({"wcxb/o0": 0.3, "wcxb/o1": 0.8, "wcxb/o2": 0.2, "wcxb/o3": 0.19,
+                  "wcxb/u": 0.99, "set/s": 0.99})
+    admitted = admitted_non_articles(articles + others + [unlabelled, other_set], probs, 0.2)
+    # the articles, the unlabelled page, the other set's page and o3 (under the bar)
+    # are not listed; the bar itself (0.2) lets o2 through
+    assert [(a["key"], a["page_type"]) for a in admitted] == [
+        ("wcxb/o1", "forum"), ("wcxb/o0", "service"), ("wcxb/o2", "documentation")]
+    assert admitted[0]["probability"] == pytest.approx(0.8)
+    assert admitted[0]["title"] == "title wcxb/o1"
+    assert admitted[0]["url"] == "https://o1.example/"
 
 
 def test_a_set_without_urls_spreads_its_pages_over_the_folds():

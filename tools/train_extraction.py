@@ -690,6 +690,10 @@ def demo_check(model: PageClassifier, threshold: float) -> tuple[str, list[str]]
     return summary, wrong
 
 
+#: How many of the admitted non-articles the script prints.
+ADMITTED_SHOWN = 20
+
+
 def lowest_articles(rows: list[PageRows], probs: dict[str, float],
                     recall: float = TARGET_RECALL) -> list[dict]:
     """WCXB's articles that score under the threshold of ``recall``, and the one
@@ -699,6 +703,20 @@ def lowest_articles(rows: list[PageRows], probs: dict[str, float],
     articles = _wcxb_articles(rows, probs)
     return [{"key": r.key, "probability": round(p, 4), "url": r.url, "title": r.title}
             for p, r in articles[:_setter(len(articles), recall) + 1]]
+
+
+def admitted_non_articles(rows: list[PageRows], probs: dict[str, float],
+                          threshold: float) -> list[dict]:
+    """WCXB's pages of the other types that score at or above ``threshold``,
+    highest first: what the bar lets through as articles. Beside
+    :func:`lowest_articles` they show whether the pages on either side of the bar
+    are of different kinds, or of one kind labelled both ways."""
+    admitted = sorted(((probs[r.key], r) for r in _page_labelled(rows)
+                       if r.dataset == "wcxb" and r.page_type != "article"
+                       and probs[r.key] >= threshold),
+                      key=lambda pr: (-pr[0], pr[1].key))
+    return [{"key": r.key, "page_type": r.page_type, "probability": round(p, 4),
+             "url": r.url, "title": r.title} for p, r in admitted]
 
 
 def _wcxb_articles(rows: list[PageRows], probs: dict[str, float]) -> list[tuple[float, PageRows]]:
@@ -819,6 +837,13 @@ def main(argv: list[str] | None = None) -> int:
           "(out of fold):")
     for a in lowest:
         print(f"  {a['probability']:.3f}  {(a['title'] or '')[:70]}  {a['url'] or a['key']}")
+    admitted = admitted_non_articles(rows, probs, threshold)
+    report["article_rule"]["admitted_non_articles"] = admitted
+    print(f"The {min(len(admitted), ADMITTED_SHOWN)} highest-scored of the {len(admitted)} WCXB "
+          "pages of other types the threshold lets through (out of fold; all in the JSON):")
+    for a in admitted[:ADMITTED_SHOWN]:
+        print(f"  {a['probability']:.3f}  {a['page_type']:<14}{(a['title'] or '')[:60]}  "
+              f"{a['url'] or a['key']}")
     report["article_rule"]["wcxb_precision_by_fold_assignment"] = {
         str(shuffle): {str(recall): precision_at_recall(rows, p, recall)
                        for recall in REPORTED_RECALLS}
