@@ -690,10 +690,6 @@ def demo_check(model: PageClassifier, threshold: float) -> tuple[str, list[str]]
     return summary, wrong
 
 
-#: How many of the admitted non-articles the script prints.
-ADMITTED_SHOWN = 20
-
-
 def lowest_articles(rows: list[PageRows], probs: dict[str, float],
                     recall: float = TARGET_RECALL) -> list[dict]:
     """WCXB's articles that score under the threshold of ``recall``, and the one
@@ -703,6 +699,10 @@ def lowest_articles(rows: list[PageRows], probs: dict[str, float],
     articles = _wcxb_articles(rows, probs)
     return [{"key": r.key, "probability": round(p, 4), "url": r.url, "title": r.title}
             for p, r in articles[:_setter(len(articles), recall) + 1]]
+
+
+#: How many of the admitted non-articles the script prints.
+ADMITTED_SHOWN = 20
 
 
 def admitted_non_articles(rows: list[PageRows], probs: dict[str, float],
