@@ -37,6 +37,14 @@ FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
 POOL = ["-s", "CRAWLER_EXTRACT_PROCESSES=2"]
 
 
+def resource_record(n: int) -> bytes:
+    """A minimal WARC ``resource`` record (10 bytes of text), numbered ``n``."""
+    return (f"WARC/1.0\r\nWARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:{n}>\r\n"
+            f"WARC-Target-URI: https://example.org/{n}\r\nWARC-Date: 2026-01-01T00:00:00Z\r\n"
+            "Content-Type: text/plain\r\nContent-Length: 10\r\n\r\n").encode() \
+        + b"x" * 10 + b"\r\n\r\n"
+
+
 def run_crawler(*args: str, cwd: Path | None = None, timeout: float = 300,
                 env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m crawler.cli ARGS`` and return the completed process."""

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from crawler.schema import validator
-from tests.conftest import DATA, run_cli, run_crawler
+from tests.conftest import DATA, resource_record, run_cli, run_crawler
 
 
 def one_line_error(result) -> str:
@@ -123,8 +123,6 @@ def test_ctrl_c_stops_a_check_of_a_big_archive_at_once(tmp_path: Path) -> None:
     import os
     import signal
     import time
-
-    from tests.test_compat import resource_record
 
     archive = tmp_path / "big.warc.gz"
     with archive.open("wb") as f:

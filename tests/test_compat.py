@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from crawler import compat
-from tests.conftest import ROOT
+from tests.conftest import ROOT, resource_record
 
 ENGINE_SCRIPT = r'''
 import json, sys
@@ -223,13 +223,6 @@ def test_no_ctrl_c_is_lost_while_warcio_reads_records(tmp_path: Path) -> None:
         reader.wait()
         if reader.stdout is not None:
             reader.stdout.close()
-
-
-def resource_record(n: int) -> bytes:
-    return (f"WARC/1.0\r\nWARC-Type: resource\r\nWARC-Record-ID: <urn:uuid:{n}>\r\n"
-            f"WARC-Target-URI: https://example.org/{n}\r\nWARC-Date: 2026-01-01T00:00:00Z\r\n"
-            "Content-Type: text/plain\r\nContent-Length: 10\r\n\r\n").encode() \
-        + b"x" * 10 + b"\r\n\r\n"
 
 
 def test_warcios_stderr_warnings_go_to_the_log_and_a_one_stream_gzip_is_seen(
